@@ -1,0 +1,11 @@
+import { getDb } from "@/server/db/client";
+import { json } from "@/server/http/api-response";
+import { checkHealth } from "@/server/health/check-health";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/health — 200 when the database answers and at least one worker is alive, else 503 naming what fails. */
+export async function GET(): Promise<Response> {
+  const health = await checkHealth(getDb());
+  return json(health.ok ? 200 : 503, health.body);
+}

@@ -1,0 +1,32 @@
+import { getDb } from "@/server/db/client";
+import { env } from "@/server/env";
+import { apiRoute } from "@/server/http/api-response";
+import { authenticateRequest } from "@/server/http/authenticate-request";
+import { getOrder } from "@/server/orders/get-order";
+import { orderEventStream } from "@/server/realtime/order-event-stream";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** GET /api/orders/{id}/events — Server-Sent Events of the order's status (CONTRACT.md §2). */
+export const GET = apiRoute(async (request: Request, { params }: Context) => {
+  const shopper = await authenticateRequest(request);
+  const { id } = await params;
+  const db = getDb();
+  await getOrder(db, shopper.id, id); // 404 before any stream is opened
+  const stream = orderEventStream(db, id, {
+    lastEventId: request.headers.get("last-event-id"),
+    heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS,
+    signal: request.signal,
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      // no-transform keeps compression (and proxies) from buffering the stream.
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+});

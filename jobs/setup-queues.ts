@@ -1,0 +1,23 @@
+import type { PgBoss } from "pg-boss";
+import { DEAD_LETTER_POLICY, MAINTENANCE_QUEUE, ORDER_CREATED_EVENT, ORDER_CREATED_SUBSCRIBERS, QUEUES, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
+
+/**
+ * Creates (or brings up to date) every queue, its dead-letter queue and the `order.created`
+ * subscriptions. Idempotent: the launcher runs it on every start, after migrations.
+ */
+export async function setupQueues(boss: PgBoss, config: QueuePolicyConfig): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  const ensure = async (name: string, options: Parameters<PgBoss["createQueue"]>[1]) => {
+    if (!existing.has(name)) return boss.createQueue(name, options);
+    // A queue's policy is fixed at creation; everything else follows the code.
+    const { policy: _policy, partition: _partition, ...updatable } = options ?? {};
+    await boss.updateQueue(name, updatable);
+  };
+  for (const name of Object.values(QUEUES)) {
+    await ensure(deadLetterQueue(name), DEAD_LETTER_POLICY);
+    await ensure(name, queuePolicy(name, config));
+  }
+  await ensure(MAINTENANCE_QUEUE, { policy: "singleton", retryLimit: 1 });
+  for (const name of ORDER_CREATED_SUBSCRIBERS) await boss.subscribe(ORDER_CREATED_EVENT, name);
+  await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
+}

@@ -1,0 +1,96 @@
+/**
+ * Worker process entry: `npm run worker` (the launcher starts WORKER_PROCESSES of these).
+ * Works every pipeline queue, woken by LISTEN/NOTIFY; beats into worker_heartbeats for
+ * /api/health; on SIGTERM stops fetching, lets active jobs finish, then exits.
+ */
+import "server-only";
+import { hostname } from "node:os";
+import { PgBoss } from "pg-boss";
+import { createDatabase } from "@/server/db/client";
+import { workerHeartbeats } from "@/server/db/schema";
+import { httpEmailService } from "@/server/email/email-service";
+import { databaseUrl, env } from "@/server/env";
+import { newId } from "@/server/ids";
+import { httpInvoicingService } from "@/server/invoices/invoicing-service";
+import { httpPaymentProvider } from "@/server/payments/payment-provider";
+import { httpCarrierService } from "@/server/shipping/carrier-service";
+import { eq, sql } from "drizzle-orm";
+import { registerBoss } from "./boss";
+import { jobHandlers } from "./handlers";
+import { MAINTENANCE_QUEUE, QUEUES } from "./queues";
+
+const HEARTBEAT_INTERVAL_MS = 5000;
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
+async function main(): Promise<void> {
+  const config = env();
+  const concurrency = config.WORKER_CONCURRENCY;
+  const { db, pool } = createDatabase(databaseUrl(), concurrency + 4);
+  const boss = new PgBoss({
+    connectionString: databaseUrl(),
+    application_name: "conveyor-worker",
+    max: concurrency + 4,
+    useListenNotify: true,
+    migrate: false,
+    superviseIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
+    monitorIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
+  });
+  boss.on("error", (err) => console.error("[worker] pg-boss error:", err));
+  registerBoss(boss);
+  await boss.start();
+
+  const handlers = jobHandlers({
+    db,
+    boss,
+    payments: httpPaymentProvider(),
+    invoicing: httpInvoicingService(),
+    email: httpEmailService(),
+    carrier: httpCarrierService(),
+  });
+  for (const [queue, handler] of Object.entries(handlers)) {
+    const isPipelineStep = (Object.values(QUEUES) as string[]).includes(queue);
+    await boss.work(
+      queue,
+      {
+        includeMetadata: true,
+        batchSize: 1,
+        localConcurrency: isPipelineStep ? concurrency : 1,
+        // NOTIFY wakes idle workers at once; polling remains a backstop for retries coming due.
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 30 : 1,
+      },
+      async ([job]) => (job ? handler(job as never) : undefined),
+    );
+  }
+
+  const workerId = newId("whk");
+  await db.insert(workerHeartbeats).values({ id: workerId, pid: process.pid, hostname: hostname() });
+  const beat = setInterval(() => {
+    db.update(workerHeartbeats)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(workerHeartbeats.id, workerId))
+      .catch((err: Error) => console.error("[worker] heartbeat failed:", err.message));
+  }, HEARTBEAT_INTERVAL_MS);
+  console.log(`[worker] ${workerId} (pid ${process.pid}) working ${Object.keys(handlers).length} queues × ${concurrency}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[worker] ${signal}: finishing active jobs…`);
+    clearInterval(beat);
+    // graceful: stop fetching, wait for active jobs (up to the timeout), then fail the rest back to the queue.
+    await boss.stop({ graceful: true, timeout: SHUTDOWN_TIMEOUT_MS }).catch((err) => console.error("[worker] stop:", err));
+    await db.delete(workerHeartbeats).where(eq(workerHeartbeats.id, workerId)).catch(() => {});
+    await pool.end().catch(() => {});
+    console.log("[worker] stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("[worker] failed to start:", err);
+  process.exit(1);
+});

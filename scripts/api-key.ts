@@ -1,0 +1,43 @@
+/**
+ * `npm run api-key -- create --email <email>`: creates the shopper if needed and prints a
+ * new API key on stdout (one line, nothing else). Uses DATABASE_URL, or the embedded
+ * Postgres of `npm run dev` when it is unset.
+ */
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { createApiKey } from "@/server/auth/api-keys";
+import { createDatabase } from "@/server/db/client";
+import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
+import { prepareDatabase } from "@/server/db/prepare-database";
+import { env } from "@/server/env";
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { email: { type: "string" } } });
+  const email = z.string().email().safeParse(values.email);
+  if (positionals[0] !== "create" || !email.success) {
+    console.error("usage: npm run api-key -- create --email <email>");
+    process.exit(2);
+  }
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  // Progress messages go to stderr so stdout carries only the key.
+  console.log = console.error;
+  let url = env().DATABASE_URL;
+  let stop = async () => {};
+  if (!url) {
+    const embedded = await ensureEmbeddedPostgres(env().DATA_DIR, env().EMBEDDED_PG_PORT);
+    url = embedded.url;
+    stop = embedded.stop;
+    await prepareDatabase(url, { seed: env().SEED });
+  }
+  const { db, pool } = createDatabase(url, 1);
+  const { key } = await createApiKey(db, email.data);
+  await pool.end();
+  await stop();
+  process.stdout.write(`${key}\n`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+/**
+ * `npm run dev` / `npm start`: the whole app on one machine. With DATABASE_URL unset it
+ * starts an embedded Postgres under .data/; then it migrates, seeds an empty database and
+ * runs the simulators, WORKER_PROCESSES workers and the web server until Ctrl-C.
+ */
+import { existsSync } from "node:fs";
+import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
+import { prepareDatabase } from "@/server/db/prepare-database";
+import { env } from "@/server/env";
+import { startProcesses, waitUntilHealthy, type Mode } from "./processes";
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] as Mode;
+  if (mode !== "dev" && mode !== "start") throw new Error("usage: conveyor dev|start");
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = env();
+
+  let databaseUrl = config.DATABASE_URL;
+  let stopDatabase = async () => {};
+  if (!databaseUrl) {
+    const embedded = await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
+    databaseUrl = embedded.url;
+    stopDatabase = embedded.stop;
+    console.log(`[launcher] embedded Postgres on port ${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)`);
+  }
+  await prepareDatabase(databaseUrl, { seed: config.SEED });
+
+  const processes = startProcesses({
+    mode,
+    port: config.PORT,
+    workers: config.WORKER_PROCESSES,
+    env: { ...process.env, DATABASE_URL: databaseUrl, APP_URL: config.APP_URL },
+  });
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log("[launcher] stopping…");
+    await processes.stop();
+    await stopDatabase().catch(() => {});
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  processes.children.get("web")?.on("exit", (code) => void shutdown(code ?? 1));
+
+  await waitUntilHealthy(`${config.APP_URL}/api/health`);
+  console.log(`\n  Conveyor is up: ${config.APP_URL}\n`);
+}
+
+main().catch((err) => {
+  console.error("[launcher]", err);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+/**
+ * Spawns Conveyor's processes: the simulated third parties, the pg-boss workers and the
+ * Next.js web server. Shared by the launcher (`npm run dev` / `npm start`), the end-to-end
+ * harness and the benchmark, so all three start the app exactly the same way.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export type Mode = "dev" | "start";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+// Node processes run TypeScript through tsx; `react-server` lets them import modules marked
+// `server-only` (they are servers), exactly as Next resolves them for route handlers.
+const NODE_TS = ["--conditions=react-server", "--import", "tsx"];
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+
+export type ProcessOptions = {
+  mode: Mode;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  workers: number;
+  /** Where child output goes; "inherit" prefixes lines with the role. */
+  output?: "inherit" | "ignore";
+};
+
+export type RunningProcesses = {
+  children: Map<string, ChildProcess>;
+  spawnWorker(name?: string): ChildProcess;
+  stop(): Promise<void>;
+};
+
+export function startProcesses(options: ProcessOptions): RunningProcesses {
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+
+  const launch = (role: string, args: string[], restartOnCrash: boolean): ChildProcess => {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...options.env, PROCESS_ROLE: role },
+      stdio: options.output === "ignore" ? "ignore" : ["ignore", "pipe", "pipe"],
+    });
+    if (options.output !== "ignore") {
+      const prefix = (line: string) => (line ? `${role.padEnd(10)} | ${line}\n` : "");
+      child.stdout?.on("data", (d: Buffer) => process.stdout.write(d.toString().split("\n").map(prefix).join("")));
+      child.stderr?.on("data", (d: Buffer) => process.stderr.write(d.toString().split("\n").map(prefix).join("")));
+    }
+    children.set(role, child);
+    child.on("exit", (code, signal) => {
+      if (children.get(role) === child) children.delete(role);
+      if (stopping || !restartOnCrash || signal === "SIGKILL") return;
+      console.error(`[launcher] ${role} exited (${signal ?? code}); restarting in 1 s`);
+      setTimeout(() => !stopping && launch(role, args, restartOnCrash), 1000);
+    });
+    return child;
+  };
+
+  const workerArgs = [...NODE_TS, path.join(ROOT, "jobs/worker.ts")];
+  launch("simulators", [...NODE_TS, path.join(ROOT, "simulators/server.ts")], true);
+  for (let i = 1; i <= options.workers; i++) launch(`worker-${i}`, workerArgs, true);
+  launch("web", [NEXT_BIN, options.mode, "-p", String(options.port), "-H", "127.0.0.1"], false);
+
+  let nextWorker = options.workers + 1;
+  return {
+    children,
+    spawnWorker: (name = `worker-${nextWorker++}`) => launch(name, workerArgs, false),
+    async stop() {
+      stopping = true;
+      const exits = [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const force = setTimeout(() => child.kill("SIGKILL"), 30_000);
+            child.once("exit", () => {
+              clearTimeout(force);
+              resolve();
+            });
+            child.kill("SIGTERM");
+          }),
+      );
+      await Promise.all(exits);
+    },
+  };
+}
+
+/** Resolves when `url` answers 200 (the web server is up and has found a worker). */
+export async function waitUntilHealthy(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become healthy in ${timeoutMs} ms (last: ${last})`);
+}

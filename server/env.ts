@@ -1,0 +1,85 @@
+/**
+ * The one validated view of configuration. Every variable is documented in .env.example;
+ * each has a development default so `npm run dev` works on a fresh machine.
+ * Deliberately free of `server-only` so the launcher, workers and simulators (plain Node
+ * processes) can import it too.
+ */
+import { z } from "zod";
+
+export const DEV_WEBHOOK_SECRET = "whsec_Y29udmV5b3ItZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
+
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: z.string().url().optional(),
+  PAYMENT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must be whsec_<base64>")
+    .default(DEV_WEBHOOK_SECRET),
+  SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4100),
+  PAYMENT_PROVIDER_URL: z.string().url().optional(),
+  INVOICING_URL: z.string().url().optional(),
+  EMAIL_SERVICE_URL: z.string().url().optional(),
+  CARRIER_URL: z.string().url().optional(),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WORKER_PROCESSES: z.coerce.number().int().min(0).max(16).default(1),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
+  JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
+  WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
+  SEED: flag.default(true),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  DATA_DIR: z.string().default(".data"),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  DATABASE_URL: string;
+  APP_URL: string;
+  PAYMENT_PROVIDER_URL: string;
+  INVOICING_URL: string;
+  EMAIL_SERVICE_URL: string;
+  CARRIER_URL: string;
+};
+
+function loadEnv(source: NodeJS.ProcessEnv): Env {
+  // Empty strings in a shell or .env mean "not set", not "set to nothing".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  const simulators = `http://127.0.0.1:${e.SIMULATOR_PORT}`;
+  return {
+    ...e,
+    DATABASE_URL: e.DATABASE_URL ?? "",
+    APP_URL: e.APP_URL ?? `http://127.0.0.1:${e.PORT}`,
+    PAYMENT_PROVIDER_URL: e.PAYMENT_PROVIDER_URL ?? `${simulators}/payments`,
+    INVOICING_URL: e.INVOICING_URL ?? `${simulators}/invoicing`,
+    EMAIL_SERVICE_URL: e.EMAIL_SERVICE_URL ?? `${simulators}/email`,
+    CARRIER_URL: e.CARRIER_URL ?? `${simulators}/carrier`,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= loadEnv(process.env);
+  return cached;
+}
+
+/** For processes that cannot run without a database (web, workers, simulators). */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set. Start the app with `npm run dev` or `npm start`, which provide one.");
+  return url;
+}

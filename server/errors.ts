@@ -1,0 +1,39 @@
+/**
+ * Errors a service can raise on purpose. Each carries the HTTP status and the stable `code`
+ * of the contract's error body `{ error: { code, message, details? } }`; tRPC maps them too.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new AppError(400, "invalid_request", message, details);
+export const unauthorized = (message = "Missing or invalid credentials.") => new AppError(401, "unauthorized", message);
+export const forbidden = (message: string) => new AppError(403, "forbidden", message);
+export const notFound = (message = "Not found.") => new AppError(404, "not_found", message);
+export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError(429, "rate_limited", `Too many requests. Retry after ${retryAfterSeconds} s.`, undefined, {
+    "Retry-After": String(retryAfterSeconds),
+  });
+
+/** Postgres/driver errors that mean "the database is unreachable", not "your request is bad". */
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08006"]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: string }).code;
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(err.message)) return true;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
+}

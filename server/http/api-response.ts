@@ -1,0 +1,36 @@
+import "server-only";
+import { AppError, isDatabaseUnavailable } from "@/server/errors";
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+export function errorResponse(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): Response {
+  return json(status, { error: { code, message, ...(details === undefined ? {} : { details }) } }, headers);
+}
+
+/** Turns any thrown error into the contract's error body; never a stack trace. */
+export function toErrorResponse(err: unknown): Response {
+  if (err instanceof AppError) return errorResponse(err.status, err.code, err.message, err.details, err.headers);
+  if (isDatabaseUnavailable(err)) {
+    return errorResponse(503, "database_unavailable", "The database is unavailable; nothing was written. Retry shortly.", undefined, { "Retry-After": "5" });
+  }
+  console.error("[api] unexpected error:", err);
+  return errorResponse(500, "internal_error", "Something went wrong on our side; nothing was written.");
+}
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wraps a route handler so every failure answers with the contract's error body. */
+export function apiRoute<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (err) {
+      return toErrorResponse(err);
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { asc, eq, inArray } from "drizzle-orm";
+import { centsToMajor } from "@/lib/money";
+import type { OrderStatus } from "@/lib/order-status";
+import type { DbOrTx } from "@/server/db/client";
+import { orderEvents, orderLines, orders, type Order, type OrderEvent } from "@/server/db/schema";
+
+/** The public shape of an order (CONTRACT.md §2, GET /api/orders/{id}). */
+export type OrderView = {
+  order_id: string;
+  status: OrderStatus;
+  items: { sku: string; name: string; quantity: number; unit_price: number }[];
+  total: number;
+  currency: string;
+  payment_method: string;
+  tracking?: string;
+  failure_reason?: string;
+  created_at: string;
+  updated_at: string;
+  events: EventView[];
+};
+
+export type EventView = { id: string; status: OrderStatus; timestamp: string } & Record<string, unknown>;
+
+export function eventView(event: Pick<OrderEvent, "id" | "status" | "createdAt" | "detail">): EventView {
+  return { ...event.detail, id: event.id, status: event.status, timestamp: event.createdAt.toISOString() };
+}
+
+/** Builds the views of several orders with three queries, whatever their number. */
+export async function loadOrderViews(db: DbOrTx, rows: Order[]): Promise<OrderView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((o) => o.id);
+  const [lines, events] = await Promise.all([
+    db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo)),
+    db.select().from(orderEvents).where(inArray(orderEvents.orderId, ids)).orderBy(asc(orderEvents.seq)),
+  ]);
+  return rows.map((order) => ({
+    order_id: order.id,
+    status: order.status,
+    items: lines
+      .filter((l) => l.orderId === order.id)
+      .map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unit_price: centsToMajor(l.unitPriceCents) })),
+    total: centsToMajor(order.totalCents),
+    currency: order.currency,
+    payment_method: order.paymentMethod,
+    ...(order.tracking ? { tracking: order.tracking } : {}),
+    ...(order.failureReason ? { failure_reason: order.failureReason } : {}),
+    created_at: order.createdAt.toISOString(),
+    updated_at: order.updatedAt.toISOString(),
+    events: events.filter((e) => e.orderId === order.id).map(eventView),
+  }));
+}
+
+export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderView | undefined> {
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order) return undefined;
+  const [view] = await loadOrderViews(db, [order]);
+  return view;
+}

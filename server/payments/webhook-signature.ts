@@ -1,0 +1,80 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/**
+ * Signed payment webhooks (CONTRACT.md §3). Two header styles carry the same signature
+ * over `{id}.{timestamp}.{raw body}` with the same key:
+ *   X-Webhook-Id / X-Webhook-Timestamp / X-Webhook-Signature: sha256=<hex>
+ *   webhook-id / webhook-timestamp / webhook-signature: v1,<base64>   (Standard Webhooks)
+ * Several space-separated signatures may be sent during a secret rotation; one valid
+ * signature suffices. Comparison is constant-time.
+ */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export type WebhookHeaders = { get(name: string): string | null };
+
+export type VerifiedWebhook = { id: string; timestamp: number };
+
+export class WebhookSignatureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WebhookSignatureError";
+  }
+}
+
+/** `whsec_<base64>` → the HMAC key bytes. */
+export function webhookKey(secret: string): Buffer {
+  if (!secret.startsWith("whsec_")) throw new Error("A webhook secret must look like whsec_<base64>.");
+  return Buffer.from(secret.slice("whsec_".length), "base64");
+}
+
+export function signPayload(key: Buffer, id: string, timestamp: number, body: string | Buffer): Buffer {
+  return createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest();
+}
+
+export function verifyWebhook(
+  headers: WebhookHeaders,
+  rawBody: Buffer,
+  secret: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): VerifiedWebhook {
+  const id = headers.get("x-webhook-id") ?? headers.get("webhook-id");
+  const timestampText = headers.get("x-webhook-timestamp") ?? headers.get("webhook-timestamp");
+  const signatures = parseSignatures(headers);
+  if (!id || !timestampText || signatures.length === 0) {
+    throw new WebhookSignatureError("Missing webhook id, timestamp or signature headers.");
+  }
+  if (!/^\d{1,12}$/.test(timestampText)) throw new WebhookSignatureError("The webhook timestamp must be unix seconds.");
+  const timestamp = Number(timestampText);
+  if (Math.abs(nowSeconds - timestamp) > WEBHOOK_TOLERANCE_SECONDS) {
+    throw new WebhookSignatureError(`The webhook timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now.`);
+  }
+  const expected = signPayload(webhookKey(secret), id, timestamp, rawBody);
+  const valid = signatures.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected));
+  if (!valid) throw new WebhookSignatureError("No valid webhook signature.");
+  return { id, timestamp };
+}
+
+/** Every signature offered, as raw bytes, whichever header style carried it. */
+function parseSignatures(headers: WebhookHeaders): Buffer[] {
+  const out: Buffer[] = [];
+  for (const token of (headers.get("x-webhook-signature") ?? "").split(" ")) {
+    const match = /^sha256=([0-9a-f]{64})$/.exec(token.trim());
+    if (match?.[1]) out.push(Buffer.from(match[1], "hex"));
+  }
+  for (const token of (headers.get("webhook-signature") ?? "").split(" ")) {
+    const match = /^v1,([A-Za-z0-9+/=]+)$/.exec(token.trim());
+    if (match?.[1]) out.push(Buffer.from(match[1], "base64"));
+  }
+  return out;
+}
+
+/** Headers for a webhook we send (the payment simulator), in the X-Webhook style. */
+export function signedWebhookHeaders(secret: string, id: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = signPayload(webhookKey(secret), id, timestamp, body).toString("hex");
+  return {
+    "Content-Type": "application/json",
+    "X-Webhook-Id": id,
+    "X-Webhook-Timestamp": String(timestamp),
+    "X-Webhook-Signature": `sha256=${signature}`,
+  };
+}

@@ -1,0 +1,114 @@
+import "server-only";
+import pg from "pg";
+import type { OrderStatus } from "@/lib/order-status";
+import { databaseUrl } from "@/server/env";
+
+/** What the `order_events` trigger NOTIFYs (see migration 0001). */
+export type OrderEventNotice = {
+  seq: number;
+  id: string;
+  order_id: string;
+  status: OrderStatus;
+  timestamp: string;
+  tracking: string | null;
+};
+
+type Subscriber = { onEvent(notice: OrderEventNotice): void; onResync(): void };
+
+/**
+ * One LISTEN connection per process, fanned out in memory to every SSE stream and
+ * `Prefer: wait` request of that process. Postgres delivers each NOTIFY to every listening
+ * process, so this works with any number of web instances and costs the database one
+ * connection per instance, not one per client. After a reconnect subscribers are told to
+ * resync from the event log, since notifications sent while disconnected are lost.
+ */
+export class OrderEventHub {
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private reconnectDelayMs = 250;
+  private closed = false;
+
+  constructor(private readonly connectionString: string) {}
+
+  /** Subscribes before the caller reads current state, so nothing falls between the two. */
+  async subscribe(orderId: string, subscriber: Subscriber): Promise<() => void> {
+    let set = this.subscribers.get(orderId);
+    if (!set) this.subscribers.set(orderId, (set = new Set()));
+    set.add(subscriber);
+    try {
+      await this.ensureConnected();
+    } catch (err) {
+      set.delete(subscriber);
+      throw err;
+    }
+    return () => {
+      set.delete(subscriber);
+      if (set.size === 0 && this.subscribers.get(orderId) === set) this.subscribers.delete(orderId);
+    };
+  }
+
+  get listenerCount(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.end().catch(() => {});
+  }
+
+  private ensureConnected(): Promise<void> {
+    if (this.client) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: "conveyor-order-events", keepAlive: true });
+    client.on("notification", (message) => {
+      if (message.channel !== "order_events" || !message.payload) return;
+      const notice = JSON.parse(message.payload) as OrderEventNotice;
+      for (const subscriber of this.subscribers.get(notice.order_id) ?? []) subscriber.onEvent(notice);
+    });
+    client.on("error", (err) => {
+      console.error("[order-events] listener error:", err.message);
+      this.handleDisconnect(client);
+    });
+    client.on("end", () => this.handleDisconnect(client));
+    await client.connect();
+    await client.query("LISTEN order_events");
+    this.client = client;
+    this.reconnectDelayMs = 250;
+  }
+
+  private handleDisconnect(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.subscribers.size === 0) return;
+    setTimeout(() => {
+      this.ensureConnected()
+        .then(() => this.resyncAll())
+        .catch(() => this.scheduleReconnect());
+    }, this.reconnectDelayMs);
+    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 5000);
+  }
+
+  private resyncAll(): void {
+    for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.onResync();
+  }
+}
+
+const globalForHub = globalThis as unknown as { conveyorOrderEventHub?: OrderEventHub };
+
+export function getOrderEventHub(): OrderEventHub {
+  globalForHub.conveyorOrderEventHub ??= new OrderEventHub(databaseUrl());
+  return globalForHub.conveyorOrderEventHub;
+}

@@ -1,0 +1,66 @@
+import "server-only";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { authenticateApiKey } from "@/server/auth/api-keys";
+import { getDb } from "@/server/db/client";
+import type { Shopper } from "@/server/db/schema";
+import { AppError, isDatabaseUnavailable } from "@/server/errors";
+
+/*
+ * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
+ * tRPC identifies the caller by the same credentials as REST.
+ */
+export async function createTRPCContext(opts: { headers: Headers }): Promise<{ db: ReturnType<typeof getDb>; shopper: Shopper | null }> {
+  const db = getDb();
+  const bearer = /^Bearer\s+(\S+)$/i.exec(opts.headers.get("authorization") ?? "")?.[1];
+  const shopper = bearer ? ((await authenticateApiKey(db, bearer)) ?? null) : null;
+  return { db, shopper };
+}
+
+type Context = Awaited<ReturnType<typeof createTRPCContext>>;
+
+/* 2. INITIALISATION — service errors keep their meaning over tRPC. */
+const STATUS_TO_TRPC: Record<number, TRPCError["code"]> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  422: "UNPROCESSABLE_CONTENT",
+  429: "TOO_MANY_REQUESTS",
+};
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return { ...shape, data: { ...shape.data, stack: undefined, appCode: cause instanceof AppError ? cause.code : undefined } };
+  },
+});
+
+const mapServiceErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: STATUS_TO_TRPC[cause.status] ?? "INTERNAL_SERVER_ERROR", message: cause.message, cause });
+    }
+    if (isDatabaseUnavailable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." });
+  }
+  return result;
+});
+
+/* 3. PROCEDURES */
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapServiceErrors);
+
+/** Narrows `ctx.shopper` to non-null. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.shopper) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, shopper: ctx.shopper } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.shopper.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
+  return next();
+});

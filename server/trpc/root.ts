@@ -1,0 +1,13 @@
+import "server-only";
+import { createCallerFactory, createTRPCRouter } from "./init";
+import { catalogRouter } from "./routers/catalog";
+import { ordersRouter } from "./routers/orders";
+
+export const appRouter = createTRPCRouter({
+  catalog: catalogRouter,
+  orders: ordersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,141 @@
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { setTimeout as sleep } from "node:timers/promises";
+import { centsToMajor } from "@/lib/money";
+import type { PaymentEventType } from "@/lib/contract";
+import type { Database } from "@/server/db/client";
+import { simCharges, simReversals } from "@/server/db/schema";
+import { newId } from "@/server/ids";
+import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
+import { behaveAs } from "./behaviour";
+
+type Charge = typeof simCharges.$inferSelect;
+type Verdict = { outcome: "completed" | "failed" | "flagged"; reason?: string; riskScore: number | null };
+
+/**
+ * Fraud check, then risk scoring, driven by the test payment methods of CONTRACT.md §4.
+ * Card-network style: the method name decides the outcome.
+ */
+export function screenCharge(paymentMethod: string): Verdict {
+  if (paymentMethod === "pm_card_fraud") return { outcome: "flagged", reason: "fraud_suspected", riskScore: 0.99 };
+  if (paymentMethod === "pm_card_risky") return { outcome: "flagged", reason: "high_risk_score", riskScore: 0.92 };
+  if (paymentMethod === "pm_card_declined") return { outcome: "failed", reason: "card_declined", riskScore: 0.1 };
+  return { outcome: "completed", riskScore: 0.05 };
+}
+
+const WEBHOOK_MAX_ATTEMPTS = 12;
+
+export class PaymentSimulator {
+  constructor(
+    private readonly db: Database,
+    private readonly webhookUrl: string,
+    private readonly webhookSecret: string,
+  ) {}
+
+  /** POST /payments/charges: answers "processing" at once; the verdict follows by webhook. */
+  async createCharge(idempotencyKey: string, body: { order_id: string; amount: number; currency: string; payment_method: string }) {
+    await behaveAs(this.db, "payment");
+    const [inserted] = await this.db
+      .insert(simCharges)
+      .values({
+        id: newId("ch"),
+        idempotencyKey,
+        orderId: body.order_id,
+        amountCents: body.amount,
+        currency: body.currency,
+        paymentMethod: body.payment_method,
+        webhookId: newId("evt"),
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) {
+      void this.process(inserted);
+      return { id: inserted.id, status: "processing" as const };
+    }
+    // Same idempotency key: the same charge, never a second one.
+    const [existing] = await this.db
+      .update(simCharges)
+      .set({ requestCount: sql`${simCharges.requestCount} + 1` })
+      .where(eq(simCharges.idempotencyKey, idempotencyKey))
+      .returning();
+    return { id: existing!.id, status: existing!.outcome ?? ("processing" as const) };
+  }
+
+  /** POST /payments/charges/{id}/reverse: void before settlement, refund after; once per key. */
+  async reverseCharge(idempotencyKey: string, chargeId: string) {
+    await behaveAs(this.db, "payment");
+    const [charge] = await this.db.select().from(simCharges).where(eq(simCharges.id, chargeId));
+    if (!charge) return undefined;
+    if (charge.outcome === "failed" || charge.outcome === "flagged") return { kind: "not_required" as const };
+    await this.db
+      .insert(simReversals)
+      .values({ id: newId("rev"), idempotencyKey, chargeId, kind: charge.outcome === "completed" ? "refund" : "void" })
+      .onConflictDoNothing();
+    const [reversal] = await this.db.select().from(simReversals).where(eq(simReversals.idempotencyKey, idempotencyKey));
+    return { kind: reversal!.kind };
+  }
+
+  /** On start: finish charges a previous run left undecided or unreported. */
+  async resumePending(): Promise<void> {
+    const pending = await this.db
+      .select()
+      .from(simCharges)
+      .where(or(isNull(simCharges.outcome), and(isNull(simCharges.webhookDeliveredAt), sql`${simCharges.webhookAttempts} < ${WEBHOOK_MAX_ATTEMPTS}`)));
+    for (const charge of pending) void this.process(charge);
+  }
+
+  private async process(charge: Charge): Promise<void> {
+    try {
+      let current = charge;
+      if (!current.outcome) {
+        await behaveAs(this.db, "payment").catch(() => {}); // fraud check takes time…
+        await behaveAs(this.db, "payment").catch(() => {}); // …and so does risk scoring
+        const verdict = screenCharge(current.paymentMethod);
+        const [decided] = await this.db
+          .update(simCharges)
+          .set({ outcome: verdict.outcome, reason: verdict.reason ?? null, riskScore: verdict.riskScore })
+          .where(and(eq(simCharges.id, current.id), isNull(simCharges.outcome)))
+          .returning();
+        if (!decided) return;
+        current = decided;
+      }
+      const [voided] = await this.db.select().from(simReversals).where(and(eq(simReversals.chargeId, current.id), eq(simReversals.kind, "void")));
+      if (voided) return; // a voided authorisation is never reported as paid
+      await this.deliverWebhook(current);
+    } catch (err) {
+      console.error(`[payment-sim] charge ${charge.id}:`, (err as Error).message);
+    }
+  }
+
+  private async deliverWebhook(charge: Charge): Promise<void> {
+    const event: PaymentEventType =
+      charge.outcome === "completed" ? "payment.completed" : charge.outcome === "failed" ? "payment.failed" : "payment.flagged";
+    const body = JSON.stringify({
+      event,
+      order_id: charge.orderId,
+      amount: centsToMajor(charge.amountCents),
+      currency: charge.currency,
+      ...(charge.outcome === "completed" ? { completed_at: new Date().toISOString() } : {}),
+      ...(charge.reason ? { reason: charge.reason } : {}),
+      ...(charge.outcome === "flagged" ? { risk_score: charge.riskScore } : {}),
+    });
+    for (let attempt = charge.webhookAttempts + 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt++) {
+      await this.db.update(simCharges).set({ webhookAttempts: attempt }).where(eq(simCharges.id, charge.id));
+      try {
+        const response = await fetch(this.webhookUrl, {
+          method: "POST",
+          headers: signedWebhookHeaders(this.webhookSecret, charge.webhookId!, body),
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (response.ok) {
+          await this.db.update(simCharges).set({ webhookDeliveredAt: sql`now()` }).where(eq(simCharges.id, charge.id));
+          return;
+        }
+      } catch {
+        // endpoint down: retried below like any non-2xx answer
+      }
+      await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
+    }
+    console.error(`[payment-sim] gave up delivering the webhook of ${charge.id}`);
+  }
+}
