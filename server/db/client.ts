@@ -1,7 +1,7 @@
 import "server-only";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { databaseUrl } from "@/server/env";
+import { databaseUrl, env } from "@/server/env";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -14,7 +14,7 @@ type Handles = { pool: pg.Pool; db: Database };
 // One pool per process, kept on globalThis so Next's dev reloads do not leak connections.
 const globalForDb = globalThis as unknown as { conveyorDb?: Handles };
 
-export function createDatabase(url: string, max = Number(process.env.DB_POOL_MAX ?? 10)): Handles {
+export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
   const pool = new pg.Pool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor" });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));

@@ -1,0 +1,115 @@
+/**
+ * A whole Conveyor (web + workers + simulators, production build) on its own database and
+ * ports, for one test file. Started with the same code as `npm start`.
+ */
+import { test } from "@playwright/test";
+import { eq } from "drizzle-orm";
+import { createServer } from "node:net";
+import { createApiKey } from "@/server/auth/api-keys";
+import { createDatabase, type Database } from "@/server/db/client";
+import { downstreamSettings, shoppers, type DownstreamService } from "@/server/db/schema";
+import { DEV_WEBHOOK_SECRET } from "@/server/env";
+import { startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/test-postgres";
+import pg from "pg";
+
+export type Shopper = { id: string; email: string; apiKey: string; headers: Record<string, string> };
+
+export type Stack = {
+  baseURL: string;
+  databaseUrl: string;
+  db: Database;
+  pool: pg.Pool;
+  processes: RunningProcesses;
+  webhookSecret: string;
+  newShopper(options?: { admin?: boolean }): Promise<Shopper>;
+  setDownstream(service: DownstreamService, settings: Partial<typeof downstreamSettings.$inferInsert>): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+let shopperCounter = 0;
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const database: TestDatabase = await createTestDatabase();
+  const [port, simulatorPort] = [await freePort(), await freePort()];
+  const baseURL = `http://127.0.0.1:${port}`;
+  const processes = startProcesses({
+    mode: "start",
+    port,
+    workers: Number(env.WORKER_PROCESSES ?? 1),
+    output: process.env.STACK_LOGS ? "inherit" : "ignore",
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: database.url,
+      APP_URL: baseURL,
+      SIMULATOR_PORT: String(simulatorPort),
+      PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+      WORKER_CONCURRENCY: "8",
+      DB_POOL_MAX: "10",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
+    },
+  });
+  const { db, pool } = createDatabase(database.url, 4);
+  try {
+    await waitUntilHealthy(`${baseURL}/api/health`, 90_000);
+  } catch (err) {
+    await processes.stop();
+    await pool.end();
+    await database.drop();
+    throw err;
+  }
+  return {
+    baseURL,
+    databaseUrl: database.url,
+    db,
+    pool,
+    processes,
+    webhookSecret: DEV_WEBHOOK_SECRET,
+    async newShopper(options = {}) {
+      const email = `shopper${++shopperCounter}.${process.pid}.${Date.now()}@example.test`;
+      const { shopper, key } = await createApiKey(db, email);
+      if (options.admin) await db.update(shoppers).set({ role: "admin" }).where(eq(shoppers.id, shopper.id));
+      return { id: shopper.id, email, apiKey: key, headers: { Authorization: `Bearer ${key}` } };
+    },
+    async setDownstream(service, settings) {
+      await db.update(downstreamSettings).set(settings).where(eq(downstreamSettings.service, service));
+    },
+    async stop() {
+      await processes.stop();
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * Starts a stack for the current test file (beforeAll) and tears it down (afterAll).
+ * Returns an accessor, since the stack exists only once the hook has run.
+ */
+export function useStack(env: Record<string, string> = {}): () => Stack {
+  let stack: Stack | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    stack = await startStack(env);
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error("The stack is not running (did beforeAll fail?)");
+    return stack;
+  };
+}

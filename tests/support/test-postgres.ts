@@ -1,0 +1,75 @@
+/**
+ * Test databases on a real Postgres (TEST_DATABASE_URL, default the local server on
+ * 127.0.0.1:5432). A template database is migrated and seeded once per run; every test
+ * file then gets its own copy (CREATE DATABASE … TEMPLATE), so files run in parallel
+ * without seeing each other's orders, stock or simulator settings.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+function urlFor(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Named after the migrations' content, so a schema change gets a fresh template. */
+export function templateName(): string {
+  const dir = path.resolve(process.cwd(), "server/db/migrations");
+  const hash = createHash("sha256");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) hash.update(readFileSync(path.join(dir, file)));
+  return `conveyor_template_${hash.digest("hex").slice(0, 12)}`;
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the template if this schema has none yet. `prepare` migrates and seeds it. */
+export async function ensureTemplate(prepare: (url: string) => Promise<void>): Promise<string> {
+  const name = templateName();
+  const exists = await admin(async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount);
+  if (exists) return name;
+  const building = `${name}_building_${randomBytes(3).toString("hex")}`;
+  await admin((c) => c.query(`CREATE DATABASE "${building}"`));
+  await prepare(urlFor(building));
+  await admin(async (c) => {
+    await c.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`).catch(async (err: { code?: string }) => {
+      // Another run built it meanwhile: keep theirs.
+      if (err.code !== "42P04") throw err;
+      await c.query(`DROP DATABASE "${building}"`);
+    });
+  });
+  return name;
+}
+
+export type TestDatabase = { name: string; url: string; drop(): Promise<void> };
+
+export async function createTestDatabase(template = templateName()): Promise<TestDatabase> {
+  const name = `conveyor_test_${randomBytes(5).toString("hex")}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+      break;
+    } catch (err) {
+      // Two copies of one template at the same instant can collide ("being accessed by other users").
+      if (attempt >= 10 || (err as { code?: string }).code !== "55006") throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+  return {
+    name,
+    url: urlFor(name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
