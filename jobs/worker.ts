@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     superviseIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
     monitorIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
   });
-  boss.on("error", (err) => console.error("[worker] pg-boss error:", err));
+  boss.on("error", (err: Error) => console.error("[worker] pg-boss error:", err.message));
   registerBoss(boss);
   await boss.start();
 

@@ -31,8 +31,10 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const code = (err as { code?: string }).code;
+  const { code, severity } = err as { code?: string; severity?: string };
   if (code && UNAVAILABLE_CODES.has(code)) return true;
+  // FATAL is how Postgres refuses or ends a session (shutting down, not accepting connections…).
+  if (severity === "FATAL") return true;
   if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(err.message)) return true;
   const cause = (err as { cause?: unknown }).cause;
   return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);

@@ -1,0 +1,78 @@
+import { expect, test } from "@playwright/test";
+import { count, eq } from "drizzle-orm";
+import { orders } from "@/server/db/schema";
+import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
+import { useStack } from "../support/stack";
+
+const stack = useStack();
+
+test("50 concurrent requests with one Idempotency-Key create exactly one order and all get the same answer", async () => {
+  const shopper = await stack().newShopper();
+  const key = `checkout-${Date.now()}`;
+  const responses = await Promise.all(Array.from({ length: 50 }, () => postOrder(stack(), shopper, TWO_WIDGETS, { "Idempotency-Key": key })));
+
+  expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+  const orderIds = new Set(responses.map((r) => r.body.order_id));
+  expect(orderIds.size).toBe(1);
+  for (const r of responses) expect(r.body).toEqual(responses[0]!.body);
+
+  const [row] = await stack().db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopper.id));
+  expect(row!.n).toBe(1);
+
+  const different = await postOrder(stack(), shopper, { ...TWO_WIDGETS, items: [{ sku: "GADGET-7", quantity: 1 }] }, { "Idempotency-Key": key });
+  expect(different.status).toBe(422);
+  expectErrorBody(different.body, "idempotency_key_reused");
+});
+
+test("the same body with different JSON key order or spacing is the same request", async () => {
+  const shopper = await stack().newShopper();
+  const key = `reorder-${Date.now()}`;
+  const first = await postOrder(stack(), shopper, '{"items":[{"sku":"WIDGET-42","quantity":2}],"payment_method":"pm_visa_4242"}', { "Idempotency-Key": key });
+  const second = await postOrder(stack(), shopper, '{ "payment_method": "pm_visa_4242", "items": [ { "quantity": 2, "sku": "WIDGET-42" } ] }', { "Idempotency-Key": key });
+  expect(second.status).toBe(first.status);
+  expect(second.body).toEqual(first.body);
+  expect(second.headers.get("location")).toBe(first.headers.get("location"));
+});
+
+test("keys are scoped per shopper", async () => {
+  const alice = await stack().newShopper();
+  const bob = await stack().newShopper();
+  const key = `shared-${Date.now()}`;
+  const a = await postOrder(stack(), alice, TWO_WIDGETS, { "Idempotency-Key": key });
+  const b = await postOrder(stack(), bob, TWO_WIDGETS, { "Idempotency-Key": key });
+  expect([a.status, b.status]).toEqual([202, 202]);
+  expect(a.body.order_id).not.toBe(b.body.order_id);
+});
+
+test("a key still being processed answers 409, then the first response (201) is replayed exactly", async () => {
+  const shopper = await stack().newShopper();
+  const key = `held-${Date.now()}`;
+  await stack().setDownstream("payment", { baseLatencyMs: 1500 });
+  try {
+    const first = postOrder(stack(), shopper, TWO_WIDGETS, { "Idempotency-Key": key, Prefer: "wait=10" });
+    // The first request has committed its order and is now waiting for it to settle.
+    await expect
+      .poll(async () => (await fetch(`${stack().baseURL}/api/orders`, { headers: shopper.headers }).then((r) => r.json())).data.length)
+      .toBe(1);
+    const during = await postOrder(stack(), shopper, TWO_WIDGETS, { "Idempotency-Key": key });
+    expect(during.status).toBe(409);
+    expectErrorBody(during.body, "idempotency_key_in_use");
+
+    const settled = await first;
+    expect(settled.status).toBe(201);
+    const replay = await postOrder(stack(), shopper, TWO_WIDGETS, { "Idempotency-Key": key, Prefer: "wait=10" });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(settled.body);
+  } finally {
+    await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  }
+});
+
+test("a request rejected for bad input does not burn the key", async () => {
+  const shopper = await stack().newShopper();
+  const key = `retry-after-fix-${Date.now()}`;
+  const bad = await postOrder(stack(), shopper, { items: [{ sku: "NOPE-1", quantity: 1 }], payment_method: "pm_visa_4242" }, { "Idempotency-Key": key });
+  expect(bad.status).toBe(422);
+  const good = await postOrder(stack(), shopper, TWO_WIDGETS, { "Idempotency-Key": key });
+  expect(good.status).toBe(202);
+});
