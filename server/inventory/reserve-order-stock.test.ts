@@ -1,0 +1,83 @@
+import { eq, inArray } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { mailbox, orders, products } from "@/server/db/schema";
+import { placeOrder } from "@/server/orders/place-order";
+import { useServiceDatabase } from "@/tests/support/service-database";
+import { releaseOrderStock } from "./release-order-stock";
+import { reserveOrderStock } from "./reserve-order-stock";
+import { resumeBackorders } from "./resume-backorders";
+
+const svc = useServiceDatabase();
+
+async function stockOf(sku: string): Promise<number> {
+  const [row] = await svc().db.select({ stock: products.stock }).from(products).where(eq(products.sku, sku));
+  return row!.stock;
+}
+
+async function placeMany(n: number, sku: string): Promise<string[]> {
+  const { db, boss, newShopperId } = svc();
+  const shopperId = await newShopperId();
+  const ids: string[] = [];
+  // In sequence, so arrival order is known.
+  for (let i = 0; i < n; i++) {
+    ids.push((await placeOrder(db, boss, { shopperId, body: { items: [{ sku, quantity: 1 }], payment_method: "pm_visa_4242" } })).orderId);
+  }
+  return ids;
+}
+
+describe("stock reservation", () => {
+  it("30 concurrent reservations of LIMITED-1 (stock 3): exactly 3 succeed, 27 back-order, stock ends at 0", async () => {
+    const { db, boss } = svc();
+    const ids = await placeMany(30, "LIMITED-1");
+    const outcomes = await Promise.all(ids.map((id) => reserveOrderStock(db, boss, id)));
+
+    expect(outcomes.filter((o) => o === "reserved")).toHaveLength(3);
+    expect(outcomes.filter((o) => o === "backordered")).toHaveLength(27);
+    expect(await stockOf("LIMITED-1")).toBe(0);
+    const rows = await db.select().from(orders).where(inArray(orders.id, ids));
+    expect(rows.filter((o) => o.status === "backordered")).toHaveLength(27);
+
+    // Running every reservation again (at-least-once delivery) changes nothing.
+    expect(await Promise.all(ids.map((id) => reserveOrderStock(db, boss, id)))).toEqual(Array(30).fill("skipped"));
+    expect(await stockOf("LIMITED-1")).toBe(0);
+  });
+
+  it("stock can never go negative, even when written directly", async () => {
+    const { db } = svc();
+    await expect(db.update(products).set({ stock: -1 }).where(eq(products.sku, "LIMITED-1"))).rejects.toThrow();
+  });
+
+  it("releasing a reservation gives the stock back exactly once", async () => {
+    const { db, boss } = svc();
+    const before = await stockOf("GADGET-7");
+    const [id] = await placeMany(1, "GADGET-7");
+    await reserveOrderStock(db, boss, id!);
+    expect(await stockOf("GADGET-7")).toBe(before - 1);
+    const releases = await Promise.all([1, 2, 3].map(() => db.transaction((tx) => releaseOrderStock(tx, id!))));
+    expect(releases.filter(Boolean)).toHaveLength(1);
+    expect(await stockOf("GADGET-7")).toBe(before);
+  });
+
+  it("a restock resumes back-ordered orders in arrival order, and emails warehouse and shopper", async () => {
+    const { db, boss } = svc();
+    await db.update(products).set({ stock: 0 }).where(eq(products.sku, "DOOHICKEY-5"));
+    const ids = await placeMany(4, "DOOHICKEY-5");
+    for (const id of ids) expect(await reserveOrderStock(db, boss, id)).toBe("backordered");
+
+    await db.update(products).set({ stock: 2 }).where(eq(products.sku, "DOOHICKEY-5"));
+    const { resumed } = await resumeBackorders(db, boss, "DOOHICKEY-5");
+    expect(resumed).toEqual(ids.slice(0, 2));
+    const rows = await db.select().from(orders).where(inArray(orders.id, ids));
+    const stockState = new Map(rows.map((o) => [o.id, o.stockState]));
+    expect(ids.map((id) => stockState.get(id))).toEqual(["reserved", "reserved", "backordered", "backordered"]);
+    expect(await stockOf("DOOHICKEY-5")).toBe(0);
+
+    // The notices are queued as jobs; no worker runs here, so the mailbox is still empty.
+    expect(await db.select().from(mailbox).where(inArray(mailbox.orderId, ids))).toHaveLength(0);
+    const { rows: notices } = await boss.getDb().executeSql(
+      "SELECT data->>'to' AS to FROM pgboss.job WHERE name = 'email.notification' AND data->>'orderId' = $1 ORDER BY 1",
+      [ids[0]],
+    );
+    expect(notices.map((n) => n.to)).toEqual(["shopper", "warehouse"]);
+  });
+});

@@ -1,0 +1,52 @@
+import { count, eq, sql } from "drizzle-orm";
+import type { PgBoss } from "pg-boss";
+import { describe, expect, it } from "vitest";
+import type { JobSender } from "@/jobs/boss";
+import { orderEvents, orderLines, orders } from "@/server/db/schema";
+import { useServiceDatabase } from "@/tests/support/service-database";
+import { placeOrder } from "./place-order";
+
+const svc = useServiceDatabase();
+const BODY = { items: [{ sku: "WIDGET-42", quantity: 2 }], payment_method: "pm_visa_4242" };
+
+async function jobsFor(boss: PgBoss, orderId: string): Promise<number> {
+  const { rows } = await boss.getDb().executeSql("SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'orderId' = $1", [orderId]);
+  return rows[0].n as number;
+}
+
+describe("placeOrder", () => {
+  it("commits the order, its lines, its first event and both fan-out jobs together", async () => {
+    const { db, boss, newShopperId } = svc();
+    const result = await placeOrder(db, boss, { shopperId: await newShopperId(), body: BODY });
+    expect(result.kind).toBe("created");
+    const [order] = await db.select().from(orders).where(eq(orders.id, result.orderId));
+    expect(order).toMatchObject({ status: "pending", totalCents: 4998 });
+    expect(await db.select().from(orderLines).where(eq(orderLines.orderId, result.orderId))).toHaveLength(1);
+    expect(await db.select().from(orderEvents).where(eq(orderEvents.orderId, result.orderId))).toHaveLength(1);
+    // order.created fans out to payment.charge and inventory.reserve.
+    expect(await jobsFor(boss, result.orderId)).toBe(2);
+  });
+
+  it("an error after the order insert inside the transaction leaves no order and no job", async () => {
+    const { db, boss, newShopperId } = svc();
+    let enqueuedFor: string | undefined;
+    // The real pg-boss enqueues inside the transaction, then something fails afterwards.
+    const failingAfterEnqueue: JobSender = {
+      send: boss.send.bind(boss),
+      publish: async (event, data, options) => {
+        await boss.publish(event, data, options);
+        enqueuedFor = (data as { orderId: string }).orderId;
+        throw new Error("boom after enqueue");
+      },
+    };
+    const shopperId = await newShopperId();
+    await expect(placeOrder(db, failingAfterEnqueue, { shopperId, body: BODY, idempotencyKey: "atomic-1" })).rejects.toThrow("boom after enqueue");
+
+    expect(enqueuedFor).toMatch(/^ord_/);
+    const [left] = await db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopperId));
+    expect(left!.n).toBe(0);
+    expect(await jobsFor(boss, enqueuedFor!)).toBe(0);
+    const keys = await db.execute(sql`SELECT 1 FROM idempotency_keys WHERE shopper_id = ${shopperId}`);
+    expect(keys.rows).toHaveLength(0);
+  });
+});

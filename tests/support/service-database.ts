@@ -1,0 +1,37 @@
+/**
+ * A private, migrated and seeded database for one test file, with a pg-boss that can send
+ * jobs into it (no workers run: service tests drive the steps themselves).
+ */
+import { afterAll, beforeAll } from "vitest";
+import { PgBoss } from "pg-boss";
+import { createDatabase, type Database } from "@/server/db/client";
+import { createApiKey } from "@/server/auth/api-keys";
+import { createTestDatabase, type TestDatabase } from "./test-postgres";
+import type pg from "pg";
+
+export type ServiceDatabase = { db: Database; pool: pg.Pool; boss: PgBoss; url: string; newShopperId(): Promise<string> };
+
+export function useServiceDatabase(): () => ServiceDatabase {
+  let handle: ServiceDatabase | undefined;
+  let database: TestDatabase | undefined;
+  let shoppers = 0;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const { db, pool } = createDatabase(database.url, 40);
+    const boss = new PgBoss({ connectionString: database.url, max: 4, supervise: false, schedule: false, migrate: false });
+    await boss.start();
+    handle = {
+      db,
+      pool,
+      boss,
+      url: database.url,
+      newShopperId: async () => (await createApiKey(db, `svc${++shoppers}.${Date.now()}@example.test`)).shopper.id,
+    };
+  });
+  afterAll(async () => {
+    await handle?.boss.stop({ graceful: false });
+    await handle?.pool.end();
+    await database?.drop();
+  });
+  return () => handle!;
+}
