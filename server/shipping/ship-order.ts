@@ -16,11 +16,13 @@ export async function shipOrder(db: Database, carrier: CarrierService, orderId: 
     items: lines.reduce((n, l) => n + l.quantity, 0),
   });
   return db.transaction(async (tx) => {
-    await tx.insert(shipments).values({ orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }).onConflictDoNothing();
+    // Cancelled while the carrier was booking: the order stays cancelled and no shipment is recorded.
     const shipped = await transitionOrder(tx, orderId, "shipped", {
       set: { tracking: parcel.trackingNumber },
       detail: { tracking: parcel.trackingNumber, carrier: parcel.carrier },
     });
-    return shipped ? "shipped" : "skipped";
+    if (!shipped) return "skipped";
+    await tx.insert(shipments).values({ orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }).onConflictDoNothing();
+    return "shipped";
   });
 }
