@@ -25,11 +25,13 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 async function main(): Promise<void> {
   const config = env();
   const concurrency = config.WORKER_CONCURRENCY;
-  const { db, pool } = createDatabase(databaseUrl(), concurrency + 4);
+  // A job holds at most one connection at a time; pg-boss's own fetches and completions are
+  // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
+  const { db, pool } = createDatabase(databaseUrl(), concurrency + 2);
   const boss = new PgBoss({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",
-    max: concurrency + 4,
+    max: Math.max(4, Math.ceil(concurrency / 2)),
     useListenNotify: true,
     migrate: false,
     superviseIntervalSeconds: config.JOB_SUPERVISE_SECONDS,

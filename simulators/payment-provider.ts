@@ -23,6 +23,7 @@ export function screenCharge(paymentMethod: string): Verdict {
 }
 
 const WEBHOOK_MAX_ATTEMPTS = 12;
+const PROCESS_MAX_ATTEMPTS = 12;
 
 export class PaymentSimulator {
   constructor(
@@ -83,27 +84,42 @@ export class PaymentSimulator {
     for (const charge of pending) void this.process(charge);
   }
 
+  /**
+   * Decides the charge and reports it. A failure of our own database (e.g. no free connection)
+   * must not lose the charge — a real provider finishes it later — so it is retried with
+   * backoff, each retry starting from the stored row (the verdict may already be recorded).
+   */
   private async process(charge: Charge): Promise<void> {
-    try {
-      let current = charge;
-      if (!current.outcome) {
-        await behaveAs(this.db, "payment").catch(() => {}); // fraud check takes time…
-        await behaveAs(this.db, "payment").catch(() => {}); // …and so does risk scoring
-        const verdict = screenCharge(current.paymentMethod);
-        const [decided] = await this.db
-          .update(simCharges)
-          .set({ outcome: verdict.outcome, reason: verdict.reason ?? null, riskScore: verdict.riskScore })
-          .where(and(eq(simCharges.id, current.id), isNull(simCharges.outcome)))
-          .returning();
-        if (!decided) return;
-        current = decided;
+    for (let attempt = 1; attempt <= PROCESS_MAX_ATTEMPTS; attempt++) {
+      try {
+        const current = attempt === 1 ? charge : (await this.db.select().from(simCharges).where(eq(simCharges.id, charge.id)))[0];
+        if (current) await this.decideAndReport(current);
+        return;
+      } catch (err) {
+        console.error(`[payment-sim] charge ${charge.id} (attempt ${attempt}):`, (err as Error).message);
+        if (attempt < PROCESS_MAX_ATTEMPTS) await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
       }
-      const [voided] = await this.db.select().from(simReversals).where(and(eq(simReversals.chargeId, current.id), eq(simReversals.kind, "void")));
-      if (voided) return; // a voided authorisation is never reported as paid
-      await this.deliverWebhook(current);
-    } catch (err) {
-      console.error(`[payment-sim] charge ${charge.id}:`, (err as Error).message);
     }
+    console.error(`[payment-sim] gave up on charge ${charge.id}`);
+  }
+
+  private async decideAndReport(charge: Charge): Promise<void> {
+    let current = charge;
+    if (!current.outcome) {
+      await behaveAs(this.db, "payment").catch(() => {}); // fraud check takes time…
+      await behaveAs(this.db, "payment").catch(() => {}); // …and so does risk scoring
+      const verdict = screenCharge(current.paymentMethod);
+      const [decided] = await this.db
+        .update(simCharges)
+        .set({ outcome: verdict.outcome, reason: verdict.reason ?? null, riskScore: verdict.riskScore })
+        .where(and(eq(simCharges.id, current.id), isNull(simCharges.outcome)))
+        .returning();
+      if (!decided) return;
+      current = decided;
+    }
+    const [voided] = await this.db.select().from(simReversals).where(and(eq(simReversals.chargeId, current.id), eq(simReversals.kind, "void")));
+    if (voided) return; // a voided authorisation is never reported as paid
+    await this.deliverWebhook(current);
   }
 
   private async deliverWebhook(charge: Charge): Promise<void> {

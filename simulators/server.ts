@@ -16,7 +16,7 @@ import { acceptEmail, createInvoice, createShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 
 const config = env();
-const { db, pool } = createDatabase(databaseUrl(), 10);
+const { db, pool } = createDatabase(databaseUrl(), 6);
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET);
 
 type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray) => Promise<unknown>;

@@ -56,8 +56,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       APP_URL: baseURL,
       SIMULATOR_PORT: String(simulatorPort),
       PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
-      WORKER_CONCURRENCY: "8",
-      DB_POOL_MAX: "10",
+      // Two stacks run side by side on one Postgres (max_connections 100): keep each small.
+      WORKER_CONCURRENCY: "4",
+      DB_POOL_MAX: "5",
       NEXT_TELEMETRY_DISABLED: "1",
       ...env,
     },
