@@ -57,9 +57,11 @@ async function main(): Promise<void> {
         includeMetadata: true,
         batchSize: 1,
         localConcurrency: isPipelineStep ? concurrency : 1,
-        // NOTIFY wakes idle workers at once; polling remains a backstop for retries coming due.
-        pollingIntervalSeconds: 1,
-        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 30 : 1,
+        // NOTIFY wakes idle workers the moment a job is inserted, so polling is only the
+        // backstop for retries coming due (their backoff is seconds anyway) and for when the
+        // LISTEN connection is down. Every poller polls: keep it cheap when idle.
+        pollingIntervalSeconds: 2,
+        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : 5,
       },
       async ([job]) => (job ? handler(job as never) : undefined),
     );

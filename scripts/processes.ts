@@ -4,6 +4,7 @@
  * harness and the benchmark, so all three start the app exactly the same way.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import path from "node:path";
 
 export type Mode = "dev" | "start";
@@ -98,4 +99,16 @@ export async function waitUntilHealthy(url: string, timeoutMs = 120_000): Promis
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not become healthy in ${timeoutMs} ms (last: ${last})`);
+}
+
+/** A TCP port nothing listens on right now (for test and benchmark stacks). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }

@@ -2,10 +2,10 @@ import { expect, test } from "@playwright/test";
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { EventView, OrderView } from "@/server/orders/order-view";
-import { waitUntilHealthy } from "@/scripts/processes";
+import { freePort, waitUntilHealthy } from "@/scripts/processes";
 import { expectErrorBody, getOrder, placeOrder, waitForStatus } from "../support/api";
 import { openEventStream, type SseConnection } from "../support/sse";
-import { freePort, useStack, type Shopper } from "../support/stack";
+import { useStack, type Shopper } from "../support/stack";
 
 // A short heartbeat so the heartbeat test does not wait the default 15 s.
 const stack = useStack({ SSE_HEARTBEAT_SECONDS: "0.5" });

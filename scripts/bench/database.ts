@@ -1,0 +1,77 @@
+/**
+ * A fresh, migrated and seeded database for one benchmark run, dropped afterwards.
+ *
+ * Preferred: the test Postgres (TEST_DATABASE_URL, default 127.0.0.1:5432), copying the
+ * same template database the end-to-end suite uses. Otherwise a new database on the server
+ * of DATABASE_URL, or, when that is unset too, in the embedded Postgres of `npm run dev`.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
+import { prepareDatabase } from "@/server/db/prepare-database";
+import { env } from "@/server/env";
+import { ADMIN_URL, createTestDatabase, ensureTemplate } from "@/tests/support/test-postgres";
+
+export type BenchDatabase = { name: string; url: string; where: string; drop(): Promise<void> };
+
+const seeded = (url: string) => prepareDatabase(url, { seed: true });
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  if (await reachable(ADMIN_URL)) {
+    const database = await createTestDatabase(await ensureTemplate(seeded));
+    return { ...database, where: `test Postgres ${hostOf(ADMIN_URL)}` };
+  }
+  const config = env();
+  if (config.DATABASE_URL) return freshDatabaseOn(config.DATABASE_URL, `DATABASE_URL server ${hostOf(config.DATABASE_URL)}`, async () => {});
+  const embedded = await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
+  return freshDatabaseOn(embedded.url, `embedded Postgres ${hostOf(embedded.url)}`, embedded.stop);
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** CREATE DATABASE next to the one `serverUrl` names, then migrate and seed it. */
+async function freshDatabaseOn(serverUrl: string, where: string, stopServer: () => Promise<void>): Promise<BenchDatabase> {
+  const name = `conveyor_bench_${randomBytes(5).toString("hex")}`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const onServer = (statement: string) => withClient(serverUrl, (c) => c.query(statement));
+  const drop = async () => {
+    try {
+      await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await stopServer();
+    }
+  };
+  try {
+    await onServer(`CREATE DATABASE "${name}"`);
+    await seeded(url.toString());
+  } catch (err) {
+    await drop().catch(() => {});
+    throw err;
+  }
+  return { name, url: url.toString(), where, drop };
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}
