@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { hostname } from "node:os";
-import { PgBoss } from "pg-boss";
+import { PgBoss, type JobResult, type JobWithMetadata } from "pg-boss";
 import { createDatabase } from "@/server/db/client";
 import { workerHeartbeats } from "@/server/db/schema";
 import { httpEmailService } from "@/server/email/email-service";
@@ -49,21 +49,29 @@ async function main(): Promise<void> {
     email: httpEmailService(),
     carrier: httpCarrierService(),
   });
+  // Two pollers per pipeline queue, each taking a batch of up to concurrency/2 jobs and
+  // running them in parallel. A full batch means more is waiting, so the poller fetches again
+  // at once (burst) and a backlog drains without waiting on the poll interval; otherwise
+  // NOTIFY wakes it when a job is inserted. (One poller per job slot would wake all of them
+  // for every insert and poll constantly when idle.)
+  const pollers = 2;
+  const batchSize = Math.max(1, Math.ceil(concurrency / pollers));
   for (const [queue, handler] of Object.entries(handlers)) {
     const isPipelineStep = (Object.values(QUEUES) as string[]).includes(queue);
     await boss.work(
       queue,
       {
         includeMetadata: true,
-        batchSize: 1,
-        localConcurrency: isPipelineStep ? concurrency : 1,
-        // NOTIFY wakes idle workers the moment a job is inserted, so polling is only the
-        // backstop for retries coming due (their backoff is seconds anyway) and for when the
-        // LISTEN connection is down. Every poller polls: keep it cheap when idle.
+        batchSize: isPipelineStep ? batchSize : 1,
+        localConcurrency: isPipelineStep ? pollers : 1,
+        burstWhenBatchFull: true,
+        perJobResults: true,
+        // The poll is only the backstop for retries coming due (their backoff is seconds
+        // anyway) and for when the LISTEN connection is down.
         pollingIntervalSeconds: 2,
         notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : 5,
       },
-      async ([job]) => (job ? handler(job as never) : undefined),
+      (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler))),
     );
   }
 
@@ -92,6 +100,18 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** Runs one job of a batch; its failure fails (and retries) that job alone. */
+async function settle(queue: string, job: JobWithMetadata, handler: (job: JobWithMetadata<never>) => Promise<unknown>): Promise<JobResult> {
+  try {
+    const output = await handler(job as JobWithMetadata<never>);
+    return { id: job.id, status: "completed", output: output === undefined ? undefined : { result: output } };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`[worker] ${queue} job ${job.id} failed (attempt ${job.retryCount + 1}/${job.retryLimit + 1}): ${message}`);
+    return { id: job.id, status: "failed", output: { message } };
+  }
 }
 
 main().catch((err) => {

@@ -22,6 +22,8 @@ export type BenchStack = {
   /** One API key per shopper, one shopper per load client. */
   apiKeys: string[];
   workerProcesses: number;
+  /** The stack starts without workers (intake is measured alone); this starts them. */
+  startWorkers(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -62,7 +64,7 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
     processes = startProcesses({
       mode: "start",
       port,
-      workers: workerProcesses,
+      workers: 0,
       output: process.env.BENCH_LOGS ? "inherit" : "ignore",
       env: {
         ...process.env,
@@ -74,8 +76,12 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
         NEXT_TELEMETRY_DISABLED: "1",
       },
     });
-    await waitUntilHealthy(`${baseUrl}/api/health`, 90_000);
-    return { baseUrl, database, pool, apiKeys, workerProcesses, stop };
+    await waitUntilHealthy(`${baseUrl}/api/health`, 90_000, { requireWorkers: false });
+    const startWorkers = async () => {
+      processes!.addWorkers(workerProcesses);
+      await waitUntilHealthy(`${baseUrl}/api/health`, 90_000);
+    };
+    return { baseUrl, database, pool, apiKeys, workerProcesses, startWorkers, stop };
   } catch (err) {
     await stop();
     throw err;
