@@ -1,22 +1,24 @@
 /**
- * `npm run api-key -- create --email <email>`: creates the shopper if needed and prints a
- * new API key on stdout (one line, nothing else). Uses DATABASE_URL, or the embedded
+ * `npm run api-key -- create --email <email> [--admin]`: creates the shopper if needed
+ * (`--admin` makes them an admin) and prints a new API key on stdout (one line, nothing else). Uses DATABASE_URL, or the embedded
  * Postgres of `npm run dev` when it is unset.
  */
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase } from "@/server/db/client";
+import { shoppers } from "@/server/db/schema";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/server/db/prepare-database";
 import { env } from "@/server/env";
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { email: { type: "string" } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { email: { type: "string" }, admin: { type: "boolean" } } });
   const email = z.string().email().safeParse(values.email);
   if (positionals[0] !== "create" || !email.success) {
-    console.error("usage: npm run api-key -- create --email <email>");
+    console.error("usage: npm run api-key -- create --email <email> [--admin]");
     process.exit(2);
   }
   if (existsSync(".env")) process.loadEnvFile(".env");
@@ -31,7 +33,8 @@ async function main(): Promise<void> {
     await prepareDatabase(url, { seed: env().SEED });
   }
   const { db, pool } = createDatabase(url, 1);
-  const { key } = await createApiKey(db, email.data);
+  const { key, shopper } = await createApiKey(db, email.data);
+  if (values.admin) await db.update(shoppers).set({ role: "admin" }).where(eq(shoppers.id, shopper.id));
   await pool.end();
   await stop();
   process.stdout.write(`${key}\n`);

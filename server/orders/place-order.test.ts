@@ -27,6 +27,19 @@ describe("placeOrder", () => {
     expect(await jobsFor(boss, result.orderId)).toBe(2);
   });
 
+  it("an Idempotency-Key expires after 24 hours: it may then be used for a new request", async () => {
+    const { db, boss, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const first = await placeOrder(db, boss, { shopperId, body: BODY, idempotencyKey: "daily" });
+    const other = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
+    await expect(placeOrder(db, boss, { shopperId, body: other, idempotencyKey: "daily" })).rejects.toMatchObject({ status: 422 });
+
+    await db.execute(sql`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE shopper_id = ${shopperId}`);
+    const later = await placeOrder(db, boss, { shopperId, body: other, idempotencyKey: "daily" });
+    expect(later.kind).toBe("created");
+    expect(later.orderId).not.toBe(first.orderId);
+  });
+
   it("an error after the order insert inside the transaction leaves no order and no job", async () => {
     const { db, boss, newShopperId } = svc();
     let enqueuedFor: string | undefined;
