@@ -89,3 +89,43 @@ test("a worker killed with SIGKILL mid-flight is restarted, and all 200 in-fligh
   expect(confirmations).toHaveLength(ORDERS);
   expect(confirmations.filter((c) => c.n !== 1)).toEqual([]);
 });
+
+test("a worker stopped with SIGTERM finishes the jobs it holds before it exits", async () => {
+  // A slow email service keeps the confirmation job running while the worker is told to stop.
+  await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  await stack().setDownstream("email", { baseLatencyMs: 3000 });
+  try {
+    const shopper = await stack().newShopper();
+    const placed = await postOrder(stack(), shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" });
+    expect(placed.status).toBe(202);
+    const orderId: string = placed.body.order_id;
+
+    const confirmationJob = async () =>
+      (
+        await stack().pool.query<{ id: string; state: string }>(
+          "SELECT id, state FROM pgboss.job WHERE name = 'email.confirmation' AND data->>'orderId' = $1",
+          [orderId],
+        )
+      ).rows[0];
+    await expect.poll(async () => (await confirmationJob())?.state, { timeout: 30_000 }).toBe("active");
+
+    const worker = stack().processes.children.get("worker-1")!;
+    const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
+    worker.kill("SIGTERM");
+    expect(await exited).toBe(0);
+
+    // The job was finished by the worker that held it, not abandoned and retried.
+    const job = (await stack().pool.query<{ state: string; retry_count: number }>(
+      "SELECT state, retry_count FROM pgboss.job WHERE name = 'email.confirmation' AND data->>'orderId' = $1",
+      [orderId],
+    )).rows[0]!;
+    expect(job).toEqual({ state: "completed", retry_count: 0 });
+    const [mail] = await stack().db.select({ n: count() }).from(mailbox).where(and(eq(mailbox.orderId, orderId), eq(mailbox.template, "confirmation")));
+    expect(mail!.n).toBe(1);
+
+    // The supervisor starts a fresh worker, which ships the order.
+    await expect.poll(async () => (await statusHistogram(stack(), [orderId])).shipped ?? 0, { timeout: 30_000 }).toBe(1);
+  } finally {
+    await stack().setDownstream("email", { baseLatencyMs: 2 });
+  }
+});
