@@ -4,7 +4,7 @@
  */
 import pg from "pg";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { userInfo } from "node:os";
 
@@ -47,8 +47,29 @@ async function importEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to reach the binaries in
+ * node_modules and the data folder. A checkout under a private directory (a 0700 home or
+ * mktemp folder) would stop it with EACCES, so the project's ancestors are made traversable
+ * (execute only, no listing) — and the change is reported.
+ */
+async function letPostgresUserReach(projectDir: string): Promise<void> {
+  const changed: string[] = [];
+  for (let dir = path.resolve(projectDir); ; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      changed.push(dir);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+  if (changed.length > 0) console.error(`[embedded-postgres] running as root: made ${changed.join(", ")} traversable (o+x) for the postgres user`);
+}
+
 async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  const asRoot = userInfo().uid === 0;
+  if (asRoot) await letPostgresUserReach(process.cwd());
   const databaseDir = path.resolve(dataDir, "pg");
   await mkdir(path.dirname(databaseDir), { recursive: true });
   const server = new EmbeddedPostgres({
@@ -60,7 +81,7 @@ async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ u
     persistent: true,
     // Postgres refuses to run as root; as root the package runs it as the `postgres` user
     // (created if missing) and hands it the data folder.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     onLog: () => {},
     onError: (message) => console.error("[embedded-postgres]", message),
   });
