@@ -5,6 +5,12 @@
 import { z } from "zod";
 
 export const MAX_ORDER_LINES = 100;
+
+/** Text that Postgres can store: NUL is the one character a `text` column refuses. */
+const text = (max: number) => z.string().max(max).regex(/^[^\u0000]*$/, "must not contain NUL characters");
+
+/** `ord_…` as the server issues them; anything else cannot name an order. */
+export const ORDER_ID_PATTERN = /^ord_[a-z0-9]{1,64}$/;
 export const MAX_LINE_QUANTITY = 1000;
 
 export const skuSchema = z.string().min(1).max(64).regex(/^[A-Z0-9][A-Z0-9-]*$/, "must be an upper-case SKU such as WIDGET-42");
@@ -26,7 +32,7 @@ export const placeOrderInputSchema = z
   .object({
     items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
     payment_method: paymentMethodSchema,
-    user_id: z.string().min(1).max(64).optional(),
+    user_id: text(64).min(1).optional(),
   })
   .strict();
 
@@ -37,15 +43,24 @@ export const idempotencyKeySchema = z.string().min(1).max(255);
 export const PAYMENT_EVENT_TYPES = ["payment.completed", "payment.failed", "payment.flagged"] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
-/** Body of POST /webhooks/payments. Extra fields from a provider are tolerated (forward compatibility). */
-export const paymentWebhookSchema = z.object({
-  event: z.enum(PAYMENT_EVENT_TYPES),
-  order_id: z.string().min(1).max(64),
+/**
+ * Body of POST /webhooks/payments: `payment.failed` carries a `reason`, `payment.flagged` a
+ * `risk_score` (CONTRACT.md §3). Extra fields from a provider are tolerated (forward
+ * compatibility).
+ */
+const webhookBase = {
+  order_id: text(64).min(1),
   amount: z.number().nonnegative().optional(),
-  currency: z.string().length(3).optional(),
-  completed_at: z.string().optional(),
-  reason: z.string().max(200).optional(),
-  risk_score: z.number().optional(),
-});
+  currency: text(3).optional(),
+  completed_at: text(64).optional(),
+  reason: text(200).min(1).optional(),
+  risk_score: z.number().min(0).max(1).optional(),
+};
+
+export const paymentWebhookSchema = z.discriminatedUnion("event", [
+  z.object({ ...webhookBase, event: z.literal("payment.completed") }),
+  z.object({ ...webhookBase, event: z.literal("payment.failed"), reason: webhookBase.reason.unwrap() }),
+  z.object({ ...webhookBase, event: z.literal("payment.flagged"), risk_score: webhookBase.risk_score.unwrap() }),
+]);
 
 export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;

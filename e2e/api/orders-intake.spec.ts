@@ -153,3 +153,26 @@ test("GET /api/health reports the database and live workers", async () => {
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ status: "ok", database: "ok", workers: 1 });
 });
+
+test("every API error is JSON in the contract's shape: unsupported methods, unknown paths, ids no order can have", async () => {
+  const shopper = await stack().newShopper();
+  const orderId = await placeOrder(stack(), shopper);
+  const probes: [string, string, number, string][] = [
+    ["PUT", "/api/orders", 405, "method_not_allowed"],
+    ["DELETE", `/api/orders/${orderId}`, 405, "method_not_allowed"],
+    ["GET", `/api/orders/${orderId}/cancel`, 405, "method_not_allowed"],
+    ["GET", "/webhooks/payments", 405, "method_not_allowed"],
+    ["GET", "/api/no-such-thing", 404, "not_found"],
+    ["GET", `/api/orders/${orderId}/nested/path`, 404, "not_found"],
+    ["GET", "/api/orders/ord_%00x", 404, "not_found"],
+    ["POST", "/api/orders/ord_%00x/cancel", 404, "not_found"],
+    ["GET", "/api/orders/ord_%00x/events", 404, "not_found"],
+  ];
+  for (const [method, path, status, code] of probes) {
+    const response = await fetch(`${stack().baseURL}${path}`, { method, headers: shopper.headers });
+    expect(response.status, `${method} ${path}`).toBe(status);
+    expect(response.headers.get("content-type"), `${method} ${path}`).toContain("application/json");
+    expectErrorBody(await response.json(), code);
+    if (status === 405) expect(response.headers.get("allow")).toBeTruthy();
+  }
+});

@@ -109,6 +109,7 @@ test.describe("each test payment method of CONTRACT §4 ends where it should", (
         event: refusal.status === "rejected" ? "payment.flagged" : "payment.failed",
         order_id: orderId,
         reason: charge!.reason,
+        ...(refusal.status === "rejected" ? { risk_score: charge!.riskScore } : {}),
       });
       expect(redelivered).toEqual({ status: 200, body: { received: true, duplicate: true } });
       expect(await stockOf(stack(), "GADGET-7")).toBe(before);

@@ -206,6 +206,10 @@ test("a correctly signed body that violates the schema → 400 with the error bo
     withoutOrder,
     { ...completed(orderId), amount: "49.98" },
     { ...failed(orderId), risk_score: "high" },
+    { event: "payment.failed", order_id: orderId },
+    { event: "payment.flagged", order_id: orderId, reason: "high_risk_score" },
+    { ...failed(orderId), reason: "nul\u0000byte" },
+    { ...completed(orderId), order_id: "ord_\u0000" },
   ];
   for (const body of bodies) {
     const response = await sendWebhook(stack(), body);

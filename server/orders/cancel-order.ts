@@ -1,4 +1,5 @@
 import "server-only";
+import { ORDER_ID_PATTERN } from "@/lib/contract";
 import { enqueueInTx, type JobSender } from "@/jobs/boss";
 import { QUEUES } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
@@ -14,6 +15,7 @@ import { loadOrderView, type OrderView } from "./order-view";
  * again; a shipped, failed or rejected one is a conflict. `shopperId: null` is an admin.
  */
 export async function cancelOrder(db: Database, boss: JobSender, shopperId: string | null, orderId: string): Promise<OrderView> {
+  if (!ORDER_ID_PATTERN.test(orderId)) throw notFound(`No order ${orderId}.`);
   await db.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order || (shopperId !== null && order.shopperId !== shopperId)) throw notFound(`No order ${orderId}.`);

@@ -13,7 +13,7 @@ export type AcceptedBody = { order_id: string; status: "pending"; status_url: st
 
 export type PlaceOrderResult =
   | { kind: "created"; orderId: string; accepted: AcceptedBody }
-  | { kind: "replayed"; orderId: string; status: number; body: Record<string, unknown> };
+  | { kind: "replayed"; orderId: string; status: number; body: Record<string, unknown>; preferenceApplied: string | null };
 
 export type PlaceOrderRequest = {
   shopperId: string;
@@ -77,9 +77,10 @@ async function insertOrder(tx: Transaction, shopperId: string, orderId: string, 
 }
 
 /**
- * Inserts the key's row, or returns the row another request already holds. Concurrent
- * requests with one key serialise on the primary key: the losers wait for the winner's
- * commit and then see its row, so exactly one order is created.
+ * Inserts the key's row, or returns the row an earlier request stored. A transaction-scoped
+ * advisory lock on (shopper, key) marks the key as being processed: a concurrent request
+ * with the same key does not wait for it but answers 409 at once, so exactly one order is
+ * created and nobody queues behind a slow first attempt.
  */
 async function claimIdempotencyKey(
   tx: Transaction,
@@ -88,6 +89,10 @@ async function claimIdempotencyKey(
   accepted: AcceptedBody,
 ): Promise<IdempotencyKey | undefined> {
   const key = request.idempotencyKey!;
+  const { rows } = await tx.execute<{ locked: boolean }>(
+    sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`${request.shopperId}:${key}`}, 0)) AS locked`,
+  );
+  if (!rows[0]?.locked) throw keyInUse();
   const owner = and(eq(idempotencyKeys.shopperId, request.shopperId), eq(idempotencyKeys.key, key));
   // Keys expire after 24 h: an expired one is forgotten and may be used again.
   await tx.delete(idempotencyKeys).where(and(owner, sql`${idempotencyKeys.createdAt} < now() - interval '24 hours'`));
@@ -113,10 +118,18 @@ function replay(existing: IdempotencyKey, requestHash: string): PlaceOrderResult
   if (existing.requestHash !== requestHash) {
     throw unprocessable("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
   }
-  if (existing.lockedUntil && existing.lockedUntil.getTime() > Date.now()) {
-    throw conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry shortly.");
-  }
-  return { kind: "replayed", orderId: existing.orderId, status: existing.responseStatus, body: existing.responseBody };
+  if (existing.lockedUntil && existing.lockedUntil.getTime() > Date.now()) throw keyInUse();
+  return {
+    kind: "replayed",
+    orderId: existing.orderId,
+    status: existing.responseStatus,
+    body: existing.responseBody,
+    preferenceApplied: existing.preferenceApplied,
+  };
+}
+
+function keyInUse() {
+  return conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry shortly.");
 }
 
 /** Stores the final answer of a held (Prefer: wait) request so replays return exactly it. */
@@ -126,10 +139,11 @@ export async function recordIdempotentResponse(
   key: string,
   status: number,
   body: Record<string, unknown>,
+  preferenceApplied: string | null,
 ): Promise<void> {
   await db
     .update(idempotencyKeys)
-    .set({ responseStatus: status, responseBody: body, lockedUntil: null })
+    .set({ responseStatus: status, responseBody: body, preferenceApplied, lockedUntil: null })
     .where(and(eq(idempotencyKeys.shopperId, shopperId), eq(idempotencyKeys.key, key)));
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { PaymentWebhook } from "@/lib/contract";
+import { ORDER_ID_PATTERN, type PaymentWebhook } from "@/lib/contract";
 import type { JobSender } from "@/jobs/boss";
 import type { Database } from "@/server/db/client";
 import { webhookReceipts } from "@/server/db/schema";
@@ -18,6 +18,7 @@ export async function handlePaymentWebhook(
   webhookId: string,
   payload: PaymentWebhook,
 ): Promise<"processed" | "duplicate"> {
+  if (!ORDER_ID_PATTERN.test(payload.order_id)) throw notFound(`No order ${payload.order_id}.`);
   return db.transaction(async (tx) => {
     const order = await lockOrder(tx, payload.order_id);
     if (!order) throw notFound(`No order ${payload.order_id}.`);
@@ -37,7 +38,7 @@ function toOutcome(payload: PaymentWebhook): PaymentOutcome {
     case "payment.completed":
       return { kind: "completed" };
     case "payment.failed":
-      return { kind: "failed", reason: payload.reason ?? "declined" };
+      return { kind: "failed", reason: payload.reason };
     case "payment.flagged":
       return { kind: "flagged", riskScore: payload.risk_score, reason: payload.reason };
   }

@@ -39,9 +39,12 @@ export function verifyWebhook(
 ): VerifiedWebhook {
   const id = headers.get("x-webhook-id") ?? headers.get("webhook-id");
   const timestampText = headers.get("x-webhook-timestamp") ?? headers.get("webhook-timestamp");
-  const signatures = parseSignatures(headers);
-  if (!id || !timestampText || signatures.length === 0) {
+  if (!id || !timestampText || !(headers.get("x-webhook-signature") ?? headers.get("webhook-signature"))) {
     throw new WebhookSignatureError("Missing webhook id, timestamp or signature headers.");
+  }
+  const signatures = parseSignatures(headers);
+  if (signatures.length === 0) {
+    throw new WebhookSignatureError("No signature in a known format (sha256=<lowercase hex> or v1,<base64>).");
   }
   if (!/^\d{1,12}$/.test(timestampText)) throw new WebhookSignatureError("The webhook timestamp must be unix seconds.");
   const timestamp = Number(timestampText);

@@ -10,8 +10,10 @@ import { listOrders } from "@/server/orders/list-orders";
 import { loadOrderView } from "@/server/orders/order-view";
 import { placeOrder, recordIdempotentResponse, statusUrl } from "@/server/orders/place-order";
 import { waitForSettled } from "@/server/orders/wait-for-settled";
+import { methodsOtherThan } from "@/server/http/method-not-allowed";
 
 export const dynamic = "force-dynamic";
+export const { PUT, PATCH, DELETE } = methodsOtherThan("GET", "POST");
 
 /** POST /api/orders — 202 + status URL, or 201 with the order when `Prefer: wait=N` saw it settle. */
 export const POST = apiRoute(async (request: Request) => {
@@ -26,15 +28,18 @@ export const POST = apiRoute(async (request: Request) => {
   const result = await placeOrder(db, await getBoss(), { shopperId: shopper.id, body, idempotencyKey, holdSeconds: wait });
 
   if (result.kind === "replayed") {
-    return json(result.status, result.body, { Location: statusUrl(result.orderId), "Idempotent-Replayed": "true" });
+    const headers: Record<string, string> = { Location: statusUrl(result.orderId), "Idempotent-Replayed": "true" };
+    if (result.preferenceApplied) headers["Preference-Applied"] = result.preferenceApplied;
+    return json(result.status, result.body, headers);
   }
   const location = { Location: statusUrl(result.orderId) };
   if (wait === undefined || wait === 0) return json(202, result.accepted, location);
 
   const settled = await waitForSettled(db, result.orderId, wait);
   const [status, responseBody] = settled ? [201, (await loadOrderView(db, result.orderId))!] : [202, result.accepted];
-  if (idempotencyKey !== undefined) await recordIdempotentResponse(db, shopper.id, idempotencyKey, status, responseBody);
-  return json(status, responseBody, { ...location, ...(settled ? { "Preference-Applied": `wait=${wait}` } : {}) });
+  const preferenceApplied = settled ? `wait=${wait}` : null;
+  if (idempotencyKey !== undefined) await recordIdempotentResponse(db, shopper.id, idempotencyKey, status, responseBody, preferenceApplied);
+  return json(status, responseBody, { ...location, ...(preferenceApplied ? { "Preference-Applied": preferenceApplied } : {}) });
 });
 
 /** GET /api/orders — the caller's orders, newest first, cursor-paginated. */

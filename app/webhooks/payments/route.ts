@@ -7,8 +7,10 @@ import { apiRoute, json } from "@/server/http/api-response";
 import { readRawBody } from "@/server/http/read-json-body";
 import { handlePaymentWebhook } from "@/server/payments/handle-payment-webhook";
 import { verifyWebhook, WebhookSignatureError } from "@/server/payments/webhook-signature";
+import { methodsOtherThan } from "@/server/http/method-not-allowed";
 
 export const dynamic = "force-dynamic";
+export const { GET, PUT, PATCH, DELETE } = methodsOtherThan("POST");
 
 /**
  * POST /webhooks/payments — the payment provider reports an outcome (CONTRACT.md §3).

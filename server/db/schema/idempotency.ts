@@ -1,10 +1,11 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { integer, json, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { shoppers } from "./shoppers";
 
 /**
  * One row per (shopper, Idempotency-Key). The row is written in the same transaction as the
  * order, so a key never exists without its order. `responseBody` is the response to replay;
  * `lockedUntil` marks a request still answering (a `Prefer: wait` in progress) → 409.
+ * `preferenceApplied` is replayed as the `Preference-Applied` header.
  */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
@@ -16,7 +17,9 @@ export const idempotencyKeys = pgTable(
     requestHash: text("request_hash").notNull(),
     orderId: text("order_id").notNull(),
     responseStatus: integer("response_status").notNull(),
-    responseBody: jsonb("response_body").$type<Record<string, unknown>>().notNull(),
+    // json, not jsonb: it keeps the text as written, so a replay is byte-for-byte the original.
+    responseBody: json("response_body").$type<Record<string, unknown>>().notNull(),
+    preferenceApplied: text("preference_applied"),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -3,8 +3,10 @@ import { getDb } from "@/server/db/client";
 import { apiRoute, json } from "@/server/http/api-response";
 import { authenticateRequest } from "@/server/http/authenticate-request";
 import { cancelOrder } from "@/server/orders/cancel-order";
+import { methodsOtherThan } from "@/server/http/method-not-allowed";
 
 export const dynamic = "force-dynamic";
+export const { GET, PUT, PATCH, DELETE } = methodsOtherThan("POST");
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -4,8 +4,10 @@ import { apiRoute } from "@/server/http/api-response";
 import { authenticateRequest } from "@/server/http/authenticate-request";
 import { getOrder } from "@/server/orders/get-order";
 import { orderEventStream } from "@/server/realtime/order-event-stream";
+import { methodsOtherThan } from "@/server/http/method-not-allowed";
 
 export const dynamic = "force-dynamic";
+export const { POST, PUT, PATCH, DELETE } = methodsOtherThan("GET");
 
 type Context = { params: Promise<{ id: string }> };
 
