@@ -4,10 +4,6 @@ export function centsToMajor(cents: number): number {
   return Math.round(cents) / 100;
 }
 
-export function majorToCents(amount: number): number {
-  return Math.round(amount * 100);
-}
-
 export function formatMoney(cents: number, currency = "USD", locale = "en-US"): string {
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
 }

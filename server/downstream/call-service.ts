@@ -21,13 +21,11 @@ export async function callService<T>(
   url: string,
   body: unknown,
   idempotencyKey: string,
-  authToken?: string,
 ): Promise<T> {
-  const headers: Record<string, string> = {
+  const headers = {
     "Content-Type": "application/json",
     "Idempotency-Key": idempotencyKey,
   };
-  if (authToken) headers.Authorization = `Bearer ${authToken}`;
   let response: Response;
   try {
     response = await fetch(url, {

@@ -48,12 +48,6 @@ export class OrderEventHub {
     };
   }
 
-  get listenerCount(): number {
-    let n = 0;
-    for (const set of this.subscribers.values()) n += set.size;
-    return n;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     await this.client?.end().catch(() => {});

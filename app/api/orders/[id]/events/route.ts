@@ -2,7 +2,7 @@ import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { apiRoute } from "@/server/http/api-response";
 import { authenticateRequest } from "@/server/http/authenticate-request";
-import { getOrder } from "@/server/orders/get-order";
+import { findShoppersOrder } from "@/server/orders/get-order";
 import { orderEventStream } from "@/server/realtime/order-event-stream";
 import { methodsOtherThan } from "@/server/http/method-not-allowed";
 
@@ -16,7 +16,7 @@ export const GET = apiRoute(async (request: Request, { params }: Context) => {
   const shopper = await authenticateRequest(request);
   const { id } = await params;
   const db = getDb();
-  await getOrder(db, shopper.id, id); // 404 before any stream is opened
+  await findShoppersOrder(db, shopper.id, id); // 404 before any stream is opened
   const stream = orderEventStream(db, id, {
     lastEventId: request.headers.get("last-event-id"),
     heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS,
