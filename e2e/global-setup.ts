@@ -1,7 +1,10 @@
-/** Builds (once per schema) the migrated, seeded template database every stack copies. */
+/** Picks the test Postgres and builds (once per schema) the template database every stack copies. */
 import { prepareDatabase } from "@/server/db/prepare-database";
 import { ensureTemplate } from "@/tests/support/test-postgres";
+import { ensureTestPostgresServer } from "@/tests/support/test-postgres-server";
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const stopServer = await ensureTestPostgresServer();
   await ensureTemplate((url) => prepareDatabase(url, { seed: true }));
+  return stopServer;
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { ADMIN_URL } from "@/tests/support/test-postgres";
+import { adminUrl } from "@/tests/support/test-postgres";
 import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
 import { useStack } from "../support/stack";
 
@@ -28,7 +28,7 @@ test("over the per-shopper budget → 429 with Retry-After; other shoppers are u
 test("database unavailable → 503 with the error body, and health names the database", async () => {
   const shopper = await stack().newShopper();
   const database = new URL(stack().databaseUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
     // Refuse new connections and cut the existing ones: the app sees the database go away.

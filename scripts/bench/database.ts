@@ -10,16 +10,16 @@ import pg from "pg";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/server/db/prepare-database";
 import { env } from "@/server/env";
-import { ADMIN_URL, createTestDatabase, ensureTemplate } from "@/tests/support/test-postgres";
+import { adminUrl, createTestDatabase, ensureTemplate } from "@/tests/support/test-postgres";
 
 export type BenchDatabase = { name: string; url: string; where: string; drop(): Promise<void> };
 
 const seeded = (url: string) => prepareDatabase(url, { seed: true });
 
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  if (await reachable(ADMIN_URL)) {
+  if (await reachable(adminUrl())) {
     const database = await createTestDatabase(await ensureTemplate(seeded));
-    return { ...database, where: `test Postgres ${hostOf(ADMIN_URL)}` };
+    return { ...database, where: `test Postgres ${hostOf(adminUrl())}` };
   }
   const config = env();
   if (config.DATABASE_URL) return freshDatabaseOn(config.DATABASE_URL, `DATABASE_URL server ${hostOf(config.DATABASE_URL)}`, async () => {});

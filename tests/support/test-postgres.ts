@@ -1,18 +1,23 @@
 /**
- * Test databases on a real Postgres (TEST_DATABASE_URL, default the local server on
- * 127.0.0.1:5432). A template database is migrated and seeded once per run; every test
- * file then gets its own copy (CREATE DATABASE … TEMPLATE), so files run in parallel
- * without seeing each other's orders, stock or simulator settings.
+ * Test databases on a real Postgres (TEST_DATABASE_URL; see test-postgres-server.ts for how
+ * it is chosen). A template database is migrated and seeded once per run; every test file
+ * then gets its own copy (CREATE DATABASE … TEMPLATE), so files run in parallel without
+ * seeing each other's orders, stock or simulator settings.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The server tests create their databases on (read when called: global setup may set it). */
+export function adminUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? LOCAL_POSTGRES_URL;
+}
 
 function urlFor(database: string): string {
-  const url = new URL(ADMIN_URL);
+  const url = new URL(adminUrl());
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -26,7 +31,7 @@ export function templateName(): string {
 }
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+  const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {
     return await fn(client);

@@ -1,7 +1,10 @@
 import { prepareDatabase } from "@/server/db/prepare-database";
 import { ensureTemplate } from "./test-postgres";
+import { ensureTestPostgresServer } from "./test-postgres-server";
 
-/** One migrated, seeded template per schema; each test file copies it. */
-export default async function setup(): Promise<void> {
+/** Picks the test Postgres; one migrated, seeded template per schema; each test file copies it. */
+export default async function setup(): Promise<() => Promise<void>> {
+  const stopServer = await ensureTestPostgresServer();
   await ensureTemplate((url) => prepareDatabase(url, { seed: true }));
+  return stopServer;
 }
