@@ -302,3 +302,18 @@ test.describe("out-of-order events never move an order backwards", () => {
     expect(await productStock("GADGET-7")).toBe(stockBefore);
   });
 });
+
+test("a payment.completed for another amount or currency does not pay the order: 200, payment_failed (amount_mismatch)", async () => {
+  const shopper = await stack().newShopper();
+  for (const body of [(id: string) => completed(id, 0.01), (id: string) => ({ ...completed(id), currency: "EUR" })]) {
+    const orderId = await placeOrder(stack(), shopper);
+    const response = await sendWebhook(stack(), body(orderId));
+    expect(response.status).toBe(200);
+    const order = await waitForStatus(stack(), shopper, orderId, ["payment_failed"]);
+    expect(order.failure_reason).toBe("amount_mismatch");
+    expect(order.events.at(-1)).toMatchObject({ status: "payment_failed", reason: "amount_mismatch" });
+    // The verdict is final: the right amount arriving afterwards changes nothing.
+    expect((await sendWebhook(stack(), completed(orderId))).status).toBe(200);
+    await expectUnchanged(shopper, orderId, order);
+  }
+});

@@ -11,7 +11,8 @@ import { startFulfilmentIfReady } from "@/server/pipeline/start-fulfilment-if-re
 
 export type PaymentOutcome =
   | { kind: "completed" }
-  | { kind: "failed"; reason: string }
+  /** `captured`: the provider took money that does not pay this order, so it must be refunded. */
+  | { kind: "failed"; reason: string; captured?: boolean }
   | { kind: "flagged"; riskScore?: number; reason?: string };
 
 /**
@@ -29,10 +30,13 @@ export async function applyPaymentOutcome(
 
   const reason = outcome.kind === "completed" ? null : (outcome.reason ?? (outcome.kind === "flagged" ? "fraud_or_risk" : "declined"));
   const riskScore = outcome.kind === "flagged" ? (outcome.riskScore ?? null) : null;
+  const captured = outcome.kind === "completed" || (outcome.kind === "failed" && outcome.captured === true);
+  // The charge's own state at the provider: what decides whether there is money to give back.
+  const chargeStatus = captured ? "completed" : outcome.kind;
   await tx
     .insert(payments)
-    .values({ orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: outcome.kind, riskScore, failureReason: reason, settledAt: sql`now()` })
-    .onConflictDoUpdate({ target: payments.orderId, set: { status: outcome.kind, riskScore, failureReason: reason, settledAt: sql`now()` } });
+    .values({ orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` })
+    .onConflictDoUpdate({ target: payments.orderId, set: { status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` } });
   const [updated] = await tx
     .update(orders)
     .set({ paymentState: outcome.kind, updatedAt: sql`now()` })
@@ -58,5 +62,6 @@ export async function applyPaymentOutcome(
     await releaseOrderStock(tx, order.id);
     await queueNotification(tx, boss, order.id, to);
   }
+  if (captured) await enqueueInTx(boss, tx, QUEUES.reversePayment, { orderId: order.id }, `${order.id}:invalid-capture`);
   return "applied";
 }

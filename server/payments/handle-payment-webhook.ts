@@ -2,7 +2,7 @@ import "server-only";
 import { ORDER_ID_PATTERN, type PaymentWebhook } from "@/lib/contract";
 import type { JobSender } from "@/jobs/boss";
 import type { Database } from "@/server/db/client";
-import { webhookReceipts } from "@/server/db/schema";
+import { webhookReceipts, type Order } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { lockOrder } from "@/server/orders/order-state-machine";
 import { applyPaymentOutcome, type PaymentOutcome } from "./apply-payment-outcome";
@@ -28,15 +28,23 @@ export async function handlePaymentWebhook(
       .onConflictDoNothing()
       .returning({ webhookId: webhookReceipts.webhookId });
     if (receipt.length === 0) return "duplicate";
-    await applyPaymentOutcome(tx, boss, order, toOutcome(payload));
+    await applyPaymentOutcome(tx, boss, order, toOutcome(payload, order));
     return "processed";
   });
 }
 
-function toOutcome(payload: PaymentWebhook): PaymentOutcome {
+/**
+ * A completion for another amount or currency than the order's does not pay the order: it
+ * fails (`amount_mismatch`) and the captured money is refunded, rather than shipping goods
+ * that were not paid for.
+ */
+function toOutcome(payload: PaymentWebhook, order: Order): PaymentOutcome {
   switch (payload.event) {
-    case "payment.completed":
-      return { kind: "completed" };
+    case "payment.completed": {
+      const wrongAmount = payload.amount !== undefined && Math.round(payload.amount * 100) !== order.totalCents;
+      const wrongCurrency = payload.currency !== undefined && payload.currency !== order.currency;
+      return wrongAmount || wrongCurrency ? { kind: "failed", reason: "amount_mismatch", captured: true } : { kind: "completed" };
+    }
     case "payment.failed":
       return { kind: "failed", reason: payload.reason };
     case "payment.flagged":
