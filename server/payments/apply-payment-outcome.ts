@@ -27,6 +27,9 @@ export async function applyPaymentOutcome(
   outcome: PaymentOutcome,
 ): Promise<"applied" | "ignored"> {
   if (order.paymentState === "completed" || order.paymentState === "failed" || order.paymentState === "flagged") return "ignored";
+  // A verdict proves the charge was requested, even when it overtook our charge job's own
+  // record of that: log `payment_processing` first, so every order's timeline is complete.
+  if (order.status === "pending") await transitionOrder(tx, order.id, "payment_processing");
 
   const reason = outcome.kind === "completed" ? null : (outcome.reason ?? (outcome.kind === "flagged" ? "fraud_or_risk" : "declined"));
   const riskScore = outcome.kind === "flagged" ? (outcome.riskScore ?? null) : null;
