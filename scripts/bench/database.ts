@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
+import { ensureEmbeddedPostgres, postgresAnswers } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/server/db/prepare-database";
 import { env } from "@/server/env";
 import { adminUrl, createTestDatabase, ensureTemplate } from "@/tests/support/test-postgres";
@@ -17,7 +17,7 @@ export type BenchDatabase = { name: string; url: string; where: string; drop(): 
 const seeded = (url: string) => prepareDatabase(url, { seed: true });
 
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  if (await reachable(adminUrl())) {
+  if (await postgresAnswers(adminUrl())) {
     const database = await createTestDatabase(await ensureTemplate(seeded));
     return { ...database, where: `test Postgres ${hostOf(adminUrl())}` };
   }
@@ -25,18 +25,6 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   if (config.DATABASE_URL) return freshDatabaseOn(config.DATABASE_URL, `DATABASE_URL server ${hostOf(config.DATABASE_URL)}`, async () => {});
   const embedded = await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
   return freshDatabaseOn(embedded.url, `embedded Postgres ${hostOf(embedded.url)}`, embedded.stop);
-}
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** CREATE DATABASE next to the one `serverUrl` names, then migrate and seed it. */

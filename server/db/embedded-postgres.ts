@@ -20,14 +20,20 @@ export function embeddedDatabaseUrl(port: number): string {
  */
 export async function ensureEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   const url = embeddedDatabaseUrl(port);
-  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  if (await postgresAnswers(url)) return { url, stop: async () => {} };
+  return startEmbeddedPostgres(dataDir, port);
+}
+
+/** Whether a Postgres accepts a connection at `url` (within 2 s). */
+export async function postgresAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
-    await probe.connect();
-    await probe.end();
-    return { url, stop: async () => {} };
+    await client.connect();
+    return true;
   } catch {
-    await probe.end().catch(() => {});
-    return startEmbeddedPostgres(dataDir, port);
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 

@@ -21,7 +21,7 @@ export async function reserveOrderStock(db: Database, boss: JobSender, orderId: 
     const order = await lockOrder(tx, orderId);
     if (!order || order.stockState !== "none" || isFinalStatus(order.status)) return "skipped";
 
-    if (await takeStock(tx, orderId)) {
+    if ((await takeStockOrFindShortage(tx, orderId)) === undefined) {
       const updated = await setStockState(tx, order, "reserved");
       await startFulfilmentIfReady(tx, boss, updated);
       return "reserved";
@@ -46,10 +46,6 @@ export async function retryBackorderedOrder(tx: Transaction, boss: JobSender, or
   const updated = await setStockState(tx, order, "reserved");
   await startFulfilmentIfReady(tx, boss, updated);
   return { reserved: true };
-}
-
-async function takeStock(tx: Transaction, orderId: string): Promise<boolean> {
-  return (await takeStockOrFindShortage(tx, orderId)) === undefined;
 }
 
 /** All-or-nothing inside a savepoint: a short line undoes the lines already taken. */

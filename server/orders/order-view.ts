@@ -26,7 +26,7 @@ export function eventView(event: Pick<OrderEvent, "id" | "status" | "createdAt" 
   return { ...event.detail, id: event.id, status: event.status, timestamp: event.createdAt.toISOString() };
 }
 
-/** Builds the views of several orders with three queries, whatever their number. */
+/** Builds the views of several orders with two queries, whatever their number. */
 export async function loadOrderViews(db: DbOrTx, rows: Order[]): Promise<OrderView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((o) => o.id);
@@ -34,12 +34,12 @@ export async function loadOrderViews(db: DbOrTx, rows: Order[]): Promise<OrderVi
     db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo)),
     db.select().from(orderEvents).where(inArray(orderEvents.orderId, ids)).orderBy(asc(orderEvents.seq)),
   ]);
+  const linesByOrder = byOrder(lines);
+  const eventsByOrder = byOrder(events);
   return rows.map((order) => ({
     order_id: order.id,
     status: order.status,
-    items: lines
-      .filter((l) => l.orderId === order.id)
-      .map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unit_price: centsToMajor(l.unitPriceCents) })),
+    items: (linesByOrder.get(order.id) ?? []).map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unit_price: centsToMajor(l.unitPriceCents) })),
     total: centsToMajor(order.totalCents),
     currency: order.currency,
     payment_method: order.paymentMethod,
@@ -47,8 +47,19 @@ export async function loadOrderViews(db: DbOrTx, rows: Order[]): Promise<OrderVi
     ...(order.failureReason ? { failure_reason: order.failureReason } : {}),
     created_at: order.createdAt.toISOString(),
     updated_at: order.updatedAt.toISOString(),
-    events: events.filter((e) => e.orderId === order.id).map(eventView),
+    events: (eventsByOrder.get(order.id) ?? []).map(eventView),
   }));
+}
+
+/** Rows grouped by order, keeping their query order (Map.groupBy needs Node 21). */
+function byOrder<T extends { orderId: string }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.orderId);
+    if (group) group.push(row);
+    else groups.set(row.orderId, [row]);
+  }
+  return groups;
 }
 
 export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderView | undefined> {

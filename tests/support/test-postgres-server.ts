@@ -6,13 +6,12 @@
  *      here and stopped by the returned teardown.
  * The choice is exported as TEST_DATABASE_URL, which the test workers and stacks inherit.
  */
-import pg from "pg";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
+import { ensureEmbeddedPostgres, postgresAnswers } from "@/server/db/embedded-postgres";
 import { LOCAL_POSTGRES_URL } from "./test-postgres";
 
 export async function ensureTestPostgresServer(): Promise<() => Promise<void>> {
   if (process.env.TEST_DATABASE_URL) return async () => {};
-  if (await answers(LOCAL_POSTGRES_URL)) {
+  if (await postgresAnswers(LOCAL_POSTGRES_URL)) {
     process.env.TEST_DATABASE_URL = LOCAL_POSTGRES_URL;
     return async () => {};
   }
@@ -22,16 +21,4 @@ export async function ensureTestPostgresServer(): Promise<() => Promise<void>> {
   admin.pathname = "/postgres";
   process.env.TEST_DATABASE_URL = admin.toString();
   return server.stop;
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
