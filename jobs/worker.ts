@@ -13,6 +13,7 @@ import { databaseUrl, env } from "@/server/env";
 import { newId } from "@/server/ids";
 import { httpInvoicingService } from "@/server/invoices/invoicing-service";
 import { httpPaymentProvider } from "@/server/payments/payment-provider";
+import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { eq, sql } from "drizzle-orm";
 import { registerBoss } from "./boss";
@@ -24,6 +25,7 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 async function main(): Promise<void> {
   const config = env();
+  lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
