@@ -46,7 +46,7 @@ const BURST_ORDERS = 2000;
 const INTAKE_BACKLOG_ORDERS = 500;
 const SSE_STREAMS = 1000;
 const SSE_EVENTS_PER_STREAM = 2;
-const SSE_EVENTS_PER_SECOND = 500;
+const SSE_EVENTS_PER_SECOND = 250;
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
