@@ -102,7 +102,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   log(`pipeline latency: ${LATENCY_ORDERS} orders at ${LATENCY_ORDERS_PER_SECOND}/s (after ${PIPELINE_WARMUP_ORDERS} warm-up orders)…`);
   await waitUntilShipped(stack.pool, await placePaced(stack, PIPELINE_WARMUP_ORDERS, LATENCY_ORDERS_PER_SECOND));
   const notifyCounter = await startNotifyCounter(stack.database.url);
-  const { latency, steps } = await measurePipelineLatency(stack, LATENCY_ORDERS, LATENCY_ORDERS_PER_SECOND);
+  const { latency, steps } = await measurePipelineLatency(stack, LATENCY_ORDERS, LATENCY_ORDERS_PER_SECOND).finally(() => notifyCounter.stop());
   const notifies = await notifyCounter.stop();
   log(`  accept→confirmed p50 ${ms(latency.confirmed_p50)}, p99 ${ms(latency.confirmed_p99)}`);
   log(`  accept→shipped   p50 ${ms(latency.shipped_p50)}, p99 ${ms(latency.shipped_p99)}`);

@@ -12,6 +12,8 @@ export type NotifyCounts = { notifications: Record<string, number>; commits: num
 
 export async function startNotifyCounter(url: string): Promise<{ stop(): Promise<NotifyCounts> }> {
   const client = new pg.Client({ connectionString: url, application_name: "conveyor-bench" });
+  // A lost connection (the database dropped after a failed phase) must not crash the run before it reports why.
+  client.on("error", (err) => console.error("[bench] NOTIFY counter:", err.message));
   await client.connect();
   // The channel pg-boss derives from its schema name (pg-boss's plans.notifyChannelSql).
   const { rows } = await client.query<{ channel: string }>("SELECT 'pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24) AS channel");
@@ -26,10 +28,9 @@ export async function startNotifyCounter(url: string): Promise<{ stop(): Promise
     lastBackend = processId;
   });
   await client.query(`LISTEN order_events; LISTEN "${bossChannel}"`);
+  // Once only: the phase's own `finally` and the caller may both stop it.
+  let stopped: Promise<NotifyCounts> | undefined;
   return {
-    async stop() {
-      await client.end();
-      return { notifications, commits };
-    },
+    stop: () => (stopped ??= client.end().catch(() => {}).then(() => ({ notifications, commits }))),
   };
 }
