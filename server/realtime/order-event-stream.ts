@@ -83,7 +83,12 @@ class OrderEventSource implements UnderlyingDefaultSource<Uint8Array>, OrderEven
     if (this.closed) return this.hub.unsubscribe(this.orderId, this); // aborted while subscribing
     this.ticker.join(this);
     this.enqueue(RETRY_CHUNK);
-    await this.replay();
+    try {
+      await this.replay();
+    } catch (err) {
+      this.stop(); // the stream errors; an errored stream's cancel() is never called
+      throw err;
+    }
     const early = this.early ?? []; // none left if the replay already ended the stream
     this.early = undefined;
     early.sort((a, b) => a.seq - b.seq);
