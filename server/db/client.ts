@@ -18,6 +18,11 @@ export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
   const pool = new pg.Pool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor" });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  // The pool listens only to idle clients. One checked out (inside a transaction, between two
+  // statements) whose connection dies would emit an unhandled `error` and kill the process;
+  // its next query fails anyway ("Client has encountered a connection error"), which is where
+  // the failure is handled, so this listener only has to exist.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return { pool, db: drizzle(pool, { schema }) };
 }
 
