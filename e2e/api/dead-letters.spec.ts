@@ -1,10 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { and, count, eq, inArray } from "drizzle-orm";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { mailbox, simCharges } from "@/server/db/schema";
 import { postOrder } from "../support/api";
-import { countInStatus, statusHistogram } from "../support/db";
+import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from "../support/db";
 import { useStack } from "../support/stack";
 
 // A horizon of seconds (2 retries, 1 s apart) so a step dead-letters within the test.
@@ -64,14 +62,7 @@ test("a step dead-lettered in an outage shows in health as degraded and in `npm 
   expect(await deadShipments()).toBe(0);
   expect(await jobsCli("redrive")).toBe("no dead letters to redrive\n");
 
-  const charges = await stack().db.select({ n: count() }).from(simCharges).where(inArray(simCharges.orderId, orderIds));
-  expect(charges[0]!.n).toBe(ORDERS);
-  const confirmations = await stack()
-    .db.select({ orderId: mailbox.orderId, n: count() })
-    .from(mailbox)
-    .where(and(eq(mailbox.template, "confirmation"), inArray(mailbox.orderId, orderIds)))
-    .groupBy(mailbox.orderId);
-  expect(confirmations.map((c) => c.n)).toEqual(Array(ORDERS).fill(1));
+  await expectChargedAndConfirmedOnce(stack(), orderIds);
 
   await expect.poll(async () => (await health()).body, { timeout: 30_000 }).toEqual({ status: "ok", database: "ok", workers: 1, dead_letters: 0, dead_letters_by_step: {} });
 });

@@ -1,8 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { and, count, eq, inArray } from "drizzle-orm";
-import { mailbox, simCharges, type DownstreamService } from "@/server/db/schema";
+import type { DownstreamService } from "@/server/db/schema";
 import { postOrder } from "../support/api";
-import { countInStatus, statusHistogram } from "../support/db";
+import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from "../support/db";
 import { useStack, type Stack } from "../support/stack";
 
 // The production policy (30 retries, backoff capped at 10 min: ~3.5 h) compressed to seconds:
@@ -34,19 +33,6 @@ async function deadLetters(s: Stack): Promise<number> {
   return rows[0]!.n;
 }
 
-async function expectChargedAndConfirmedOnce(orderIds: string[]): Promise<void> {
-  const charges = await stack().db.select({ orderId: simCharges.orderId, n: count() }).from(simCharges).where(inArray(simCharges.orderId, orderIds)).groupBy(simCharges.orderId);
-  expect(charges).toHaveLength(orderIds.length);
-  expect(charges.filter((c) => c.n !== 1)).toEqual([]);
-  const confirmations = await stack()
-    .db.select({ orderId: mailbox.orderId, n: count() })
-    .from(mailbox)
-    .where(and(eq(mailbox.template, "confirmation"), inArray(mailbox.orderId, orderIds)))
-    .groupBy(mailbox.orderId);
-  expect(confirmations).toHaveLength(orderIds.length);
-  expect(confirmations.filter((c) => c.n !== 1)).toEqual([]);
-}
-
 /**
  * Holds `service` in an outage until every order's `queue` job has retried more often than the
  * old policy allowed (so the old policy would have dead-lettered them all), then ends it.
@@ -66,7 +52,7 @@ test("a payment provider outage longer than the old retry horizon: every order s
 
     await expect.poll(() => countInStatus(stack(), orderIds, ["shipped", "payment_failed", "rejected", "cancelled"]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
     expect(await statusHistogram(stack(), orderIds)).toEqual({ shipped: ORDERS });
-    await expectChargedAndConfirmedOnce(orderIds);
+    await expectChargedAndConfirmedOnce(stack(), orderIds);
     expect(await deadLetters(stack())).toBe(0);
   } finally {
     await stack().setDownstream("payment", { outage: false });
@@ -84,7 +70,7 @@ test("a carrier outage longer than the old retry horizon: paid orders wait at co
     await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
     const shipped = await statusHistogram(stack(), orderIds);
     expect(shipped).toEqual({ shipped: ORDERS });
-    await expectChargedAndConfirmedOnce(orderIds);
+    await expectChargedAndConfirmedOnce(stack(), orderIds);
     expect(await deadLetters(stack())).toBe(0);
   } finally {
     await stack().setDownstream("carrier", { outage: false });
