@@ -16,6 +16,8 @@ import { httpPaymentProvider } from "@/server/payments/payment-provider";
 import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { eq, sql } from "drizzle-orm";
 import { registerBoss } from "./boss";
+import { pgBossStepQueue } from "./step-queue";
+import { provideStepQueue } from "@/server/pipeline/step-queue";
 import { jobHandlers } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUES } from "./queues";
 
@@ -41,9 +43,11 @@ async function main(): Promise<void> {
   registerBoss(boss);
   await boss.start();
 
+  const queue = pgBossStepQueue(boss);
+  provideStepQueue(async () => queue);
   const handlers = jobHandlers({
     db,
-    boss,
+    queue,
     payments: httpPaymentProvider(),
     invoicing: httpInvoicingService(),
     email: httpEmailService(),

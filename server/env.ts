@@ -29,6 +29,8 @@ const envSchema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(16).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  // A charge with no verdict this long after it was requested is looked up at the provider.
+  PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().min(1).default(300),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(10),
