@@ -80,4 +80,25 @@ describe("stock reservation", () => {
     );
     expect(notices.map((n) => n.to)).toEqual(["shopper", "warehouse"]);
   });
+
+  it("a new order does not take units an earlier back-order is waiting for: it queues behind it", async () => {
+    const { db, queue, newShopperId } = svc();
+    await db.update(products).set({ stock: 0 }).where(eq(products.sku, "SPROCKET-9"));
+    const shopperId = await newShopperId();
+    const place = async (quantity: number) =>
+      (await placeOrder(db, queue, { shopperId, body: { items: [{ sku: "SPROCKET-9", quantity }], payment_method: "pm_visa_4242" } })).orderId;
+    const waiting = await place(2);
+    expect(await reserveOrderStock(db, queue, waiting)).toBe("backordered");
+
+    await db.update(products).set({ stock: 1 }).where(eq(products.sku, "SPROCKET-9"));
+    const newcomer = await place(1);
+    expect(await reserveOrderStock(db, queue, newcomer)).toBe("backordered");
+    expect(await stockOf("SPROCKET-9")).toBe(1);
+
+    await db.update(products).set({ stock: 2 }).where(eq(products.sku, "SPROCKET-9"));
+    expect((await resumeBackorders(db, queue, "SPROCKET-9")).resumed).toEqual([waiting]);
+    await db.update(products).set({ stock: 1 }).where(eq(products.sku, "SPROCKET-9"));
+    expect((await resumeBackorders(db, queue, "SPROCKET-9")).resumed).toEqual([newcomer]);
+    expect(await stockOf("SPROCKET-9")).toBe(0);
+  });
 });
