@@ -197,6 +197,7 @@ export const STEPS = {
     handler: "server/email/send-notification.ts",
     summary: "back-order notices to the warehouse",
     next: {},
+    when: (ctx) => orderOf(ctx).status === "backordered",
     job: notice("warehouse"),
   },
 } as const satisfies Record<string, StepRow>;
