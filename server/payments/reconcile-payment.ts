@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/server/db/client";
 import { payments } from "@/server/db/schema";
 import { lockOrder } from "@/server/orders/order-state-machine";
@@ -12,7 +12,8 @@ import { settlePayment } from "./settle-payment";
  * A charge with no verdict some time after it was requested (PAYMENT_RECONCILE_AFTER_SECONDS):
  * ask the provider, as a real integration must since webhooks get lost. A verdict is settled
  * through the same code path as the webhook (a webhook arriving later is then a no-op);
- * a charge still processing, or not (yet) at the provider, is looked at again later.
+ * a charge still processing, or not (yet) at the provider, is looked at again later; one
+ * the provider voided is recorded as voided.
  */
 export async function reconcilePayment(
   db: Database,
@@ -33,6 +34,14 @@ export async function reconcilePayment(
         .update(payments)
         .set({ providerChargeId: sql`coalesce(${payments.providerChargeId}, ${charge.chargeId})` })
         .where(eq(payments.orderId, job.orderId));
+    }
+    if (charge?.status === "voided") {
+      // Our void reached the provider but its answer did not reach us: record it, and stop looking.
+      await tx
+        .update(payments)
+        .set({ reversal: "void", reversedAt: sql`now()` })
+        .where(and(eq(payments.orderId, job.orderId), isNull(payments.reversedAt)));
+      return "settled";
     }
     if (charge?.verdict) {
       await settlePayment(tx, queue, order, charge.verdict);

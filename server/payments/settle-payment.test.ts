@@ -196,4 +196,17 @@ describe("reconciliation", () => {
     expect(await deliver(orderId, PAID)).toBe("ignored");
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 2 })).toBe("settled");
   });
+
+  it("records a void whose answer never reached us, and stops looking", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    await requestCharge(db, queue, fake.provider, orderId);
+    await cancelOrder(db, queue, null, orderId);
+    await fake.provider.reverseCharge({ idempotencyKey: `reverse_${orderId}`, chargeKey: `charge_${orderId}` });
+    expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("settled");
+    expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ reversal: "void", reversedAt: expect.any(Date) });
+    expect((await jobs("payment.reconcile", orderId)).map((j) => j.data.attempt)).toEqual([0]);
+    expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
+  });
 });
