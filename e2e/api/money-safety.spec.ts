@@ -20,7 +20,10 @@ const stack = useStack({ PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SE
 const SLOWER_THAN_TIMEOUT = 3000;
 const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
 
-/** Every order this file drove to an end, with what the shop should keep of its money. */
+/**
+ * Every order this file drives to an end, with what the shop should keep of its money;
+ * recorded as soon as it is placed, so the ledger test also covers orders whose own test failed.
+ */
 const finished: { orderId: string; keeps: "total" | "nothing"; why: string }[] = [];
 
 async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Promise<{ status: number; body: any }> {
@@ -56,6 +59,7 @@ test("a charge slower than the provider timeout, then a cancel: the provider's c
   const shopper = await stack().newShopper();
   await stack().setDownstream("payment", { baseLatencyMs: SLOWER_THAN_TIMEOUT });
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+  finished.push({ orderId, keeps: "nothing", why: "slow charge, then cancel" });
   // The provider accepted the charge, but our call timed out: its charge id never reached us.
   await expect.poll(async () => (await chargesFor(stack(), orderId)).length, { timeout: 15_000 }).toBe(1);
   expect((await paymentRow(stack(), orderId))?.providerChargeId ?? null).toBeNull();
@@ -69,7 +73,6 @@ test("a charge slower than the provider timeout, then a cancel: the provider's c
   expect(await reversalsFor(stack(), orderId)).toHaveLength(1);
   expect(await providerLedger(stack(), orderId)).toMatchObject({ charges: 1, heldCents: 0 });
   expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("cancelled");
-  finished.push({ orderId, keeps: "nothing", why: "slow charge, then cancel" });
 });
 
 /** Charge jobs give up after one quick retry (the production horizon is far longer). */
@@ -88,6 +91,7 @@ test("a payment.completed after the order failed on our side (retries exhausted)
   await chargeRetriesExhaustQuickly(stack());
   await stack().setDownstream("payment", { baseLatencyMs: SLOWER_THAN_TIMEOUT });
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+  finished.push({ orderId, keeps: "nothing", why: "completed after retries were exhausted" });
   const failed = await waitForStatus(stack(), shopper, orderId, ["payment_failed"], 30_000);
   expect(failed.failure_reason).toBe("payment_unavailable");
   await stack().setDownstream("payment", { baseLatencyMs: 2 });
@@ -105,13 +109,13 @@ test("a payment.completed after the order failed on our side (retries exhausted)
   expect(await reversalsFor(stack(), orderId)).toHaveLength(1);
   expect(await providerLedger(stack(), orderId)).toMatchObject({ charges: 1, capturedCents: 1250, heldCents: 0 });
   expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("payment_failed");
-  finished.push({ orderId, keeps: "nothing", why: "completed after retries were exhausted" });
 });
 
 test("reconciliation settles a charge whose webhook never arrives: the order ships", async () => {
   const shopper = await stack().newShopper();
   await stack().setDownstream("payment", { dropWebhooks: true });
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+  finished.push({ orderId, keeps: "total", why: "settled by reconciliation" });
   const shipped = await waitForStatus(stack(), shopper, orderId, ["shipped"], 30_000);
   expect(shipped.events.map((e) => e.status)).toEqual(["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"]);
   // It was the lookup, not a webhook, that told us.
@@ -119,13 +123,13 @@ test("reconciliation settles a charge whose webhook never arrives: the order shi
   expect(charge).toMatchObject({ outcome: "completed", webhookDeliveredAt: null });
   expect(await stack().db.select().from(webhookReceipts).where(eq(webhookReceipts.orderId, orderId))).toEqual([]);
   expect(await paymentRow(stack(), orderId)).toMatchObject({ status: "completed", providerChargeId: charge!.id });
-  finished.push({ orderId, keeps: "total", why: "settled by reconciliation" });
 });
 
 test("a shipment booked after the cancel is voided at the carrier", async () => {
   const shopper = await stack().newShopper();
   await stack().setDownstream("carrier", { baseLatencyMs: 1500 });
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+  finished.push({ orderId, keeps: "nothing", why: "cancelled while the carrier was booking" });
   await expect.poll(async () => (await orderRow(stack(), orderId)).status, { timeout: 30_000, intervals: [25] }).toBe("confirmed");
   // The carrier is booking right now (1.5 s); the cancel lands in the middle of it.
   const cancelled = await cancelOrder(stack(), shopper, orderId);
@@ -137,13 +141,13 @@ test("a shipment booked after the cancel is voided at the carrier", async () => 
   expect(order.status).toBe("cancelled");
   expect(order.tracking ?? null).toBeNull();
   await expect.poll(async () => (await paymentRow(stack(), orderId))?.reversal ?? null, { timeout: 30_000 }).toBe("refund");
-  finished.push({ orderId, keeps: "nothing", why: "cancelled while the carrier was booking" });
 });
 
 test("no confirmation email goes out for an order cancelled while it was being confirmed", async () => {
   const shopper = await stack().newShopper();
   await stack().setDownstream("email", { baseLatencyMs: 1500 });
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+  finished.push({ orderId, keeps: "nothing", why: "cancelled while the confirmation was being sent" });
   // The invoice exists: the confirmation email (1.5 s) is about to go or going out.
   await expect
     .poll(async () => (await stack().db.select().from(invoices).where(eq(invoices.orderId, orderId))).length, { timeout: 30_000, intervals: [25] })
@@ -164,7 +168,6 @@ test("no confirmation email goes out for an order cancelled while it was being c
   for (const mail of confirmations) expect(mail.createdAt.getTime()).toBeLessThan(cancelledAt!.at.getTime());
   if (confirmations.length > 0) expect(statuses.indexOf("confirmed")).toBeGreaterThan(-1);
   expect(statuses.at(-1)).toBe("cancelled");
-  finished.push({ orderId, keeps: "nothing", why: "cancelled while the confirmation was being sent" });
 });
 
 test("after a restock, waiting back-orders get the stock before new orders do", async () => {
