@@ -49,6 +49,12 @@ async function openResumePasses(stack: Stack, sku: string): Promise<number> {
   return result.rows[0]?.n ?? 0;
 }
 
+/** The charge job of the order has been picked up by a worker (its call to the provider is under way). */
+async function chargeJobStarted(stack: Stack, orderId: string): Promise<boolean> {
+  const result = await stack.pool.query("SELECT 1 FROM pgboss.job WHERE name = 'payment.charge' AND data->>'orderId' = $1 AND state <> 'created'", [orderId]);
+  return (result.rowCount ?? 0) > 0;
+}
+
 test.afterEach(async () => {
   for (const service of ["payment", "email", "carrier"] as const) {
     await stack().setDownstream(service, { baseLatencyMs: 2, outage: false, dropWebhooks: false });
@@ -89,15 +95,21 @@ async function chargeRetriesExhaustQuickly(stack: Stack): Promise<void> {
 test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async () => {
   const shopper = await stack().newShopper();
   await chargeRetriesExhaustQuickly(stack());
-  await stack().setDownstream("payment", { baseLatencyMs: SLOWER_THAN_TIMEOUT });
+  await stack().setDownstream("payment", { baseLatencyMs: 4000 });
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "completed after retries were exhausted" });
+  // The provider accepted the charge although every call of ours timed out; then its API
+  // goes down (our reversal cannot reach it) while its checks finish and it reports the
+  // payment completed — after we gave up on the order.
+  await expect.poll(async () => (await chargesFor(stack(), orderId)).length, { timeout: 15_000 }).toBe(1);
+  await stack().setDownstream("payment", { baseLatencyMs: 2, outage: true });
   const failed = await waitForStatus(stack(), shopper, orderId, ["payment_failed"], 30_000);
   expect(failed.failure_reason).toBe("payment_unavailable");
-  await stack().setDownstream("payment", { baseLatencyMs: 2 });
-
-  // The provider had accepted the charge all the same; it completes and reports it.
   await expect.poll(async () => (await chargesFor(stack(), orderId))[0]?.webhookDeliveredAt ?? null, { timeout: 30_000 }).not.toBeNull();
+  expect((await chargesFor(stack(), orderId))[0]?.outcome).toBe("completed");
+  expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("payment_failed");
+
+  await stack().setDownstream("payment", { outage: false });
   await expect.poll(async () => (await reversalsFor(stack(), orderId)).map((r) => r.kind), { timeout: 30_000 }).toEqual(["refund"]);
 
   // The same completion again (redelivery, and under a new id): still one refund.
@@ -200,7 +212,25 @@ test("after a restock, waiting back-orders get the stock before new orders do", 
 });
 
 test("for every final status, what the provider captured minus what it gave back equals what the order keeps", async () => {
+  test.setTimeout(120_000);
   const shopper = await stack().newShopper();
+  // The two late completions, again here so this test stands on its own: a charge slower
+  // than our timeout, cancelled; and one whose retries ran out before the provider decided.
+  await chargeRetriesExhaustQuickly(stack());
+  await stack().setDownstream("payment", { baseLatencyMs: SLOWER_THAN_TIMEOUT });
+  const slowCancelled = await placeOrder(stack(), shopper, ONE_GADGET);
+  const slowFailed = await placeOrder(stack(), shopper, ONE_GADGET);
+  // Cancelled while the charge call is still on its way: the provider accepts it afterwards.
+  await expect.poll(() => chargeJobStarted(stack(), slowCancelled), { timeout: 15_000, intervals: [25] }).toBe(true);
+  expect((await cancelOrder(stack(), shopper, slowCancelled)).status).toBe(200);
+  await waitForStatus(stack(), shopper, slowFailed, ["payment_failed"], 30_000);
+  await expect.poll(async () => (await chargesFor(stack(), slowCancelled)).length, { timeout: 15_000 }).toBe(1);
+  await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  finished.push(
+    { orderId: slowCancelled, keeps: "nothing", why: "slow charge, then cancel" },
+    { orderId: slowFailed, keeps: "nothing", why: "completed after retries were exhausted" },
+  );
+
   const shipped = await placeOrder(stack(), shopper, ONE_GADGET);
   const declined = await placeOrder(stack(), shopper, { ...ONE_GADGET, payment_method: "pm_card_declined" });
   const fraud = await placeOrder(stack(), shopper, { ...ONE_GADGET, payment_method: "pm_card_fraud" });
