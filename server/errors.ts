@@ -25,6 +25,9 @@ export const rateLimited = (retryAfterSeconds: number) =>
   new AppError(429, "rate_limited", `Too many requests. Retry after ${retryAfterSeconds} s.`, undefined, {
     "Retry-After": String(retryAfterSeconds),
   });
+/** What every entry point (REST, tRPC) answers while `isDatabaseUnavailable` holds. */
+export const databaseUnavailable = () =>
+  new AppError(503, "database_unavailable", "The database is unavailable; nothing was written. Retry shortly.", undefined, { "Retry-After": "5" });
 
 /** Postgres/driver errors that mean "the database is unreachable", not "your request is bad". */
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08006"]);

@@ -94,6 +94,15 @@ export async function openJobs(stack: Stack, queue: string, orderId: string): Pr
   return result.rows[0]?.n ?? 0;
 }
 
+/** Like `openJobs`, across every pipeline queue but `except` (dead-letter queues left out: nothing runs there). */
+export async function openJobsForOrder(stack: Stack, orderId: string, except: string[] = []): Promise<number> {
+  const result = await stack.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'orderId' = $1 AND state IN ('created', 'retry', 'active') AND name NOT LIKE '%.dead' AND name <> ALL($2::text[])",
+    [orderId, except],
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
 /** Jobs currently held by a worker, across every queue. */
 export async function activeJobs(stack: Stack): Promise<number> {
   const result = await stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE state = 'active'");

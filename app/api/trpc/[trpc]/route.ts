@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { webStepQueue } from "@/jobs/step-queue";
 import { provideStepQueue } from "@/server/pipeline/step-queue";
 import { createTRPCContext } from "@/server/trpc/init";
+import { headersOfServiceErrors, limitBodySize } from "@/server/trpc/http-limits";
 import { appRouter } from "@/server/trpc/root";
 
 export const dynamic = "force-dynamic";
@@ -12,9 +13,10 @@ provideStepQueue(webStepQueue);
 const handler = (req: Request) =>
   fetchRequestHandler({
     endpoint: "/api/trpc",
-    req,
+    req: limitBodySize(req),
     router: appRouter,
     createContext: () => createTRPCContext({ headers: req.headers }),
+    responseMeta: headersOfServiceErrors,
   });
 
 export { handler as GET, handler as POST };
