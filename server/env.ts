@@ -31,7 +31,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   // A charge with no verdict this long after it was requested is looked up at the provider.
   PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().min(1).default(300),
-  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(1000).default(30),
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(1),
+  JOB_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).default(600),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(10),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),

@@ -3,6 +3,7 @@
  * levels, the mailbox the email simulator fills, the payment simulator's own records and
  * pg-boss's queues. Read-only, so a spec cannot change what it is checking.
  */
+import { expect } from "@playwright/test";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { mailbox, orders, payments, products, simCharges, simDocuments, simReversals, type MailboxMessage, type Order } from "@/server/db/schema";
 import type { Stack } from "./stack";
@@ -107,4 +108,18 @@ export async function openJobsForOrder(stack: Stack, orderId: string, except: st
 export async function activeJobs(stack: Stack): Promise<number> {
   const result = await stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE state = 'active'");
   return result.rows[0]?.n ?? 0;
+}
+
+/** Every order charged exactly once at the provider and sent exactly one confirmation email. */
+export async function expectChargedAndConfirmedOnce(stack: Stack, orderIds: string[]): Promise<void> {
+  const charges = await stack.db.select({ orderId: simCharges.orderId, n: count() }).from(simCharges).where(inArray(simCharges.orderId, orderIds)).groupBy(simCharges.orderId);
+  expect(charges).toHaveLength(orderIds.length);
+  expect(charges.filter((c) => c.n !== 1)).toEqual([]);
+  const confirmations = await stack.db
+    .select({ orderId: mailbox.orderId, n: count() })
+    .from(mailbox)
+    .where(and(eq(mailbox.template, "confirmation"), inArray(mailbox.orderId, orderIds)))
+    .groupBy(mailbox.orderId);
+  expect(confirmations).toHaveLength(orderIds.length);
+  expect(confirmations.filter((c) => c.n !== 1)).toEqual([]);
 }
