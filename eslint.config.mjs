@@ -12,6 +12,18 @@ export default defineConfig([
     },
   },
   {
+    // One step is one file: domain services do a step and report its outcome through the
+    // StepQueue port (server/pipeline/step-queue.ts); jobs/ is the pg-boss adapter that
+    // depends on server/, never the reverse.
+    files: ["server/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/jobs/*", "@/jobs", "**/jobs/*"], message: "server/ must not import jobs/: report an outcome through StepQueue (server/pipeline/step-queue.ts)." }] },
+      ],
+    },
+  },
+  {
     // Tests are not React: their `use…` helpers register test hooks, and response bodies
     // are untyped JSON on purpose (the tests check the contract's shape themselves).
     files: ["e2e/**", "tests/**", "**/*.test.ts"],

@@ -1,5 +1,5 @@
 /** Picks the test Postgres and builds (once per schema) the template database every stack copies. */
-import { prepareDatabase } from "@/server/db/prepare-database";
+import { prepareDatabase } from "@/jobs/prepare-database";
 import { ensureTemplate } from "@/tests/support/test-postgres";
 import { ensureTestPostgresServer } from "@/tests/support/test-postgres-server";
 

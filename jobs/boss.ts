@@ -4,7 +4,6 @@ import { fromDrizzle, PgBoss, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
 import { databaseUrl } from "@/server/env";
-import { ORDER_CREATED_EVENT, type QueueName } from "./queues";
 
 const globalForBoss = globalThis as unknown as { conveyorBoss?: Promise<PgBoss> };
 
@@ -48,20 +47,16 @@ export function stepJobId(queue: string, key: string): string {
 }
 
 /** What services need of pg-boss; tests may wrap it to inject faults. */
-export type JobSender = Pick<PgBoss, "send" | "publish">;
+export type JobSender = Pick<PgBoss, "send">;
 
 /** Enqueue inside the caller's transaction: the job commits or rolls back with the business change. */
 export async function enqueueInTx(
   boss: JobSender,
   tx: Transaction,
-  queue: QueueName,
+  queue: string,
   data: object,
   dedupeKey: string,
   options: SendOptions = {},
 ): Promise<void> {
   await boss.send(queue, data, { ...options, id: stepJobId(queue, dedupeKey), db: fromDrizzle(tx, sql) });
-}
-
-export async function publishOrderCreated(boss: JobSender, tx: Transaction, orderId: string): Promise<void> {
-  await boss.publish(ORDER_CREATED_EVENT, { orderId }, { id: stepJobId(ORDER_CREATED_EVENT, orderId), db: fromDrizzle(tx, sql) });
 }

@@ -1,37 +1,29 @@
 /**
- * Every queue of the pipeline, its payload and its policy, in one place.
- *
- *   order.created ──publish──▶ payment.charge ──▶ (provider webhook) ─┐
- *                         └──▶ inventory.reserve ─────────────────────┴▶ invoice.create
- *   invoice.create ▶ email.confirmation ▶ (confirmed) ▶ shipment.create ▶ (shipped)
- *
- * Side branches: payment.reverse (void/refund on cancel), email.notification (back-order and
- * failure notices), inventory.resume (restocked SKU → back-ordered orders in arrival order).
+ * Every queue of the pipeline and its policy. Which step follows which is not decided here
+ * but in the step table (server/pipeline/steps.ts); this adapter names its queues after it.
  */
 import type { Queue } from "pg-boss";
-
-export const ORDER_CREATED_EVENT = "order.created";
+import { STEPS } from "@/server/pipeline/steps";
+import type { NotificationTemplate } from "@/server/pipeline/steps";
 
 export const QUEUES = {
-  chargePayment: "payment.charge",
-  reserveInventory: "inventory.reserve",
-  createInvoice: "invoice.create",
-  sendConfirmation: "email.confirmation",
-  createShipment: "shipment.create",
-  reversePayment: "payment.reverse",
-  sendNotification: "email.notification",
-  resumeBackorders: "inventory.resume",
+  chargePayment: STEPS.chargePayment.queue,
+  reconcilePayment: STEPS.reconcilePayment.queue,
+  reserveInventory: STEPS.reserveStock.queue,
+  createInvoice: STEPS.createInvoice.queue,
+  sendConfirmation: STEPS.sendConfirmation.queue,
+  createShipment: STEPS.createShipment.queue,
+  reversePayment: STEPS.reversePayment.queue,
+  sendNotification: STEPS.notifyShopper.queue,
+  resumeBackorders: STEPS.resumeBackorders.queue,
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export type OrderJob = { orderId: string };
+export type ReconcileJob = { orderId: string; attempt: number };
 export type NotificationJob = { orderId: string; template: NotificationTemplate; to: "shopper" | "warehouse" };
 export type ResumeBackordersJob = { sku: string };
-export type NotificationTemplate = "backordered" | "payment_failed" | "rejected" | "cancelled";
-
-/** Queues that `order.created` fans out to, running in parallel. */
-export const ORDER_CREATED_SUBSCRIBERS: QueueName[] = [QUEUES.chargePayment, QUEUES.reserveInventory];
 
 export function deadLetterQueue(name: QueueName): string {
   return `${name}.dead`;

@@ -1,9 +1,8 @@
 import type { PgBoss } from "pg-boss";
-import { DEAD_LETTER_POLICY, MAINTENANCE_QUEUE, ORDER_CREATED_EVENT, ORDER_CREATED_SUBSCRIBERS, QUEUES, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
+import { DEAD_LETTER_POLICY, MAINTENANCE_QUEUE, QUEUES, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
 
 /**
- * Creates (or brings up to date) every queue, its dead-letter queue and the `order.created`
- * subscriptions. Idempotent: the launcher runs it on every start, after migrations.
+ * Creates (or brings up to date) every queue and its dead-letter queue. Idempotent: the launcher runs it on every start, after migrations.
  */
 export async function setupQueues(boss: PgBoss, config: QueuePolicyConfig): Promise<void> {
   const existing = new Set((await boss.getQueues()).map((q) => q.name));
@@ -18,6 +17,5 @@ export async function setupQueues(boss: PgBoss, config: QueuePolicyConfig): Prom
     await ensure(name, queuePolicy(name, config));
   }
   await ensure(MAINTENANCE_QUEUE, { policy: "singleton", retryLimit: 1 });
-  for (const name of ORDER_CREATED_SUBSCRIBERS) await boss.subscribe(ORDER_CREATED_EVENT, name);
   await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
 }

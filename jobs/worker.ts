@@ -17,6 +17,8 @@ import { lowerProcessPriority } from "@/server/processes/lower-process-priority"
 import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { eq, sql } from "drizzle-orm";
 import { registerBoss } from "./boss";
+import { pgBossStepQueue } from "./step-queue";
+import { provideStepQueue } from "@/server/pipeline/step-queue";
 import { jobHandlers } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUES, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
@@ -48,9 +50,11 @@ async function main(): Promise<void> {
   // with a restart of the workers, not only of the launcher.
   await setupQueues(boss, queuePolicyConfig(config));
 
+  const queue = pgBossStepQueue(boss);
+  provideStepQueue(async () => queue);
   const handlers = jobHandlers({
     db,
-    boss,
+    queue,
     payments: httpPaymentProvider(),
     invoicing: httpInvoicingService(),
     email: httpEmailService(),

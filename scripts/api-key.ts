@@ -11,7 +11,7 @@ import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase } from "@/server/db/client";
 import { shoppers } from "@/server/db/schema";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
-import { prepareDatabase } from "@/server/db/prepare-database";
+import { prepareDatabase } from "@/jobs/prepare-database";
 import { env } from "@/server/env";
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
-import { prepareDatabase } from "@/server/db/prepare-database";
+import { prepareDatabase } from "@/jobs/prepare-database";
 import { env } from "@/server/env";
 import { ensurePortsFree, PortInUseError, startProcesses, waitUntilHealthy, type Mode } from "./processes";
 

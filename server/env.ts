@@ -30,6 +30,8 @@ const envSchema = z.object({
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(16).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  // A charge with no verdict this long after it was requested is looked up at the provider.
+  PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().min(1).default(300),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(1000).default(30),
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).default(1),
   JOB_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).default(600),

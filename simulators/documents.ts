@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { randomInt } from "node:crypto";
 import type { Database } from "@/server/db/client";
 import { mailbox, simDocuments } from "@/server/db/schema";
@@ -21,6 +21,17 @@ export async function createInvoice(db: Database, idempotencyKey: string) {
 export async function createShipment(db: Database, idempotencyKey: string) {
   const tracking = await issueOnce(db, "carrier", idempotencyKey, () => `1Z${randomInt(10 ** 9, 10 ** 10)}${randomInt(10 ** 5, 10 ** 6)}`);
   return { carrier: "Simulated Parcel Service", tracking_number: tracking };
+}
+
+/** POST /carrier/shipments/by-key/{key}/void: cancels the booking made with that key (404 if none). */
+export async function voidShipment(db: Database, shipmentKey: string) {
+  await behaveAs(db, "carrier");
+  const [doc] = await db
+    .update(simDocuments)
+    .set({ voidedAt: sql`coalesce(${simDocuments.voidedAt}, now())` })
+    .where(and(eq(simDocuments.idempotencyKey, shipmentKey), eq(simDocuments.service, "carrier")))
+    .returning();
+  return doc ? { tracking_number: doc.reference, voided: true } : undefined;
 }
 
 /** The email service keeps what it accepts in the mailbox table; one message per key. */

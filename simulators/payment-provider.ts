@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { centsToMajor } from "@/lib/money";
 import type { PaymentEventType } from "@/lib/contract";
 import type { Database } from "@/server/db/client";
-import { simCharges, simReversals } from "@/server/db/schema";
+import { downstreamSettings, simCharges, simReversals } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import { behaveAs } from "./behaviour";
@@ -61,18 +61,45 @@ export class PaymentSimulator {
     return { id: existing!.id, status: existing!.outcome ?? ("processing" as const) };
   }
 
-  /** POST /payments/charges/{id}/reverse: void before settlement, refund after; once per key. */
-  async reverseCharge(idempotencyKey: string, chargeId: string) {
+  /** GET /payments/charges/by-key/{key}: the charge created with that idempotency key, as a real provider's lookup. */
+  async lookupCharge(chargeKey: string) {
     await behaveAs(this.db, "payment");
-    const [charge] = await this.db.select().from(simCharges).where(eq(simCharges.id, chargeId));
+    const [charge] = await this.db.select().from(simCharges).where(eq(simCharges.idempotencyKey, chargeKey));
     if (!charge) return undefined;
-    if (charge.outcome === "failed" || charge.outcome === "flagged") return { kind: "not_required" as const };
+    return {
+      id: charge.id,
+      status: charge.outcome ?? ("processing" as const),
+      amount: charge.amountCents,
+      currency: charge.currency,
+      ...(charge.reason ? { reason: charge.reason } : {}),
+      ...(charge.outcome === "flagged" ? { risk_score: charge.riskScore } : {}),
+    };
+  }
+
+  /**
+   * POST /payments/charges/by-key/{key}/reverse: void before the verdict, refund a captured
+   * charge; once per reversal key. The charge is named by the key it was created with, which
+   * the merchant always knows. The void is a conditional update, so a verdict being decided
+   * at the same moment either wins (then it is a refund) or never happens.
+   */
+  async reverseCharge(idempotencyKey: string, chargeKey: string) {
+    await behaveAs(this.db, "payment");
+    const [existing] = await this.db.select().from(simReversals).where(eq(simReversals.idempotencyKey, idempotencyKey));
+    if (existing) return { kind: existing.kind, charge_id: existing.chargeId };
+    const [voided] = await this.db
+      .update(simCharges)
+      .set({ outcome: "voided" })
+      .where(and(eq(simCharges.idempotencyKey, chargeKey), isNull(simCharges.outcome)))
+      .returning();
+    const [charge] = voided ? [voided] : await this.db.select().from(simCharges).where(eq(simCharges.idempotencyKey, chargeKey));
+    if (!charge) return undefined;
+    if (charge.outcome === "failed" || charge.outcome === "flagged") return { kind: "not_required" as const, charge_id: charge.id };
     await this.db
       .insert(simReversals)
-      .values({ id: newId("rev"), idempotencyKey, chargeId, kind: charge.outcome === "completed" ? "refund" : "void" })
+      .values({ id: newId("rev"), idempotencyKey, chargeId: charge.id, kind: charge.outcome === "completed" ? "refund" : "void" })
       .onConflictDoNothing();
     const [reversal] = await this.db.select().from(simReversals).where(eq(simReversals.idempotencyKey, idempotencyKey));
-    return { kind: reversal!.kind };
+    return { kind: reversal!.kind, charge_id: charge.id };
   }
 
   /** On start: finish charges a previous run left undecided or unreported. */
@@ -117,8 +144,7 @@ export class PaymentSimulator {
       if (!decided) return;
       current = decided;
     }
-    const [voided] = await this.db.select().from(simReversals).where(and(eq(simReversals.chargeId, current.id), eq(simReversals.kind, "void")));
-    if (voided) return; // a voided authorisation is never reported as paid
+    if (current.outcome === "voided") return; // a voided authorisation is never reported
     await this.deliverWebhook(current);
   }
 
@@ -134,6 +160,8 @@ export class PaymentSimulator {
       ...(charge.reason ? { reason: charge.reason } : {}),
       ...(charge.outcome === "flagged" ? { risk_score: charge.riskScore } : {}),
     });
+    const [settings] = await this.db.select().from(downstreamSettings).where(eq(downstreamSettings.service, "payment"));
+    if (settings?.dropWebhooks) return; // lost in transit: only a lookup will tell the merchant
     for (let attempt = charge.webhookAttempts + 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt++) {
       await this.db.update(simCharges).set({ webhookAttempts: attempt }).where(eq(simCharges.id, charge.id));
       try {

@@ -1,11 +1,13 @@
 /**
  * The simulated third parties, one HTTP server (SIMULATOR_PORT, default 4100):
  *   POST /payments/charges               payment provider (fraud + risk, signed webhooks)
- *   POST /payments/charges/{id}/reverse  void or refund
+ *   GET  /payments/charges/by-key/{key}          look a charge up by its idempotency key
+ *   POST /payments/charges/by-key/{key}/reverse  void or refund it
  *   POST /invoicing/invoices             invoice numbers
  *   POST /email/messages                 email service (mailbox table)
  *   POST /carrier/shipments              tracking numbers
- * Every call needs an Idempotency-Key and behaves as its downstream_settings row says.
+ *   POST /carrier/shipments/by-key/{key}/void    cancel a booking
+ * Every POST needs an Idempotency-Key and behaves as its downstream_settings row says.
  */
 import "server-only";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -13,7 +15,7 @@ import { createDatabase } from "@/server/db/client";
 import { databaseUrl, env } from "@/server/env";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { SimulatedFailure } from "./behaviour";
-import { acceptEmail, createInvoice, createShipment } from "./documents";
+import { acceptEmail, createInvoice, createShipment, voidShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 
 const config = env();
@@ -25,10 +27,15 @@ type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArra
 
 const routes: [RegExp, Route][] = [
   [/^\/payments\/charges$/, (key, body) => payments.createCharge(key, body as never)],
-  [/^\/payments\/charges\/([^/]+)\/reverse$/, (key, _body, match) => payments.reverseCharge(key, decodeURIComponent(match[1]!))],
+  [/^\/payments\/charges\/by-key\/([^/]+)\/reverse$/, (key, _body, match) => payments.reverseCharge(key, decodeURIComponent(match[1]!))],
   [/^\/invoicing\/invoices$/, (key) => createInvoice(db, key)],
   [/^\/email\/messages$/, (key, body) => acceptEmail(db, key, body as never)],
   [/^\/carrier\/shipments$/, (key) => createShipment(db, key)],
+  [/^\/carrier\/shipments\/by-key\/([^/]+)\/void$/, (_key, _body, match) => voidShipment(db, decodeURIComponent(match[1]!))],
+];
+
+const lookups: [RegExp, (match: RegExpMatchArray) => Promise<unknown>][] = [
+  [/^\/payments\/charges\/by-key\/([^/]+)$/, (match) => payments.lookupCharge(decodeURIComponent(match[1]!))],
 ];
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -45,20 +52,28 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 const server = createServer(async (req, res) => {
   const path = new URL(req.url ?? "/", "http://sim").pathname;
   if (req.method === "GET" && path === "/health") return send(res, 200, { status: "ok" });
+  const lookup = req.method === "GET" ? lookups.find(([pattern]) => pattern.test(path)) : undefined;
+  if (lookup) return answer(res, () => lookup[1](path.match(lookup[0])!), 200);
   const route = routes.find(([pattern]) => pattern.test(path));
   if (!route || req.method !== "POST") return send(res, 404, { error: "not found" });
   const key = req.headers["idempotency-key"];
   if (typeof key !== "string" || !key) return send(res, 400, { error: "Idempotency-Key required" });
+  const body = await readBody(req);
+  await answer(res, () => route[1](key, body, path.match(route[0])!), path === "/payments/charges" ? 202 : 200);
+});
+
+/** Runs a simulated call: its result (404 when there is none), or the injected failure. */
+async function answer(res: ServerResponse, call: () => Promise<unknown>, status: number): Promise<void> {
   try {
-    const result = await route[1](key, await readBody(req), path.match(route[0])!);
+    const result = await call();
     if (result === undefined) return send(res, 404, { error: "not found" });
-    send(res, path === "/payments/charges" ? 202 : 200, result);
+    send(res, status, result);
   } catch (err) {
     if (err instanceof SimulatedFailure) return send(res, err.status, { error: err.message });
     console.error("[simulators]", err);
     send(res, 500, { error: "simulator error" });
   }
-});
+}
 
 server.listen(config.SIMULATOR_PORT, "127.0.0.1", () => {
   console.log(`[simulators] listening on http://127.0.0.1:${config.SIMULATOR_PORT}`);

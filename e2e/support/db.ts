@@ -5,7 +5,7 @@
  */
 import { expect } from "@playwright/test";
 import { and, count, eq, inArray } from "drizzle-orm";
-import { mailbox, orders, payments, products, simCharges, simReversals, type MailboxMessage, type Order } from "@/server/db/schema";
+import { mailbox, orders, payments, products, simCharges, simDocuments, simReversals, type MailboxMessage, type Order } from "@/server/db/schema";
 import type { Stack } from "./stack";
 
 export async function stockOf(stack: Stack, sku: string): Promise<number> {
@@ -36,6 +36,26 @@ export async function reversalsFor(stack: Stack, orderId: string) {
     .from(simReversals)
     .innerJoin(simCharges, eq(simCharges.id, simReversals.chargeId))
     .where(eq(simCharges.orderId, orderId));
+}
+
+/**
+ * The provider's ledger for an order, from its own records: what it captured (completed
+ * charges), what it gave back (voids and refunds of those) and so what it still holds.
+ */
+export async function providerLedger(stack: Stack, orderId: string): Promise<{ charges: number; reversals: number; capturedCents: number; returnedCents: number; heldCents: number }> {
+  const charges = await chargesFor(stack, orderId);
+  const reversals = await reversalsFor(stack, orderId);
+  const reversed = new Set(reversals.map((r) => r.chargeId));
+  const captured = charges.filter((c) => c.outcome === "completed");
+  const capturedCents = captured.reduce((sum, c) => sum + c.amountCents, 0);
+  const returnedCents = captured.filter((c) => reversed.has(c.id)).reduce((sum, c) => sum + c.amountCents, 0);
+  return { charges: charges.length, reversals: reversals.length, capturedCents, returnedCents, heldCents: capturedCents - returnedCents };
+}
+
+/** The carrier's booking for an order (booked with key shipment_<order id>), if any. */
+export async function carrierBooking(stack: Stack, orderId: string) {
+  const [booking] = await stack.db.select().from(simDocuments).where(and(eq(simDocuments.idempotencyKey, `shipment_${orderId}`), eq(simDocuments.service, "carrier")));
+  return booking;
 }
 
 export async function paymentRow(stack: Stack, orderId: string) {

@@ -1,25 +1,27 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { JobWithMetadata } from "pg-boss";
-import type { JobSender } from "@/jobs/boss";
-import { QUEUES, MAINTENANCE_QUEUE, type NotificationJob, type OrderJob, type ResumeBackordersJob } from "@/jobs/queues";
+import { QUEUES, MAINTENANCE_QUEUE, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
-import { sendConfirmation, sendNotification } from "@/server/email/send-order-emails";
+import { sendConfirmation } from "@/server/email/send-confirmation";
+import { sendNotification } from "@/server/email/send-notification";
 import { reserveOrderStock } from "@/server/inventory/reserve-order-stock";
 import { resumeBackorders } from "@/server/inventory/resume-backorders";
 import type { InvoicingService } from "@/server/invoices/invoicing-service";
 import { issueInvoice } from "@/server/invoices/issue-invoice";
 import { failPaymentAfterRetries } from "@/server/payments/fail-payment-after-retries";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
+import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { requestCharge } from "@/server/payments/request-charge";
 import { reversePayment } from "@/server/payments/reverse-payment";
+import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { CarrierService } from "@/server/shipping/carrier-service";
 import { shipOrder } from "@/server/shipping/ship-order";
 
 export type JobDependencies = {
   db: Database;
-  boss: JobSender;
+  queue: StepQueue;
   payments: PaymentProvider;
   invoicing: InvoicingService;
   email: EmailService;
@@ -29,30 +31,33 @@ export type JobDependencies = {
 type Handler = (job: JobWithMetadata<never>) => Promise<unknown>;
 
 /**
- * One handler per pipeline step. Each is a thin call into the domain service that does the
- * work idempotently: any of them may run twice (at-least-once delivery) without effect.
+ * One handler per queue of the step table (server/pipeline/steps.ts). Each is a thin call
+ * into the service that does the step idempotently and reports its outcome through the
+ * StepQueue; any of them may run twice (at-least-once delivery) without effect. A thrown
+ * error is a retry; the value returned is the outcome, kept on the job for the timeline.
  */
 export function jobHandlers(deps: JobDependencies): Record<string, Handler> {
-  const { db, boss } = deps;
+  const { db, queue } = deps;
   const data = <T>(job: JobWithMetadata<never>) => job.data as T;
   return {
     [QUEUES.chargePayment]: async (job) => {
       const { orderId } = data<OrderJob>(job);
       try {
-        return await requestCharge(db, boss, deps.payments, orderId);
+        return await requestCharge(db, queue, deps.payments, orderId);
       } catch (err) {
         // Last attempt: the order cannot be paid; fail it (releasing stock) and let the job dead-letter.
-        if (job.retryCount >= job.retryLimit) await failPaymentAfterRetries(db, boss, orderId, err);
+        if (job.retryCount >= job.retryLimit) await failPaymentAfterRetries(db, queue, orderId, err);
         throw err;
       }
     },
-    [QUEUES.reserveInventory]: (job) => reserveOrderStock(db, boss, data<OrderJob>(job).orderId),
-    [QUEUES.createInvoice]: (job) => issueInvoice(db, boss, deps.invoicing, data<OrderJob>(job).orderId),
-    [QUEUES.sendConfirmation]: (job) => sendConfirmation(db, boss, deps.email, data<OrderJob>(job).orderId),
+    [QUEUES.reconcilePayment]: (job) => reconcilePayment(db, queue, deps.payments, data<ReconcileJob>(job)),
+    [QUEUES.reserveInventory]: (job) => reserveOrderStock(db, queue, data<OrderJob>(job).orderId),
+    [QUEUES.createInvoice]: (job) => issueInvoice(db, queue, deps.invoicing, data<OrderJob>(job).orderId),
+    [QUEUES.sendConfirmation]: (job) => sendConfirmation(db, queue, deps.email, data<OrderJob>(job).orderId),
     [QUEUES.createShipment]: (job) => shipOrder(db, deps.carrier, data<OrderJob>(job).orderId),
     [QUEUES.reversePayment]: (job) => reversePayment(db, deps.payments, data<OrderJob>(job).orderId),
     [QUEUES.sendNotification]: (job) => sendNotification(db, deps.email, data<NotificationJob>(job)),
-    [QUEUES.resumeBackorders]: (job) => resumeBackorders(db, boss, data<ResumeBackordersJob>(job).sku),
+    [QUEUES.resumeBackorders]: (job) => resumeBackorders(db, queue, data<ResumeBackordersJob>(job).sku),
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { ensureEmbeddedPostgres, postgresAnswers } from "@/server/db/embedded-postgres";
-import { prepareDatabase } from "@/server/db/prepare-database";
+import { prepareDatabase } from "@/jobs/prepare-database";
 import { env } from "@/server/env";
 import { adminUrl, createTestDatabase, ensureTemplate } from "@/tests/support/test-postgres";
 

@@ -14,24 +14,24 @@ export class DownstreamError extends Error {
 
 /**
  * POSTs JSON to a third party with an Idempotency-Key, so a retried job never does the work
- * twice on their side. Times out rather than hanging a worker slot.
+ * twice on their side (or GETs a lookup, which needs none). Times out rather than hanging a
+ * worker slot.
  */
 export async function callService<T>(
   service: string,
   url: string,
   body: unknown,
-  idempotencyKey: string,
+  idempotencyKey: string | undefined,
+  method: "POST" | "GET" = "POST",
 ): Promise<T> {
-  const headers = {
-    "Content-Type": "application/json",
-    "Idempotency-Key": idempotencyKey,
-  };
+  const headers: Record<string, string> = method === "POST" ? { "Content-Type": "application/json" } : {};
+  if (idempotencyKey !== undefined) headers["Idempotency-Key"] = idempotencyKey;
   let response: Response;
   try {
     response = await fetch(url, {
-      method: "POST",
+      method,
       headers,
-      body: JSON.stringify(body),
+      body: method === "POST" ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(env().PROVIDER_TIMEOUT_MS),
     });
   } catch (err) {

@@ -1,5 +1,5 @@
 import { formatMoney } from "@/lib/money";
-import type { NotificationTemplate } from "@/jobs/queues";
+import type { NotificationTemplate } from "@/server/pipeline/steps";
 
 type OrderSummary = { id: string; totalCents: number; currency: string; failureReason: string | null };
 

@@ -15,21 +15,21 @@ async function stockOf(sku: string): Promise<number> {
 }
 
 async function placeMany(n: number, sku: string): Promise<string[]> {
-  const { db, boss, newShopperId } = svc();
+  const { db, queue, newShopperId } = svc();
   const shopperId = await newShopperId();
   const ids: string[] = [];
   // In sequence, so arrival order is known.
   for (let i = 0; i < n; i++) {
-    ids.push((await placeOrder(db, boss, { shopperId, body: { items: [{ sku, quantity: 1 }], payment_method: "pm_visa_4242" } })).orderId);
+    ids.push((await placeOrder(db, queue, { shopperId, body: { items: [{ sku, quantity: 1 }], payment_method: "pm_visa_4242" } })).orderId);
   }
   return ids;
 }
 
 describe("stock reservation", () => {
   it("30 concurrent reservations of LIMITED-1 (stock 3): exactly 3 succeed, 27 back-order, stock ends at 0", async () => {
-    const { db, boss } = svc();
+    const { db, queue } = svc();
     const ids = await placeMany(30, "LIMITED-1");
-    const outcomes = await Promise.all(ids.map((id) => reserveOrderStock(db, boss, id)));
+    const outcomes = await Promise.all(ids.map((id) => reserveOrderStock(db, queue, id)));
 
     expect(outcomes.filter((o) => o === "reserved")).toHaveLength(3);
     expect(outcomes.filter((o) => o === "backordered")).toHaveLength(27);
@@ -38,7 +38,7 @@ describe("stock reservation", () => {
     expect(rows.filter((o) => o.status === "backordered")).toHaveLength(27);
 
     // Running every reservation again (at-least-once delivery) changes nothing.
-    expect(await Promise.all(ids.map((id) => reserveOrderStock(db, boss, id)))).toEqual(Array(30).fill("skipped"));
+    expect(await Promise.all(ids.map((id) => reserveOrderStock(db, queue, id)))).toEqual(Array(30).fill("skipped"));
     expect(await stockOf("LIMITED-1")).toBe(0);
   });
 
@@ -48,10 +48,10 @@ describe("stock reservation", () => {
   });
 
   it("releasing a reservation gives the stock back exactly once", async () => {
-    const { db, boss } = svc();
+    const { db, queue } = svc();
     const before = await stockOf("GADGET-7");
     const [id] = await placeMany(1, "GADGET-7");
-    await reserveOrderStock(db, boss, id!);
+    await reserveOrderStock(db, queue, id!);
     expect(await stockOf("GADGET-7")).toBe(before - 1);
     const releases = await Promise.all([1, 2, 3].map(() => db.transaction((tx) => releaseOrderStock(tx, id!))));
     expect(releases.filter(Boolean)).toHaveLength(1);
@@ -59,13 +59,13 @@ describe("stock reservation", () => {
   });
 
   it("a restock resumes back-ordered orders in arrival order, and emails warehouse and shopper", async () => {
-    const { db, boss } = svc();
+    const { db, boss, queue } = svc();
     await db.update(products).set({ stock: 0 }).where(eq(products.sku, "DOOHICKEY-5"));
     const ids = await placeMany(4, "DOOHICKEY-5");
-    for (const id of ids) expect(await reserveOrderStock(db, boss, id)).toBe("backordered");
+    for (const id of ids) expect(await reserveOrderStock(db, queue, id)).toBe("backordered");
 
     await db.update(products).set({ stock: 2 }).where(eq(products.sku, "DOOHICKEY-5"));
-    const { resumed } = await resumeBackorders(db, boss, "DOOHICKEY-5");
+    const { resumed } = await resumeBackorders(db, queue, "DOOHICKEY-5");
     expect(resumed).toEqual(ids.slice(0, 2));
     const rows = await db.select().from(orders).where(inArray(orders.id, ids));
     const stockState = new Map(rows.map((o) => [o.id, o.stockState]));
@@ -79,5 +79,26 @@ describe("stock reservation", () => {
       [ids[0]],
     );
     expect(notices.map((n) => n.to)).toEqual(["shopper", "warehouse"]);
+  });
+
+  it("a new order does not take units an earlier back-order is waiting for: it queues behind it", async () => {
+    const { db, queue, newShopperId } = svc();
+    await db.update(products).set({ stock: 0 }).where(eq(products.sku, "SPROCKET-9"));
+    const shopperId = await newShopperId();
+    const place = async (quantity: number) =>
+      (await placeOrder(db, queue, { shopperId, body: { items: [{ sku: "SPROCKET-9", quantity }], payment_method: "pm_visa_4242" } })).orderId;
+    const waiting = await place(2);
+    expect(await reserveOrderStock(db, queue, waiting)).toBe("backordered");
+
+    await db.update(products).set({ stock: 1 }).where(eq(products.sku, "SPROCKET-9"));
+    const newcomer = await place(1);
+    expect(await reserveOrderStock(db, queue, newcomer)).toBe("backordered");
+    expect(await stockOf("SPROCKET-9")).toBe(1);
+
+    await db.update(products).set({ stock: 2 }).where(eq(products.sku, "SPROCKET-9"));
+    expect((await resumeBackorders(db, queue, "SPROCKET-9")).resumed).toEqual([waiting]);
+    await db.update(products).set({ stock: 1 }).where(eq(products.sku, "SPROCKET-9"));
+    expect((await resumeBackorders(db, queue, "SPROCKET-9")).resumed).toEqual([newcomer]);
+    expect(await stockOf("SPROCKET-9")).toBe(0);
   });
 });

@@ -1,51 +1,66 @@
 import "server-only";
-import { and, asc, eq, gte, sql } from "drizzle-orm";
-import type { JobSender } from "@/jobs/boss";
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/server/db/client";
 import { orderLines, orders, products, type Order } from "@/server/db/schema";
-import { queueNotification } from "@/server/email/notify-shopper";
 import { isFinalStatus } from "@/lib/order-status";
-import { lockOrder, transitionOrder } from "@/server/orders/order-state-machine";
-import { startFulfilmentIfReady } from "@/server/pipeline/start-fulfilment-if-ready";
+import { lockOrder, recordStockFact, transitionOrder } from "@/server/orders/order-state-machine";
+import type { StepQueue } from "@/server/pipeline/step-queue";
 
 export type ReservationOutcome = "reserved" | "backordered" | "skipped";
 
 /**
  * Reserves every line of the order, all or nothing. Each line is a conditional decrement
  * (`stock >= quantity`), so concurrent orders can never oversell; lines are taken in SKU
- * order so two multi-line orders cannot deadlock. Short of stock → back-order: the
- * warehouse and the shopper are emailed, and a restock resumes the order later.
+ * order so two multi-line orders cannot deadlock. Arrival order is a promise: while an
+ * earlier order waits for one of its SKUs, a new order does not take that SKU's units
+ * (they are the waiting order's after a restock) — it queues behind it. Short of stock →
+ * back-order: the warehouse and the shopper are emailed, and a restock resumes the order;
+ * a resumption pass for the SKU is queued too, so an order that back-ordered while a
+ * restock was being handed out is not left behind.
  */
-export async function reserveOrderStock(db: Database, boss: JobSender, orderId: string): Promise<ReservationOutcome> {
+export async function reserveOrderStock(db: Database, queue: StepQueue, orderId: string): Promise<ReservationOutcome> {
   return db.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order || order.stockState !== "none" || isFinalStatus(order.status)) return "skipped";
 
-    if ((await takeStockOrFindShortage(tx, orderId)) === undefined) {
-      const updated = await setStockState(tx, order, "reserved");
-      await startFulfilmentIfReady(tx, boss, updated);
+    const short = (await skuWithEarlierWaiters(tx, order)) ?? (await takeStockOrFindShortage(tx, orderId));
+    if (short === undefined) {
+      const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
+      await queue.advance(tx, "reserveStock", "reserved", { order: reserved });
       return "reserved";
     }
-    await setStockState(tx, order, "backordered");
-    await transitionOrder(tx, orderId, "backordered");
-    await queueNotification(tx, boss, orderId, "backordered", "shopper");
-    await queueNotification(tx, boss, orderId, "backordered", "warehouse");
+    await recordStockFact(tx, orderId, "backordered");
+    const backordered = (await transitionOrder(tx, orderId, "backordered")) ?? order;
+    await queue.advance(tx, "reserveStock", "backordered", { order: backordered, sku: short });
     return "backordered";
   });
 }
 
 /**
- * A back-ordered order tries again (after a restock). Returns the SKU that is still short,
- * or null when the order now holds its stock.
+ * A back-ordered order tries again (after a restock), in the pass's arrival order. Returns
+ * the SKU that is still short, or reserved.
  */
-export async function retryBackorderedOrder(tx: Transaction, boss: JobSender, orderId: string): Promise<{ reserved: boolean; shortSku?: string }> {
+export async function retryBackorderedOrder(tx: Transaction, queue: StepQueue, orderId: string): Promise<{ reserved: boolean; shortSku?: string }> {
   const order = await lockOrder(tx, orderId);
   if (!order || order.status !== "backordered" || order.stockState !== "backordered") return { reserved: false };
   const short = await takeStockOrFindShortage(tx, orderId);
   if (short) return { reserved: false, shortSku: short };
-  const updated = await setStockState(tx, order, "reserved");
-  await startFulfilmentIfReady(tx, boss, updated);
+  const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
+  await queue.advance(tx, "resumeBackorders", "reserved", { order: reserved });
   return { reserved: true };
+}
+
+/** A SKU of this order that an earlier, still back-ordered order is waiting for. */
+async function skuWithEarlierWaiters(tx: Transaction, order: Order): Promise<string | undefined> {
+  const mine = tx.select({ sku: orderLines.sku }).from(orderLines).where(eq(orderLines.orderId, order.id));
+  const [waiting] = await tx
+    .select({ sku: orderLines.sku })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, order.seq), inArray(orderLines.sku, mine)))
+    .orderBy(asc(orderLines.sku))
+    .limit(1);
+  return waiting?.sku;
 }
 
 /** All-or-nothing inside a savepoint: a short line undoes the lines already taken. */
@@ -78,12 +93,3 @@ async function takeStockOrFindShortage(tx: Transaction, orderId: string): Promis
 }
 
 class ShortOfStock extends Error {}
-
-async function setStockState(tx: Transaction, order: Order, stockState: Order["stockState"]): Promise<Order> {
-  const [updated] = await tx
-    .update(orders)
-    .set({ stockState, updatedAt: sql`now()` })
-    .where(eq(orders.id, order.id))
-    .returning();
-  return updated ?? order;
-}

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { OrderStatus } from "@/lib/order-status";
 import type { Transaction } from "@/server/db/client";
-import { orderEvents, orders, type Order } from "@/server/db/schema";
+import { orderEvents, orders, type Order, type PaymentState, type StockState } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 
 /**
@@ -32,7 +32,7 @@ export function allowedPrevious(to: OrderStatus): OrderStatus[] {
   return (Object.keys(NEXT) as OrderStatus[]).filter((from) => NEXT[from].includes(to));
 }
 
-type OrderColumns = Partial<Pick<Order, "paymentState" | "stockState" | "tracking" | "failureReason">>;
+type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason">>;
 
 /**
  * Moves the order to `to` if its current status allows it, appending the event (whose
@@ -53,6 +53,55 @@ export async function transitionOrder(
   if (!updated) return null;
   await appendOrderEvent(tx, orderId, to, options.detail);
   return updated;
+}
+
+/*
+ * Branch facts. The two parallel branches keep their own facts next to `status`, and they
+ * move like status does: conditional updates from allowed previous values, written only here.
+ *   payment_state: none → processing (a charge was requested, it may exist at the provider)
+ *                  → completed | failed | flagged (the provider's verdict; the first one wins)
+ *   stock_state:   none → reserved | backordered, backordered → reserved,
+ *                  reserved | backordered → released (compensation)
+ * A failure on our side (the provider unreachable for the whole retry budget) moves the
+ * status only: it is not the provider's verdict, so a completion arriving later still counts.
+ */
+const PAYMENT_FACT_FROM: Record<PaymentState, readonly PaymentState[]> = {
+  none: [],
+  processing: ["none"],
+  completed: ["none", "processing"],
+  failed: ["none", "processing"],
+  flagged: ["none", "processing"],
+};
+
+const STOCK_FACT_FROM: Record<StockState, readonly StockState[]> = {
+  none: [],
+  reserved: ["none", "backordered"],
+  backordered: ["none"],
+  released: ["reserved", "backordered"],
+};
+
+/** Records the payment branch's fact if its current value allows it; null otherwise. */
+export async function recordPaymentFact(tx: Transaction, orderId: string, to: PaymentState): Promise<Order | null> {
+  const [updated] = await tx
+    .update(orders)
+    .set({ paymentState: to, updatedAt: sql`now()` })
+    .where(and(eq(orders.id, orderId), inArray(orders.paymentState, [...PAYMENT_FACT_FROM[to]])))
+    .returning();
+  return updated ?? null;
+}
+
+/**
+ * Records the stock branch's fact if its current value allows it (narrowed to `from` when
+ * the caller needs to know which value it came from); null otherwise.
+ */
+export async function recordStockFact(tx: Transaction, orderId: string, to: StockState, from?: readonly StockState[]): Promise<Order | null> {
+  const allowed = STOCK_FACT_FROM[to].filter((state) => !from || from.includes(state));
+  const [updated] = await tx
+    .update(orders)
+    .set({ stockState: to, updatedAt: sql`now()` })
+    .where(and(eq(orders.id, orderId), inArray(orders.stockState, allowed)))
+    .returning();
+  return updated ?? null;
 }
 
 export async function appendOrderEvent(

@@ -1,7 +1,7 @@
 import { count, eq, sql } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import { describe, expect, it } from "vitest";
-import type { JobSender } from "@/jobs/boss";
+import type { StepQueue } from "@/server/pipeline/step-queue";
 import { orderEvents, orderLines, orders } from "@/server/db/schema";
 import type pg from "pg";
 import { createDatabase } from "@/server/db/client";
@@ -18,40 +18,40 @@ async function jobsFor(boss: PgBoss, orderId: string): Promise<number> {
 
 describe("placeOrder", () => {
   it("commits the order, its lines, its first event and both fan-out jobs together", async () => {
-    const { db, boss, newShopperId } = svc();
-    const result = await placeOrder(db, boss, { shopperId: await newShopperId(), body: BODY });
+    const { db, boss, queue, newShopperId } = svc();
+    const result = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
     expect(result.kind).toBe("created");
     const [order] = await db.select().from(orders).where(eq(orders.id, result.orderId));
     expect(order).toMatchObject({ status: "pending", totalCents: 4998 });
     expect(await db.select().from(orderLines).where(eq(orderLines.orderId, result.orderId))).toHaveLength(1);
     expect(await db.select().from(orderEvents).where(eq(orderEvents.orderId, result.orderId))).toHaveLength(1);
-    // order.created fans out to payment.charge and inventory.reserve.
+    // `placed` is followed by payment.charge and inventory.reserve (the step table).
     expect(await jobsFor(boss, result.orderId)).toBe(2);
   });
 
   it("an Idempotency-Key expires after 24 hours: it may then be used for a new request", async () => {
-    const { db, boss, newShopperId } = svc();
+    const { db, queue, newShopperId } = svc();
     const shopperId = await newShopperId();
-    const first = await placeOrder(db, boss, { shopperId, body: BODY, idempotencyKey: "daily" });
+    const first = await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "daily" });
     const other = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
-    await expect(placeOrder(db, boss, { shopperId, body: other, idempotencyKey: "daily" })).rejects.toMatchObject({ status: 422 });
+    await expect(placeOrder(db, queue, { shopperId, body: other, idempotencyKey: "daily" })).rejects.toMatchObject({ status: 422 });
 
     await db.execute(sql`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE shopper_id = ${shopperId}`);
-    const later = await placeOrder(db, boss, { shopperId, body: other, idempotencyKey: "daily" });
+    const later = await placeOrder(db, queue, { shopperId, body: other, idempotencyKey: "daily" });
     expect(later.kind).toBe("created");
     expect(later.orderId).not.toBe(first.orderId);
   });
 
   it("an error after the order insert inside the transaction leaves no order and no job", async () => {
-    const { db, boss, newShopperId } = svc();
+    const { db, boss, queue, newShopperId } = svc();
     let enqueuedFor: string | undefined;
     // The real pg-boss enqueues inside the transaction, then something fails afterwards.
-    const failingAfterEnqueue: JobSender = {
-      send: boss.send.bind(boss),
-      publish: async (event, data, options) => {
-        await boss.publish(event, data, options);
-        enqueuedFor = (data as { orderId: string }).orderId;
-        throw new Error("boom after enqueue");
+    const failingAfterEnqueue: StepQueue = {
+      advance: async (tx, from, outcome, ctx) => {
+        const enqueued = await queue.advance(tx, from, outcome, ctx);
+        enqueuedFor = ctx.order?.id;
+        if (enqueued.length > 0) throw new Error("boom after enqueue");
+        return enqueued;
       },
     };
     const shopperId = await newShopperId();
@@ -66,7 +66,7 @@ describe("placeOrder", () => {
   });
 
   it("a connection lost just as COMMIT went through: the order is stored, so it is reported created, not as nothing written", async () => {
-    const { boss, url, db: check, newShopperId } = svc();
+    const { queue, url, db: check, newShopperId } = svc();
     const { db, pool } = createDatabase(url, 2);
     let lostAtCommit = 0;
     // The server commits; the connection dies before its answer reaches us (the socket goes).
@@ -83,7 +83,7 @@ describe("placeOrder", () => {
     });
     try {
       const shopperId = await newShopperId();
-      const result = await placeOrder(db, boss, { shopperId, body: BODY, idempotencyKey: "lost-commit" });
+      const result = await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "lost-commit" });
       expect(lostAtCommit).toBe(1);
       expect(result.kind).toBe("created");
       const stored = await check.select({ id: orders.id }).from(orders).where(eq(orders.shopperId, shopperId));

@@ -2,11 +2,11 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { placeOrderInputSchema, type PlaceOrderInput } from "@/lib/contract";
-import { publishOrderCreated, type JobSender } from "@/jobs/boss";
 import type { Database, Transaction } from "@/server/db/client";
-import { idempotencyKeys, orderLines, orders, products, type IdempotencyKey } from "@/server/db/schema";
+import { idempotencyKeys, orderLines, orders, products, type IdempotencyKey, type Order } from "@/server/db/schema";
 import { badRequest, conflict, forbidden, isDatabaseUnavailable, unprocessable } from "@/server/errors";
 import { newId } from "@/server/ids";
+import type { StepQueue } from "@/server/pipeline/step-queue";
 import { appendOrderEvent } from "./order-state-machine";
 
 export type AcceptedBody = { order_id: string; status: "pending"; status_url: string };
@@ -29,10 +29,10 @@ export function statusUrl(orderId: string): string {
 
 /**
  * Order intake: validate, price from the database, then in ONE transaction claim the
- * idempotency key, insert order + lines + first event and publish `order.created`. The order
- * and its jobs commit together or not at all; nothing else happens on the request path.
+ * idempotency key, insert order + lines + first event and enqueue the steps the table lists
+ * after `placed` (charge and reserve, in parallel). The order and its jobs commit together or not at all; nothing else happens on the request path.
  */
-export async function placeOrder(db: Database, boss: JobSender, request: PlaceOrderRequest): Promise<PlaceOrderResult> {
+export async function placeOrder(db: Database, queue: StepQueue, request: PlaceOrderRequest): Promise<PlaceOrderResult> {
   const parsed = placeOrderInputSchema.safeParse(request.body);
   if (!parsed.success) {
     throw badRequest("The order is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
@@ -51,8 +51,8 @@ export async function placeOrder(db: Database, boss: JobSender, request: PlaceOr
         const existing = await claimIdempotencyKey(tx, request, input, accepted);
         if (existing) return replay(existing, hashRequest(input));
       }
-      await insertOrder(tx, request.shopperId, orderId, input);
-      await publishOrderCreated(boss, tx, orderId);
+      const order = await insertOrder(tx, request.shopperId, orderId, input);
+      await queue.advance(tx, "placeOrder", "placed", { order });
       return { kind: "created", orderId, accepted } as const;
     });
   } catch (err) {
@@ -76,7 +76,7 @@ async function wasCommitted(db: Database, orderId: string): Promise<boolean> {
   }
 }
 
-async function insertOrder(tx: Transaction, shopperId: string, orderId: string, input: PlaceOrderInput): Promise<void> {
+async function insertOrder(tx: Transaction, shopperId: string, orderId: string, input: PlaceOrderInput): Promise<Order> {
   const skus = [...new Set(input.items.map((i) => i.sku))];
   const catalog = await tx.select().from(products).where(inArray(products.sku, skus));
   const bySku = new Map(catalog.map((p) => [p.sku, p]));
@@ -91,9 +91,10 @@ async function insertOrder(tx: Transaction, shopperId: string, orderId: string, 
   });
   const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
 
-  await tx.insert(orders).values({ id: orderId, shopperId, paymentMethod: input.payment_method, totalCents, currency: "USD" });
+  const [order] = await tx.insert(orders).values({ id: orderId, shopperId, paymentMethod: input.payment_method, totalCents, currency: "USD" }).returning();
   await tx.insert(orderLines).values(lines);
   await appendOrderEvent(tx, orderId, "pending");
+  return order!;
 }
 
 /**

@@ -1,11 +1,10 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { enqueueInTx, type JobSender } from "@/jobs/boss";
-import { QUEUES } from "@/jobs/queues";
+import { eq, sql } from "drizzle-orm";
 import { isFinalStatus } from "@/lib/order-status";
 import type { Database } from "@/server/db/client";
-import { orders, payments } from "@/server/db/schema";
-import { lockOrder, transitionOrder } from "@/server/orders/order-state-machine";
+import { payments } from "@/server/db/schema";
+import { lockOrder, recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
+import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { PaymentProvider } from "./payment-provider";
 
 /** The provider's idempotency key for an order's charge: a retried job can never charge twice. */
@@ -14,13 +13,28 @@ export function chargeIdempotencyKey(orderId: string): string {
 }
 
 /**
- * Asks the provider to charge the order. The provider answers "processing" at once; fraud
- * and risk checks run on its side and the outcome arrives by webhook. The HTTP call is made
- * outside any transaction so no row lock is held while a third party thinks.
+ * Asks the provider to charge the order. Before the call, in one transaction, it records
+ * that a charge may now exist (payment_state `processing`) and queues the reconciliation
+ * lookup: from here on a cancel or a failure reverses by the charge's idempotency key, and
+ * a verdict that never arrives is fetched — even if this call times out after the provider
+ * accepted it. The HTTP call itself is made outside any transaction, so no row lock is held
+ * while a third party thinks.
  */
-export async function requestCharge(db: Database, boss: JobSender, provider: PaymentProvider, orderId: string): Promise<"requested" | "skipped"> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
-  if (!order || isFinalStatus(order.status) || (order.paymentState !== "none" && order.paymentState !== "processing")) return "skipped";
+export async function requestCharge(db: Database, queue: StepQueue, provider: PaymentProvider, orderId: string): Promise<"requested" | "skipped"> {
+  const order = await db.transaction(async (tx) => {
+    const current = await lockOrder(tx, orderId);
+    if (!current || isFinalStatus(current.status) || (current.paymentState !== "none" && current.paymentState !== "processing")) return null;
+    const requested = await recordPaymentFact(tx, orderId, "processing");
+    if (requested) {
+      await tx
+        .insert(payments)
+        .values({ orderId, amountCents: current.totalCents, currency: current.currency, status: "requested" })
+        .onConflictDoNothing();
+      await queue.advance(tx, "chargePayment", "requested", { order: requested, attempt: 0 });
+    }
+    return requested ?? current;
+  });
+  if (!order) return "skipped";
 
   const charge = await provider.createCharge({
     idempotencyKey: chargeIdempotencyKey(orderId),
@@ -31,21 +45,12 @@ export async function requestCharge(db: Database, boss: JobSender, provider: Pay
   });
 
   await db.transaction(async (tx) => {
-    const current = await lockOrder(tx, orderId);
-    if (!current) return;
+    if (!(await lockOrder(tx, orderId))) return;
     await tx
-      .insert(payments)
-      .values({ orderId, providerChargeId: charge.chargeId, amountCents: order.totalCents, currency: order.currency, status: "processing" })
-      .onConflictDoUpdate({ target: payments.orderId, set: { providerChargeId: charge.chargeId }, where: sql`${payments.providerChargeId} IS NULL` });
-    await tx
-      .update(orders)
-      .set({ paymentState: "processing", updatedAt: sql`now()` })
-      .where(and(eq(orders.id, orderId), eq(orders.paymentState, "none")));
+      .update(payments)
+      .set({ providerChargeId: charge.chargeId, status: sql`CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END` })
+      .where(eq(payments.orderId, orderId));
     await transitionOrder(tx, orderId, "payment_processing", { detail: { charge_id: charge.chargeId } });
-    // Cancelled while we were asking: the charge we just created must be reversed.
-    if (current.status === "cancelled") {
-      await enqueueInTx(boss, tx, QUEUES.reversePayment, { orderId }, `${orderId}:after-charge`);
-    }
   });
   return "requested";
 }

@@ -32,9 +32,9 @@ const isHeartbeat = (text: string) => text === ": heartbeat\n\n";
 
 describe("orderEventStream at many streams of one order", () => {
   it("shares one heartbeat tick and one encoded frame per event among all streams, and lets go of both on cancel", async () => {
-    const { db, boss, url, newShopperId } = svc();
+    const { db, queue, url, newShopperId } = svc();
     hub = new OrderEventHub(url);
-    const placed = await placeOrder(db, boss, { shopperId: await newShopperId(), body: BODY });
+    const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
     const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
     const readers = Array.from({ length: STREAMS }, () =>
       orderEventStream(db, placed.orderId, { lastEventId: null, heartbeatSeconds: HEARTBEAT_SECONDS, signal: new AbortController().signal, hub }).getReader(),

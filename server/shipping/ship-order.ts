@@ -5,24 +5,32 @@ import { orderLines, orders, shipments } from "@/server/db/schema";
 import { transitionOrder } from "@/server/orders/order-state-machine";
 import type { CarrierService } from "./carrier-service";
 
-/** Hands a confirmed order to the carrier and marks it `shipped` with the tracking number. */
-export async function shipOrder(db: Database, carrier: CarrierService, orderId: string): Promise<"shipped" | "skipped"> {
+/**
+ * Hands a confirmed order to the carrier and marks it `shipped` with the tracking number.
+ * A cancel can land while the carrier is booking: the order stays cancelled and the booking
+ * is voided at the carrier. A retry that finds the order cancelled voids by the booking's
+ * key too, in case an earlier attempt booked and died before it could void.
+ */
+export async function shipOrder(db: Database, carrier: CarrierService, orderId: string): Promise<"shipped" | "voided" | "skipped"> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  const shipmentKey = `shipment_${orderId}`;
+  if (order?.status === "cancelled") return (await carrier.voidShipment({ shipmentKey })).voided ? "voided" : "skipped";
   if (!order || order.status !== "confirmed") return "skipped";
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId));
   const parcel = await carrier.createShipment({
-    idempotencyKey: `shipment_${orderId}`,
+    idempotencyKey: shipmentKey,
     orderId,
     items: lines.reduce((n, l) => n + l.quantity, 0),
   });
-  return db.transaction(async (tx) => {
-    // Cancelled while the carrier was booking: the order stays cancelled and no shipment is recorded.
-    const shipped = await transitionOrder(tx, orderId, "shipped", {
+  const shipped = await db.transaction(async (tx) => {
+    const moved = await transitionOrder(tx, orderId, "shipped", {
       set: { tracking: parcel.trackingNumber },
       detail: { tracking: parcel.trackingNumber, carrier: parcel.carrier },
     });
-    if (!shipped) return "skipped";
-    await tx.insert(shipments).values({ orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }).onConflictDoNothing();
-    return "shipped";
+    if (moved) await tx.insert(shipments).values({ orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }).onConflictDoNothing();
+    return moved !== null;
   });
+  if (shipped) return "shipped";
+  await carrier.voidShipment({ shipmentKey });
+  return "voided";
 }

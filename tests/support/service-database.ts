@@ -1,15 +1,17 @@
 /**
- * A private, migrated and seeded database for one test file, with a pg-boss that can send
- * jobs into it (no workers run: service tests drive the steps themselves).
+ * A private, migrated and seeded database for one test file, with a pg-boss (and the step
+ * queue over it) that can send jobs into it (no workers run: service tests drive the steps themselves).
  */
 import { afterAll, beforeAll } from "vitest";
 import { PgBoss } from "pg-boss";
 import { createDatabase, type Database } from "@/server/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
+import { pgBossStepQueue } from "@/jobs/step-queue";
+import type { StepQueue } from "@/server/pipeline/step-queue";
 import { createTestDatabase, type TestDatabase } from "./test-postgres";
 import type pg from "pg";
 
-export type ServiceDatabase = { db: Database; pool: pg.Pool; boss: PgBoss; url: string; newShopperId(): Promise<string> };
+export type ServiceDatabase = { db: Database; pool: pg.Pool; boss: PgBoss; queue: StepQueue; url: string; newShopperId(): Promise<string> };
 
 export function useServiceDatabase(): () => ServiceDatabase {
   let handle: ServiceDatabase | undefined;
@@ -24,6 +26,7 @@ export function useServiceDatabase(): () => ServiceDatabase {
       db,
       pool,
       boss,
+      queue: pgBossStepQueue(boss, { reconcileAfterSeconds: 300 }),
       url: database.url,
       newShopperId: async () => (await createApiKey(db, `svc${++shoppers}.${Date.now()}@example.test`)).shopper.id,
     };

@@ -1,4 +1,4 @@
-import { prepareDatabase } from "@/server/db/prepare-database";
+import { prepareDatabase } from "@/jobs/prepare-database";
 import { ensureTemplate } from "./test-postgres";
 import { ensureTestPostgresServer } from "./test-postgres-server";
 

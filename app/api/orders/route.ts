@@ -1,4 +1,4 @@
-import { getBoss } from "@/jobs/boss";
+import { webStepQueue } from "@/jobs/step-queue";
 import { getDb } from "@/server/db/client";
 import { apiRoute, json } from "@/server/http/api-response";
 import { authenticateRequest } from "@/server/http/authenticate-request";
@@ -25,7 +25,7 @@ export const POST = apiRoute(async (request: Request) => {
   const wait = parsePreferWait(request.headers.get("prefer"));
   const body = await readJsonBody(request);
   const db = getDb();
-  const result = await placeOrder(db, await getBoss(), { shopperId: shopper.id, body, idempotencyKey, holdSeconds: wait });
+  const result = await placeOrder(db, await webStepQueue(), { shopperId: shopper.id, body, idempotencyKey, holdSeconds: wait });
 
   if (result.kind === "replayed") {
     const headers: Record<string, string> = { Location: statusUrl(result.orderId), "Idempotent-Replayed": "true" };

@@ -1,5 +1,5 @@
 import { paymentWebhookSchema } from "@/lib/contract";
-import { getBoss } from "@/jobs/boss";
+import { webStepQueue } from "@/jobs/step-queue";
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { badRequest, unauthorized } from "@/server/errors";
@@ -35,6 +35,6 @@ export const POST = apiRoute(async (request: Request) => {
   if (!parsed.success) {
     throw badRequest("The webhook body does not match the schema.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   }
-  const outcome = await handlePaymentWebhook(getDb(), await getBoss(), webhook.id, parsed.data);
+  const outcome = await handlePaymentWebhook(getDb(), await webStepQueue(), webhook.id, parsed.data);
   return json(200, { received: true, duplicate: outcome === "duplicate" });
 });

@@ -18,6 +18,9 @@ export const downstreamSettings = pgTable(
     spikeUntil: timestamp("spike_until", { withTimezone: true }),
     failureRate: real("failure_rate").notNull().default(0),
     outage: boolean("outage").notNull().default(false),
+    // Payment only: the provider decides charges but its webhooks never arrive (lost in
+    // transit), so only reconciliation can learn the verdict.
+    dropWebhooks: boolean("drop_webhooks").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -42,7 +45,8 @@ export const simCharges = pgTable(
     amountCents: integer("amount_cents").notNull(),
     currency: text("currency").notNull(),
     paymentMethod: text("payment_method").notNull(),
-    outcome: text("outcome", { enum: ["completed", "failed", "flagged"] }),
+    // `voided`: reversed before it was decided; it never takes money.
+    outcome: text("outcome", { enum: ["completed", "failed", "flagged", "voided"] }),
     reason: text("reason"),
     riskScore: real("risk_score"),
     webhookId: text("webhook_id"),
@@ -67,5 +71,7 @@ export const simDocuments = pgTable("sim_documents", {
   idempotencyKey: text("idempotency_key").primaryKey(),
   service: text("service", { enum: ["invoicing", "carrier"] }).notNull(),
   reference: text("reference").notNull().unique(),
+  // Carrier: the booking was cancelled (the order was cancelled while it was being booked).
+  voidedAt: timestamp("voided_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,9 +1,14 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { webStepQueue } from "@/jobs/step-queue";
+import { provideStepQueue } from "@/server/pipeline/step-queue";
 import { createTRPCContext } from "@/server/trpc/init";
 import { headersOfServiceErrors, limitBodySize } from "@/server/trpc/http-limits";
 import { appRouter } from "@/server/trpc/root";
 
 export const dynamic = "force-dynamic";
+
+// The composition root of the web process: the tRPC routers (server/) enqueue through this.
+provideStepQueue(webStepQueue);
 
 const handler = (req: Request) =>
   fetchRequestHandler({

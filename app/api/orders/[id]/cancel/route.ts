@@ -1,4 +1,4 @@
-import { getBoss } from "@/jobs/boss";
+import { webStepQueue } from "@/jobs/step-queue";
 import { getDb } from "@/server/db/client";
 import { apiRoute, json } from "@/server/http/api-response";
 import { authenticateRequest } from "@/server/http/authenticate-request";
@@ -14,5 +14,5 @@ type Context = { params: Promise<{ id: string }> };
 export const POST = apiRoute(async (request: Request, { params }: Context) => {
   const shopper = await authenticateRequest(request);
   const { id } = await params;
-  return json(200, await cancelOrder(getDb(), await getBoss(), shopper.id, id));
+  return json(200, await cancelOrder(getDb(), await webStepQueue(), shopper.id, id));
 });

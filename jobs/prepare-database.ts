@@ -6,11 +6,11 @@
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import path from "node:path";
 import { PgBoss } from "pg-boss";
-import { queuePolicyConfig } from "@/jobs/queues";
-import { setupQueues } from "@/jobs/setup-queues";
+import { queuePolicyConfig } from "./queues";
+import { setupQueues } from "./setup-queues";
 import { env } from "@/server/env";
-import { createDatabase } from "./client";
-import { seedDatabase } from "./seed";
+import { createDatabase } from "@/server/db/client";
+import { seedDatabase } from "@/server/db/seed";
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "server/db/migrations");
 

@@ -1,0 +1,36 @@
+import "server-only";
+import type { Transaction } from "@/server/db/client";
+import { env } from "@/server/env";
+import type { StepQueue } from "@/server/pipeline/step-queue";
+import { nextSteps, stepRow, type StepName, type StepSettings } from "@/server/pipeline/steps";
+import { enqueueInTx, getBoss, type JobSender } from "./boss";
+
+/**
+ * The pg-boss side of the step table: for an outcome, enqueue every next step whose
+ * condition holds, in the caller's transaction, with a deterministic job id per
+ * (queue, key) so an outcome reported twice enqueues nothing twice (decision 003).
+ */
+export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSettings()): StepQueue {
+  return {
+    async advance(tx: Transaction, from, outcome, ctx) {
+      const enqueued: StepName[] = [];
+      for (const name of nextSteps(from, outcome)) {
+        const row = stepRow(name);
+        if (!row.job || (row.when && !row.when(ctx))) continue;
+        const job = row.job(ctx, `${from}:${outcome}`, settings);
+        await enqueueInTx(boss, tx, row.queue, job.data, job.key, job.startAfterSeconds ? { startAfter: job.startAfterSeconds } : {});
+        enqueued.push(name);
+      }
+      return enqueued;
+    },
+  };
+}
+
+export function stepSettings(): StepSettings {
+  return { reconcileAfterSeconds: env().PAYMENT_RECONCILE_AFTER_SECONDS };
+}
+
+/** The web process's StepQueue: its send-only pg-boss. */
+export async function webStepQueue(): Promise<StepQueue> {
+  return pgBossStepQueue(await getBoss());
+}

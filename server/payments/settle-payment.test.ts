@@ -1,0 +1,212 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { orders, payments } from "@/server/db/schema";
+import { reserveOrderStock } from "@/server/inventory/reserve-order-stock";
+import { cancelOrder } from "@/server/orders/cancel-order";
+import { lockOrder } from "@/server/orders/order-state-machine";
+import { placeOrder } from "@/server/orders/place-order";
+import { useServiceDatabase } from "@/tests/support/service-database";
+import { failPaymentAfterRetries } from "./fail-payment-after-retries";
+import type { PaymentProvider, ProviderCharge } from "./payment-provider";
+import { reconcilePayment } from "./reconcile-payment";
+import { requestCharge } from "./request-charge";
+import { reversePayment } from "./reverse-payment";
+import { settlePayment, type PaymentVerdict } from "./settle-payment";
+
+const svc = useServiceDatabase();
+
+/**
+ * The payment provider is a third party, so here it is a small fake that keeps its own
+ * books: charges by idempotency key, reversals by reversal key (once each, like the real one).
+ */
+function fakeProvider() {
+  const charges = new Map<string, ProviderCharge & { amountCents: number }>();
+  const reversals = new Map<string, { kind: "void" | "refund"; chargeKey: string }>();
+  const provider: PaymentProvider = {
+    async createCharge(request) {
+      const existing = charges.get(request.idempotencyKey);
+      if (existing) return { chargeId: existing.chargeId, status: "processing" };
+      charges.set(request.idempotencyKey, { chargeId: `ch_${charges.size + 1}`, status: "processing", amountCents: request.amountCents });
+      return { chargeId: `ch_${charges.size}`, status: "processing" };
+    },
+    async lookupCharge({ chargeKey }) {
+      return charges.get(chargeKey) ?? null;
+    },
+    async reverseCharge({ idempotencyKey, chargeKey }) {
+      const charge = charges.get(chargeKey);
+      if (!charge) return { kind: "not_found" };
+      const done = reversals.get(idempotencyKey);
+      if (done) return { kind: done.kind, chargeId: charge.chargeId };
+      const kind = charge.status === "completed" ? "refund" : "void";
+      if (kind === "void") charge.status = "voided";
+      reversals.set(idempotencyKey, { kind, chargeKey });
+      return { kind, chargeId: charge.chargeId };
+    },
+  };
+  /** The provider decides a charge (its webhook may or may not reach us). */
+  const decide = (chargeKey: string, verdict: PaymentVerdict) => {
+    const charge = charges.get(chargeKey)!;
+    charge.status = verdict.event === "payment.completed" ? "completed" : verdict.event === "payment.failed" ? "failed" : "flagged";
+    charge.verdict = verdict;
+  };
+  return { provider, charges, reversals, decide };
+}
+
+async function newOrder(): Promise<string> {
+  const { db, queue, newShopperId } = svc();
+  const shopperId = await newShopperId();
+  const placed = await placeOrder(db, queue, { shopperId, body: { items: [{ sku: "GADGET-7", quantity: 2 }], payment_method: "pm_visa_4242" } });
+  return placed.orderId;
+}
+
+/** What the webhook route does with a verified delivery. */
+async function deliver(orderId: string, verdict: PaymentVerdict) {
+  const { db, queue } = svc();
+  return db.transaction(async (tx) => settlePayment(tx, queue, (await lockOrder(tx, orderId))!, verdict));
+}
+
+async function jobs(queueName: string, orderId: string): Promise<{ state: string; startAfter: Date; data: Record<string, unknown> }[]> {
+  const { rows } = await svc().boss.getDb().executeSql(
+    "SELECT state, start_after AS \"startAfter\", data FROM pgboss.job WHERE name = $1 AND data->>'orderId' = $2 ORDER BY created_on",
+    [queueName, orderId],
+  );
+  return rows as never;
+}
+
+async function order(orderId: string) {
+  const [row] = await svc().db.select().from(orders).where(eq(orders.id, orderId));
+  return row!;
+}
+
+const PAID: PaymentVerdict = { event: "payment.completed", amount: 25, currency: "USD" };
+
+describe("payment outcomes", () => {
+  it("the join: fulfilment is queued once, by whichever branch finishes last", async () => {
+    const { db, queue } = svc();
+    const payFirst = await newOrder();
+    await deliver(payFirst, PAID);
+    expect(await jobs("invoice.create", payFirst)).toHaveLength(0);
+    await reserveOrderStock(db, queue, payFirst);
+    expect(await jobs("invoice.create", payFirst)).toHaveLength(1);
+
+    const stockFirst = await newOrder();
+    await reserveOrderStock(db, queue, stockFirst);
+    expect(await jobs("invoice.create", stockFirst)).toHaveLength(0);
+    await deliver(stockFirst, PAID);
+    expect(await deliver(stockFirst, PAID)).toBe("ignored");
+    expect(await jobs("invoice.create", stockFirst)).toHaveLength(1);
+    expect(await order(stockFirst)).toMatchObject({ status: "payment_confirmed", paymentState: "completed", stockState: "reserved" });
+  });
+
+  it("a decline fails the order, releases its stock and queues one notice; a later completion is ignored", async () => {
+    const { db, queue } = svc();
+    const orderId = await newOrder();
+    await reserveOrderStock(db, queue, orderId);
+    await deliver(orderId, { event: "payment.failed", reason: "card_declined" });
+    expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "failed", stockState: "released", failureReason: "card_declined" });
+    expect(await deliver(orderId, PAID)).toBe("ignored");
+    expect((await jobs("email.notification", orderId)).map((j) => j.data.template)).toEqual(["payment_failed"]);
+    // Nothing was taken, so nothing is to be given back.
+    expect(await jobs("payment.reverse", orderId)).toHaveLength(0);
+  });
+
+  it("a completion for the wrong amount fails the order and queues the refund of the capture", async () => {
+    const orderId = await newOrder();
+    await deliver(orderId, { event: "payment.completed", amount: 0.01, currency: "USD" });
+    expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "completed", failureReason: "amount_mismatch" });
+    expect(await jobs("payment.reverse", orderId)).toHaveLength(1);
+  });
+});
+
+describe("cancel and reversal", () => {
+  it("a charge whose id never reached us is reversed by its idempotency key, exactly once across every trigger", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    // The provider accepts the charge but the answer is lost (timeout).
+    const timingOut: PaymentProvider = {
+      ...fake.provider,
+      createCharge: async (request) => {
+        await fake.provider.createCharge(request);
+        throw new Error("payment: unreachable (timeout)");
+      },
+    };
+    await expect(requestCharge(db, queue, timingOut, orderId)).rejects.toThrow("timeout");
+    expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ status: "requested", providerChargeId: null });
+
+    await cancelOrder(db, queue, null, orderId);
+    expect(await jobs("payment.reverse", orderId)).toHaveLength(1);
+    expect(await reversePayment(db, fake.provider, orderId)).toBe("reversed");
+    // The provider completes the charge after all and tells us: the same reversal stands.
+    await deliver(orderId, PAID);
+    expect(await jobs("payment.reverse", orderId)).toHaveLength(2);
+    expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
+    expect([...fake.reversals.values()]).toEqual([{ kind: "void", chargeKey: `charge_${orderId}` }]);
+    expect(await order(orderId)).toMatchObject({ status: "cancelled" });
+  });
+
+  it("a completion after the order failed on our side (retries exhausted) is refunded once", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    await requestCharge(db, queue, fake.provider, orderId);
+    await failPaymentAfterRetries(db, queue, orderId, new Error("payment: unreachable"));
+    // Our verdict, not the provider's: payment_state still says a charge may exist.
+    expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "processing", failureReason: "payment_unavailable" });
+
+    fake.decide(`charge_${orderId}`, PAID);
+    await deliver(orderId, PAID);
+    await deliver(orderId, PAID);
+    const reversals = await Promise.all([1, 2, 3].map(() => reversePayment(db, fake.provider, orderId)));
+    expect(reversals).toContain("reversed");
+    expect([...fake.reversals.values()]).toEqual([{ kind: "refund", chargeKey: `charge_${orderId}` }]);
+    expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ reversal: "refund", reversedAt: expect.any(Date) });
+  });
+
+  it("a shipped order's money is never reversed", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    await requestCharge(db, queue, fake.provider, orderId);
+    await db.update(orders).set({ status: "shipped", paymentState: "completed" }).where(eq(orders.id, orderId));
+    expect(await reversePayment(db, fake.provider, orderId)).toBe("nothing_to_reverse");
+    expect(fake.reversals.size).toBe(0);
+  });
+});
+
+describe("reconciliation", () => {
+  it("is queued with the charge request, looks again later while undecided, and settles a verdict like the webhook", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    await requestCharge(db, queue, fake.provider, orderId);
+    const [first] = await jobs("payment.reconcile", orderId);
+    expect(first).toMatchObject({ state: "created", data: { orderId, attempt: 0 } });
+    expect(first!.startAfter.getTime()).toBeGreaterThan(Date.now() + 200_000);
+
+    expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("unsettled");
+    expect((await jobs("payment.reconcile", orderId)).map((j) => j.data.attempt)).toEqual([0, 1]);
+
+    await reserveOrderStock(db, queue, orderId);
+    fake.decide(`charge_${orderId}`, { event: "payment.completed", amount: 25, currency: "USD" });
+    expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 1 })).toBe("settled");
+    expect(await order(orderId)).toMatchObject({ status: "payment_confirmed", paymentState: "completed" });
+    expect(await jobs("invoice.create", orderId)).toHaveLength(1);
+    // The webhook arriving afterwards changes nothing.
+    expect(await deliver(orderId, PAID)).toBe("ignored");
+    expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 2 })).toBe("settled");
+  });
+
+  it("records a void whose answer never reached us, and stops looking", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    await requestCharge(db, queue, fake.provider, orderId);
+    await cancelOrder(db, queue, null, orderId);
+    await fake.provider.reverseCharge({ idempotencyKey: `reverse_${orderId}`, chargeKey: `charge_${orderId}` });
+    expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("settled");
+    expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ reversal: "void", reversedAt: expect.any(Date) });
+    expect((await jobs("payment.reconcile", orderId)).map((j) => j.data.attempt)).toEqual([0]);
+    expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
+  });
+});

@@ -1,0 +1,62 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Transaction } from "@/server/db/client";
+import { payments, type Order } from "@/server/db/schema";
+import { releaseOrderStock } from "@/server/inventory/release-order-stock";
+import { recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
+import type { StepQueue } from "@/server/pipeline/step-queue";
+
+/** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
+export type PaymentVerdict =
+  | { event: "payment.completed"; amount?: number; currency?: string }
+  | { event: "payment.failed"; reason?: string }
+  | { event: "payment.flagged"; risk_score?: number; reason?: string };
+
+/**
+ * Records the provider's verdict on an order's payment — the one code path for the signed
+ * webhook and for reconciliation. The first verdict wins: a later, duplicated or
+ * contradicting one is ignored. A completion is a fact even when the order already ended
+ * on our side (cancelled, failed after retries) or does not pay it (another amount or
+ * currency): the money is then held on an order that will not ship, and the step table's
+ * money rule queues its reversal. The caller holds the order's row lock.
+ */
+export async function settlePayment(tx: Transaction, queue: StepQueue, order: Order, verdict: PaymentVerdict): Promise<"applied" | "ignored"> {
+  if (order.paymentState === "completed" || order.paymentState === "failed" || order.paymentState === "flagged") return "ignored";
+  // A verdict proves the charge was requested, even when it overtook our charge job's own
+  // record of that: log `payment_processing` first, so every order's timeline is complete.
+  if (order.status === "pending") await transitionOrder(tx, order.id, "payment_processing");
+
+  const captured = verdict.event === "payment.completed";
+  const mismatch = captured && !paysOrder(verdict, order);
+  const reason = captured ? (mismatch ? "amount_mismatch" : null) : (verdict.reason ?? (verdict.event === "payment.flagged" ? "fraud_or_risk" : "declined"));
+  const riskScore = verdict.event === "payment.flagged" ? (verdict.risk_score ?? null) : null;
+  const chargeStatus = captured ? "completed" : verdict.event === "payment.failed" ? "failed" : "flagged";
+  await tx
+    .insert(payments)
+    .values({ orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` })
+    .onConflictDoUpdate({ target: payments.orderId, set: { status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` } });
+  const settled = (await recordPaymentFact(tx, order.id, chargeStatus)) ?? order;
+
+  if (captured && !mismatch) {
+    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed");
+    await queue.advance(tx, "settlePayment", "paid", { order: confirmed ?? settled });
+    return "applied";
+  }
+  const to = verdict.event === "payment.flagged" ? "rejected" : "payment_failed";
+  const detail = verdict.event === "payment.flagged" ? { reason, risk_score: riskScore } : { reason };
+  const moved = await transitionOrder(tx, order.id, to, { set: { failureReason: reason }, detail });
+  if (moved) await releaseOrderStock(tx, order.id);
+  await queue.advance(tx, "settlePayment", moved ? "failed" : "late", { order: moved ?? settled });
+  return "applied";
+}
+
+/**
+ * A completion for another amount or currency than the order's does not pay the order: it
+ * fails (`amount_mismatch`) and the captured money is refunded, rather than shipping goods
+ * that were not paid for.
+ */
+function paysOrder(verdict: { amount?: number; currency?: string }, order: Order): boolean {
+  const rightAmount = verdict.amount === undefined || Math.round(verdict.amount * 100) === order.totalCents;
+  const rightCurrency = verdict.currency === undefined || verdict.currency === order.currency;
+  return rightAmount && rightCurrency;
+}

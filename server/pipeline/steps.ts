@@ -1,0 +1,223 @@
+import type { Order } from "@/server/db/schema";
+import { mustReturnMoney } from "@/server/payments/money-held";
+
+/**
+ * THE PIPELINE AS DATA — which step follows which, and under what condition.
+ *
+ * A row is a step: the pg-boss queue that carries it, the file that does it, and `next`:
+ * for each outcome the step (or an entry point such as the payment webhook) reports, the
+ * steps to enqueue — inside the same transaction as the change that produced the outcome,
+ * with deterministic job ids (decision 003). `when` is the condition a next step needs to
+ * be enqueued at all (the join; the money rule). Services do one step and report outcomes
+ * through the `StepQueue` port (step-queue.ts); `jobs/` reads this table to create the
+ * queues, enqueue the next steps and run the handlers. The admin job timeline reads it too:
+ * keep it plain data (the functions only build payloads and decide conditions).
+ *
+ *   placeOrder ─placed─▶ chargePayment ─requested─▶ reconcilePayment (delayed) ─┐
+ *              └───────▶ reserveStock ─reserved─┐      settlePayment (webhook) ◀─┘
+ *                          └─backordered─▶ notices, resumeBackorders            │
+ *   createInvoice ◀── paid and stocked (the join) ─────────────────────────────┘
+ *   createInvoice ─issued─▶ sendConfirmation ─confirmed─▶ createShipment
+ *   any end that does not ship, while money may be held ─▶ reversePayment (the money rule)
+ */
+
+export type NotificationTemplate = "backordered" | "payment_failed" | "rejected" | "cancelled";
+
+/** What an outcome knows when it is reported; each step takes what it needs from it. */
+export type StepContext = {
+  order?: Order;
+  sku?: string;
+  /** reconcilePayment: how many lookups came before this one. */
+  attempt?: number;
+  /** restockProduct: one id per restock, so every restock gets its own resumption pass. */
+  restockId?: string;
+};
+
+type JobSpec = { data: Record<string, unknown>; key: string; startAfterSeconds?: number };
+
+type StepRow = {
+  queue: string;
+  handler: string;
+  summary: string;
+  /** outcome → steps to enqueue next */
+  next: Readonly<Record<string, readonly string[]>>;
+  /** Enqueue only when this holds (evaluated on the context of the outcome). */
+  when?: (ctx: StepContext) => boolean;
+  /** The job for this step; `from`/`outcome` name the trigger, for the dedupe key. */
+  job?: (ctx: StepContext, trigger: string, settings: StepSettings) => JobSpec;
+};
+
+/** Environment-driven numbers the table needs (filled by the adapter from env). */
+export type StepSettings = { reconcileAfterSeconds: number };
+
+const orderJob = (ctx: StepContext, key = orderOf(ctx).id): JobSpec => ({ data: { orderId: orderOf(ctx).id }, key });
+
+function orderOf(ctx: StepContext): Order {
+  if (!ctx.order) throw new Error("This step needs the order in its context.");
+  return ctx.order;
+}
+
+const NOTIFIABLE: readonly string[] = ["backordered", "payment_failed", "rejected", "cancelled"];
+
+const notice = (to: "shopper" | "warehouse") => (ctx: StepContext): JobSpec => {
+  const order = orderOf(ctx);
+  const template = order.status as NotificationTemplate;
+  return { data: { orderId: order.id, template, to }, key: `${order.id}:${template}:${to}` };
+};
+
+/** The join: fulfilment starts when payment has completed AND stock is reserved, whichever came last. */
+export function readyToFulfil(order: Order): boolean {
+  return (
+    order.paymentState === "completed" &&
+    order.stockState === "reserved" &&
+    (order.status === "payment_confirmed" || order.status === "backordered")
+  );
+}
+
+/** Lookups of a charge with no verdict: the first after RECONCILE seconds, then spaced out, then give up. */
+export const RECONCILE_MAX_ATTEMPTS = 12;
+
+export const STEPS = {
+  // Entry points: not queues, but they report outcomes like steps do.
+  placeOrder: {
+    queue: "",
+    handler: "server/orders/place-order.ts",
+    summary: "intake stores the order (synchronous)",
+    next: { placed: ["chargePayment", "reserveStock"] },
+  },
+  settlePayment: {
+    queue: "",
+    handler: "server/payments/settle-payment.ts",
+    summary: "the provider's verdict, by signed webhook or by reconciliation",
+    next: { paid: ["createInvoice", "reversePayment"], failed: ["notifyShopper", "reversePayment"], late: ["reversePayment"] },
+  },
+  failPayment: {
+    queue: "",
+    handler: "server/payments/fail-payment-after-retries.ts",
+    summary: "the provider stayed unreachable for the whole retry budget",
+    next: { failed: ["notifyShopper", "reversePayment"] },
+  },
+  cancelOrder: {
+    queue: "",
+    handler: "server/orders/cancel-order.ts",
+    summary: "the shopper (or an admin) cancels before shipping",
+    next: { cancelled: ["notifyShopper", "reversePayment"] },
+  },
+  restockProduct: {
+    queue: "",
+    handler: "server/inventory/restock-product.ts",
+    summary: "an admin adds stock",
+    next: { restocked: ["resumeBackorders"] },
+  },
+
+  // Steps: one queue each (two notice rows share the notification queue).
+  chargePayment: {
+    queue: "payment.charge",
+    handler: "server/payments/request-charge.ts",
+    summary: "asks the provider to charge; the verdict follows by webhook",
+    next: { requested: ["reconcilePayment"] },
+    job: (ctx) => orderJob(ctx),
+  },
+  reconcilePayment: {
+    queue: "payment.reconcile",
+    handler: "server/payments/reconcile-payment.ts",
+    summary: "looks up a charge that has no verdict yet and settles it like the webhook would",
+    next: { unsettled: ["reconcilePayment"] },
+    when: (ctx) => (ctx.attempt ?? 0) < RECONCILE_MAX_ATTEMPTS,
+    job: (ctx, _trigger, settings) => {
+      const attempt = ctx.attempt ?? 0;
+      const orderId = orderOf(ctx).id;
+      return {
+        data: { orderId, attempt },
+        key: `${orderId}:${attempt}`,
+        // The first look after the threshold, later ones further apart (capped at 1 h).
+        startAfterSeconds: Math.min(settings.reconcileAfterSeconds * 2 ** attempt, 3600),
+      };
+    },
+  },
+  reserveStock: {
+    queue: "inventory.reserve",
+    handler: "server/inventory/reserve-order-stock.ts",
+    summary: "reserves every line, or back-orders the order",
+    next: { reserved: ["createInvoice"], backordered: ["notifyShopper", "notifyWarehouse", "resumeBackorders"] },
+    job: (ctx) => orderJob(ctx),
+  },
+  resumeBackorders: {
+    queue: "inventory.resume",
+    handler: "server/inventory/resume-backorders.ts",
+    summary: "gives restocked units to waiting back-orders in arrival order",
+    next: { reserved: ["createInvoice"] },
+    job: (ctx, trigger) => {
+      if (!ctx.sku) throw new Error("resumeBackorders needs the SKU.");
+      return { data: { sku: ctx.sku }, key: `${trigger}:${ctx.restockId ?? ctx.order?.id}` };
+    },
+  },
+  createInvoice: {
+    queue: "invoice.create",
+    handler: "server/invoices/issue-invoice.ts",
+    summary: "invoices a paid, stocked order",
+    next: { issued: ["sendConfirmation"] },
+    when: (ctx) => readyToFulfil(orderOf(ctx)),
+    job: (ctx) => orderJob(ctx),
+  },
+  sendConfirmation: {
+    queue: "email.confirmation",
+    handler: "server/email/send-confirmation.ts",
+    summary: "emails the confirmation and marks the order confirmed",
+    next: { confirmed: ["createShipment"] },
+    job: (ctx) => orderJob(ctx),
+  },
+  createShipment: {
+    queue: "shipment.create",
+    handler: "server/shipping/ship-order.ts",
+    summary: "books the parcel (voids it if the order was cancelled meanwhile)",
+    next: { shipped: [], voided: [] },
+    job: (ctx) => orderJob(ctx),
+  },
+  reversePayment: {
+    queue: "payment.reverse",
+    handler: "server/payments/reverse-payment.ts",
+    summary: "voids or refunds money held on an order that will not ship",
+    next: {},
+    when: (ctx) => mustReturnMoney(orderOf(ctx)),
+    // Each trigger gets its own job: a reversal that found no charge yet must not swallow
+    // the one a later completion asks for. The provider dedupes the reversal itself.
+    job: (ctx, trigger) => orderJob(ctx, `${orderOf(ctx).id}:${trigger}`),
+  },
+  notifyShopper: {
+    queue: "email.notification",
+    handler: "server/email/send-notification.ts",
+    summary: "back-order, failure and cancellation notices to the shopper",
+    next: {},
+    when: (ctx) => NOTIFIABLE.includes(orderOf(ctx).status),
+    job: notice("shopper"),
+  },
+  notifyWarehouse: {
+    queue: "email.notification",
+    handler: "server/email/send-notification.ts",
+    summary: "back-order notices to the warehouse",
+    next: {},
+    when: (ctx) => orderOf(ctx).status === "backordered",
+    job: notice("warehouse"),
+  },
+} as const satisfies Record<string, StepRow>;
+
+export type StepName = keyof typeof STEPS;
+
+type Steps = typeof STEPS;
+/** Compile-time check: every name in a `next` list is a row of the table. */
+type NextNames = { [K in StepName]: Steps[K]["next"][keyof Steps[K]["next"]] }[StepName];
+type EveryNextIsAStep<T extends readonly StepName[]> = T;
+export type _NextNamesAreSteps = EveryNextIsAStep<Extract<NextNames, readonly unknown[]>>;
+
+export type Outcome<S extends StepName> = keyof (typeof STEPS)[S]["next"] & string;
+
+/** The steps that follow `from` ending with `outcome`. */
+export function nextSteps<S extends StepName>(from: S, outcome: Outcome<S>): readonly StepName[] {
+  return ((STEPS[from].next as Record<string, readonly StepName[]>)[outcome] ?? []);
+}
+
+/** A row as its general type, for adapters that read `when`/`job`. */
+export function stepRow(name: StepName): StepRow {
+  return STEPS[name] as StepRow;
+}
