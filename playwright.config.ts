@@ -37,5 +37,11 @@ export default defineConfig({
       testMatch: "shop/**/*.spec.ts",
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
+    {
+      // The admin dashboard: its API (tRPC, SSE, lab) and its pages in a browser.
+      name: "admin",
+      testMatch: "admin/**/*.spec.ts",
+      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
+    },
   ],
 });

@@ -1,5 +1,5 @@
 import type { PgBoss } from "pg-boss";
-import { DEAD_LETTER_POLICY, MAINTENANCE_QUEUE, ORDER_CREATED_EVENT, ORDER_CREATED_SUBSCRIBERS, QUEUES, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
+import { DEAD_LETTER_POLICY, LAB_QUEUE, MAINTENANCE_QUEUE, ORDER_CREATED_EVENT, ORDER_CREATED_SUBSCRIBERS, QUEUES, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
 
 /**
  * Creates (or brings up to date) every queue, its dead-letter queue and the `order.created`
@@ -18,6 +18,7 @@ export async function setupQueues(boss: PgBoss, config: QueuePolicyConfig): Prom
     await ensure(name, queuePolicy(name, config));
   }
   await ensure(MAINTENANCE_QUEUE, { policy: "singleton", retryLimit: 1 });
+  await ensure(LAB_QUEUE, { policy: "standard", retryLimit: 0, expireInSeconds: 1800 });
   for (const name of ORDER_CREATED_SUBSCRIBERS) await boss.subscribe(ORDER_CREATED_EVENT, name);
   await boss.schedule(MAINTENANCE_QUEUE, "17 * * * *");
 }

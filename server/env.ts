@@ -26,6 +26,8 @@ const envSchema = z.object({
   INVOICING_URL: z.string().url().optional(),
   EMAIL_SERVICE_URL: z.string().url().optional(),
   CARRIER_URL: z.string().url().optional(),
+  FRAUD_URL: z.string().url().optional(),
+  RISK_URL: z.string().url().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(16).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
@@ -48,6 +50,8 @@ export type Env = z.infer<typeof envSchema> & {
   INVOICING_URL: string;
   EMAIL_SERVICE_URL: string;
   CARRIER_URL: string;
+  FRAUD_URL: string;
+  RISK_URL: string;
 };
 
 function loadEnv(source: NodeJS.ProcessEnv): Env {
@@ -68,6 +72,8 @@ function loadEnv(source: NodeJS.ProcessEnv): Env {
     INVOICING_URL: e.INVOICING_URL ?? `${simulators}/invoicing`,
     EMAIL_SERVICE_URL: e.EMAIL_SERVICE_URL ?? `${simulators}/email`,
     CARRIER_URL: e.CARRIER_URL ?? `${simulators}/carrier`,
+    FRAUD_URL: e.FRAUD_URL ?? `${simulators}/fraud`,
+    RISK_URL: e.RISK_URL ?? `${simulators}/risk`,
   };
 }
 

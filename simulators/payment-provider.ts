@@ -61,6 +61,25 @@ export class PaymentSimulator {
     return { id: existing!.id, status: existing!.outcome ?? ("processing" as const) };
   }
 
+  /**
+   * POST /payments/authorizations, POST /fraud/checks, POST /risk/scores: the same three
+   * services answered synchronously, for the lab's "direct" checkout that waits on each.
+   */
+  async authorizeNow(): Promise<{ status: "authorized" }> {
+    await behaveAs(this.db, "payment");
+    return { status: "authorized" };
+  }
+
+  async checkFraudNow(): Promise<{ status: "passed" }> {
+    await behaveAs(this.db, "fraud");
+    return { status: "passed" };
+  }
+
+  async scoreRiskNow(): Promise<{ risk_score: number }> {
+    await behaveAs(this.db, "risk");
+    return { risk_score: 0.05 };
+  }
+
   /** POST /payments/charges/{id}/reverse: void before settlement, refund after; once per key. */
   async reverseCharge(idempotencyKey: string, chargeId: string) {
     await behaveAs(this.db, "payment");
@@ -106,8 +125,10 @@ export class PaymentSimulator {
   private async decideAndReport(charge: Charge): Promise<void> {
     let current = charge;
     if (!current.outcome) {
-      await behaveAs(this.db, "payment").catch(() => {}); // fraud check takes time…
-      await behaveAs(this.db, "payment").catch(() => {}); // …and so does risk scoring
+      // The provider's own chain: a fraud check, then risk scoring, each a service with its
+      // own settings. A failure of either is retried by process() like any other.
+      await behaveAs(this.db, "fraud");
+      await behaveAs(this.db, "risk");
       const verdict = screenCharge(current.paymentMethod);
       const [decided] = await this.db
         .update(simCharges)

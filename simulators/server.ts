@@ -5,6 +5,7 @@
  *   POST /invoicing/invoices             invoice numbers
  *   POST /email/messages                 email service (mailbox table)
  *   POST /carrier/shipments              tracking numbers
+ *   POST /payments/authorizations, /fraud/checks, /risk/scores   synchronous, for the lab's direct mode
  * Every call needs an Idempotency-Key and behaves as its downstream_settings row says.
  */
 import "server-only";
@@ -27,6 +28,9 @@ const routes: [RegExp, Route][] = [
   [/^\/invoicing\/invoices$/, (key) => createInvoice(db, key)],
   [/^\/email\/messages$/, (key, body) => acceptEmail(db, key, body as never)],
   [/^\/carrier\/shipments$/, (key) => createShipment(db, key)],
+  [/^\/payments\/authorizations$/, () => payments.authorizeNow()],
+  [/^\/fraud\/checks$/, () => payments.checkFraudNow()],
+  [/^\/risk\/scores$/, () => payments.scoreRiskNow()],
 ];
 
 function send(res: ServerResponse, status: number, body: unknown): void {

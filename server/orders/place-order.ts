@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { placeOrderInputSchema, type PlaceOrderInput } from "@/lib/contract";
 import { publishOrderCreated, type JobSender } from "@/jobs/boss";
 import type { Database, Transaction } from "@/server/db/client";
-import { idempotencyKeys, orderLines, orders, products, type IdempotencyKey } from "@/server/db/schema";
+import { idempotencyKeys, labRuns, orderLines, orders, products, type IdempotencyKey } from "@/server/db/schema";
 import { badRequest, conflict, forbidden, unprocessable } from "@/server/errors";
 import { newId } from "@/server/ids";
 import { appendOrderEvent } from "./order-state-machine";
@@ -71,7 +71,15 @@ async function insertOrder(tx: Transaction, shopperId: string, orderId: string, 
   });
   const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
 
-  await tx.insert(orders).values({ id: orderId, shopperId, paymentMethod: input.payment_method, totalCents, currency: "USD" });
+  await tx.insert(orders).values({
+    id: orderId,
+    shopperId,
+    paymentMethod: input.payment_method,
+    totalCents,
+    currency: "USD",
+    // A lab run's shopper marks its orders as the lab's (one lookup on a unique index).
+    labRunId: sql`(SELECT ${labRuns.id} FROM ${labRuns} WHERE ${labRuns.shopperId} = ${shopperId})`,
+  });
   await tx.insert(orderLines).values(lines);
   await appendOrderEvent(tx, orderId, "pending");
 }

@@ -1,9 +1,11 @@
 import "server-only";
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { adminRouter } from "./routers/admin";
 import { catalogRouter } from "./routers/catalog";
 import { ordersRouter } from "./routers/orders";
 
 export const appRouter = createTRPCRouter({
+  admin: adminRouter,
   catalog: catalogRouter,
   orders: ordersRouter,
 });

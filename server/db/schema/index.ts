@@ -6,3 +6,4 @@ export * from "./payments";
 export * from "./fulfilment";
 export * from "./simulators";
 export * from "./workers";
+export * from "./admin";
