@@ -1,9 +1,11 @@
 import "server-only";
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { cartRouter } from "./routers/cart";
 import { catalogRouter } from "./routers/catalog";
 import { ordersRouter } from "./routers/orders";
 
 export const appRouter = createTRPCRouter({
+  cart: cartRouter,
   catalog: catalogRouter,
   orders: ordersRouter,
 });

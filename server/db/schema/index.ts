@@ -6,3 +6,5 @@ export * from "./payments";
 export * from "./fulfilment";
 export * from "./simulators";
 export * from "./workers";
+export * from "./auth";
+export * from "./carts";
