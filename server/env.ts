@@ -7,6 +7,8 @@
 import { z } from "zod";
 
 export const DEV_WEBHOOK_SECRET = "whsec_Y29udmV5b3ItZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
+/** Signs session cookies. Development only: set BETTER_AUTH_SECRET in production. */
+export const DEV_AUTH_SECRET = "conveyor-development-auth-secret-change-me-in-production-0123456789";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -39,6 +41,9 @@ const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
+  BETTER_AUTH_SECRET: z.string().min(32).default(DEV_AUTH_SECRET),
+  ADMIN_EMAIL: z.string().email().default("admin@conveyor.local"),
+  ADMIN_PASSWORD: z.string().min(8).default("conveyor-admin"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DATA_DIR: z.string().default(".data"),
 });

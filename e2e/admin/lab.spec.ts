@@ -61,7 +61,7 @@ test("a +200 ms risk spike cascades through direct checkouts but not through asy
     }
   }
   const ackP99 = (mode: string, spiked: boolean) => summarize(runs.filter((r) => r.spiked === spiked).flatMap((r) => r.results[mode].ackSamples as number[])).p99;
-  const figures = Object.fromEntries(MODES.map((m) => [m, { calm: ackP99(m, false), spiked: ackP99(m, true) }]));
+  const figures = Object.fromEntries(MODES.map((m) => [m, { calm: ackP99(m, false), spiked: ackP99(m, true) }])) as Record<(typeof MODES)[number], { calm: number; spiked: number }>;
   console.log("lab ack p99 (ms):", JSON.stringify(figures));
   expect(figures.direct.spiked - figures.direct.calm).toBeGreaterThan(2 * SPIKE_MS);
   expect(figures.async.spiked).toBeLessThanOrEqual(1.2 * figures.async.calm);

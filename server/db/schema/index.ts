@@ -7,3 +7,5 @@ export * from "./fulfilment";
 export * from "./simulators";
 export * from "./workers";
 export * from "./admin";
+export * from "./auth";
+export * from "./carts";
