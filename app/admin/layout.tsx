@@ -15,7 +15,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   if (!shopper || shopper.isAnonymous) redirect("/sign-in?next=/admin");
   if (shopper.role !== "admin") forbidden();
   return (
-    <div className="grid gap-6">
+    // Grid items may shrink below their content's width (tables scroll inside their cards),
+    // so a wide table never widens the page on a phone.
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6 [&_.grid>*]:min-w-0">
       <AdminNav />
       {children}
     </div>

@@ -158,6 +158,7 @@ async function stepTimings(db: Database, minutes: number): Promise<Overview["ste
            percentile_cont(0.99) WITHIN GROUP (ORDER BY ${run}) AS r99
       FROM job_attempts a LEFT JOIN orders o ON o.id = a.order_id
      WHERE a.finished_at >= now() - make_interval(mins => ${minutes}) AND o.lab_run_id IS NULL
+       AND a.queue IN (${sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `)})
      GROUP BY a.queue ORDER BY a.queue`);
   return rows.map((r) => ({
     queue: r.queue,
