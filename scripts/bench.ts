@@ -11,12 +11,16 @@
  * Phases: intake first, with no worker running yet — the synchronous path a client waits
  * for, measured alone, then raw inserts on the same database for comparison. The backlog of
  * jobs intake leaves is then discarded, workers start, and the pipeline phases measure
- * latency (paced) and throughput (a burst) on an otherwise idle pipeline.
+ * latency (paced) and throughput (a burst) on an otherwise idle pipeline. Last, the admin
+ * phase seeds 100,000 orders with their events and times the admin overview and order
+ * search at that volume (BENCH_EXPLAIN=1 also prints their query plans; BENCH_ONLY=admin
+ * runs this phase alone).
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
+import { ADMIN_SEED_ORDERS, explainAdminQueries, seedAdminHistory, timeAdminCalls } from "./bench/admin";
 import { measureIntake, measureRawInserts } from "./bench/intake";
 import { round } from "./bench/load";
 import { measurePipelineLatency, measurePipelineThroughput, placePaced, waitUntilShipped } from "./bench/pipeline";
@@ -63,6 +67,8 @@ async function runPhases(stack: BenchStack, seconds: number, loadBefore: number)
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg_1m}`);
   if (machine.load_avg_1m > machine.cpus / 2) log(`  warning: the machine was already busy before the run (1-minute load ${machine.load_avg_1m}); the figures will be lower than on an idle one`);
 
+  if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
+
   log(`intake: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
   log(`  ${round(intake.orders_per_s)} orders/s accepted, p50 ${ms(intake.p50_ms)}, p99 ${ms(intake.p99_ms)}, non-202: ${intake.non_202}`);
@@ -89,14 +95,27 @@ async function runPhases(stack: BenchStack, seconds: number, loadBefore: number)
   const throughput = await measurePipelineThroughput(stack, BURST_ORDERS);
   log(`  ${round(throughput.shipped_per_s)} orders/s from first accepted to last shipped`);
 
+  const admin = await adminPhase(stack);
   return {
     machine,
+    admin_at_100k_orders: admin,
     intake: { ...intake, orders_per_s: round(intake.orders_per_s), p50_ms: round(intake.p50_ms), p99_ms: round(intake.p99_ms) },
     raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) },
     intake_to_raw_ratio: round(ratio, 3),
     pipeline_latency_ms: Object.fromEntries(Object.entries(latency).map(([key, value]) => [key, round(value)])),
     pipeline_throughput: { ...throughput, shipped_per_s: round(throughput.shipped_per_s) },
   };
+}
+
+async function adminPhase(stack: BenchStack) {
+  log(`admin: seeding ${ADMIN_SEED_ORDERS.toLocaleString("en")} orders with their lines, events and job attempts…`);
+  const seedStarted = performance.now();
+  await seedAdminHistory(stack.pool);
+  log(`  seeded in ${elapsed(seedStarted)} s; timing the admin overview and order search (answer over HTTP, p50 / p99 of 20 calls):`);
+  const timings = await timeAdminCalls(stack.baseUrl, stack.database.url);
+  for (const t of timings) log(`    ${t.name.padEnd(34)} ${ms(t.p50_ms)} / ${ms(t.p99_ms)}`);
+  if (process.env.BENCH_EXPLAIN) for (const [name, plan] of Object.entries(await explainAdminQueries(stack.pool))) log(`  EXPLAIN ${name}:\n${plan}`);
+  return timings.map((t) => ({ ...t, p50_ms: round(t.p50_ms), p99_ms: round(t.p99_ms) }));
 }
 
 /**

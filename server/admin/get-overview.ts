@@ -42,19 +42,23 @@ export async function getOverview(db: Database, boss: PgBoss, window: OverviewWi
   };
 }
 
+/**
+ * One count per status, each an index-only range scan of orders_shop_status_seq_idx; a
+ * single GROUP BY over all shop orders would make the planner read the whole table.
+ */
 async function countStatuses(db: Database): Promise<Record<OrderStatus, number>> {
-  const { rows } = await db.execute<{ status: OrderStatus; n: number }>(
-    sql`SELECT status, count(*)::int AS n FROM orders WHERE lab_run_id IS NULL GROUP BY status`,
+  const counts = sql.join(
+    ORDER_STATUSES.map((status) => sql`(SELECT count(*)::int FROM orders WHERE lab_run_id IS NULL AND status = ${status}) AS ${sql.identifier(status)}`),
+    sql`, `,
   );
-  const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
-  for (const row of rows) counts[row.status] = row.n;
-  return counts;
+  const { rows } = await db.execute<Record<OrderStatus, number>>(sql`SELECT ${counts}`);
+  return Object.fromEntries(ORDER_STATUSES.map((s) => [s, rows[0]?.[s] ?? 0])) as Record<OrderStatus, number>;
 }
 
 /**
  * Waiting, retrying and dead-lettered counts are read live from pg-boss's job table through
- * its partial index on not-yet-active jobs; "active" comes from pg-boss's getQueueStats
- * (kept fresh by the workers' monitor), since counting active jobs directly would scan
+ * its partial index on not-yet-active jobs; "active" comes from pg-boss's cached queue
+ * stats (getQueues/getQueueStats, kept fresh by the workers' monitor), since counting active jobs directly would scan
  * every completed job kept for a week.
  */
 async function queueDepths(db: Database, boss: PgBoss): Promise<QueueDepth[]> {
@@ -69,15 +73,16 @@ async function queueDepths(db: Database, boss: PgBoss): Promise<QueueDepth[]> {
      WHERE state < 'active' AND NOT blocked
      GROUP BY name`);
   const pending = new Map(rows.map((r) => [r.name, r]));
-  const stats = await Promise.all(names.map((name) => boss.getQueueStats(name).then((s) => s[0], () => undefined)));
-  return names.map((queue, i) => {
+  // getQueues serves the same cached counts as getQueueStats, for every queue in one query.
+  const active = new Map((await boss.getQueues(names)).map((q) => [q.name, q.activeCount]));
+  return names.map((queue) => {
     const own = pending.get(queue);
     const oldest = own?.oldest ? new Date(own.oldest).toISOString() : null;
     return {
       queue,
       waiting: own?.waiting ?? 0,
       retrying: own?.retrying ?? 0,
-      active: stats[i]?.activeCount ?? 0,
+      active: active.get(queue) ?? 0,
       dead: pending.get(deadLetterQueue(queue))?.total ?? 0,
       oldestWaitingAt: oldest,
     };
@@ -96,6 +101,13 @@ const percentiles = (row: PercentileRow | undefined): Percentiles => ({
   p99: row?.p99 == null ? null : Math.round(Number(row.p99)),
 });
 
+/**
+ * The order of each event in the window, looked up by primary key. OFFSET 0 keeps the
+ * planner from flattening it into a hash join that reads every order to match a few
+ * hundred events.
+ */
+const ORDER_OF_EVENT = sql.raw("(SELECT created_at, lab_run_id FROM orders WHERE id = e.order_id OFFSET 0)");
+
 const CONFIRM_MS = sql.raw("extract(epoch FROM e.created_at - o.created_at) * 1000");
 
 /** Orders accepted and confirmed per bucket, with accept→confirmed percentiles per bucket. */
@@ -110,7 +122,7 @@ async function throughputSeries(db: Database, minutes: number): Promise<Overview
         FROM orders WHERE created_at >= ${since} AND lab_run_id IS NULL GROUP BY 1`),
     db.execute<{ at: string; n: number } & PercentileRow>(sql`
       SELECT ${bucket(sql.raw("e.created_at"))} AS at, count(*)::int AS n, ${PERCENTILES(CONFIRM_MS)}
-        FROM order_events e JOIN orders o ON o.id = e.order_id
+        FROM order_events e CROSS JOIN LATERAL ${ORDER_OF_EVENT} o
        WHERE e.status = 'confirmed' AND e.created_at >= ${since} AND o.lab_run_id IS NULL
        GROUP BY 1`),
   ]);
@@ -133,7 +145,7 @@ async function windowTotals(db: Database, minutes: number): Promise<{ accepted: 
     db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM orders WHERE created_at >= ${since} AND lab_run_id IS NULL`),
     db.execute<{ n: number } & PercentileRow>(sql`
       SELECT count(*)::int AS n, ${PERCENTILES(CONFIRM_MS)}
-        FROM order_events e JOIN orders o ON o.id = e.order_id
+        FROM order_events e CROSS JOIN LATERAL ${ORDER_OF_EVENT} o
        WHERE e.status = 'confirmed' AND e.created_at >= ${since} AND o.lab_run_id IS NULL`),
   ]);
   return { accepted: accepted.rows[0]?.n ?? 0, confirmed: confirmed.rows[0]?.n ?? 0, confirmMs: percentiles(confirmed.rows[0]) };
@@ -156,7 +168,7 @@ async function stepTimings(db: Database, minutes: number): Promise<Overview["ste
            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${run}) AS r50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY ${run}) AS r95,
            percentile_cont(0.99) WITHIN GROUP (ORDER BY ${run}) AS r99
-      FROM job_attempts a LEFT JOIN orders o ON o.id = a.order_id
+      FROM job_attempts a LEFT JOIN LATERAL (SELECT lab_run_id FROM orders WHERE id = a.order_id OFFSET 0) o ON true
      WHERE a.finished_at >= now() - make_interval(mins => ${minutes}) AND o.lab_run_id IS NULL
        AND a.queue IN (${sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `)})
      GROUP BY a.queue ORDER BY a.queue`);
