@@ -18,7 +18,8 @@ import { createJobAttemptRecorder, type JobAttemptRecorder } from "@/server/admi
 import { eq, sql } from "drizzle-orm";
 import { registerBoss } from "./boss";
 import { jobHandlers } from "./handlers";
-import { MAINTENANCE_QUEUE, QUEUES } from "./queues";
+import { MAINTENANCE_QUEUE, QUEUES, queuePolicyConfig } from "./queues";
+import { setupQueues } from "./setup-queues";
 
 const HEARTBEAT_INTERVAL_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -41,6 +42,10 @@ async function main(): Promise<void> {
   boss.on("error", (err: Error) => console.error("[worker] pg-boss error:", err.message));
   registerBoss(boss);
   await boss.start();
+  // The retry policy is the queue's, copied into each job as it is sent: applying this
+  // process's JOB_RETRY_* / JOB_HEARTBEAT_SECONDS before working makes them take effect
+  // with a restart of the workers, not only of the launcher.
+  await setupQueues(boss, queuePolicyConfig(config));
 
   const attempts = createJobAttemptRecorder(db);
   const handlers = jobHandlers({

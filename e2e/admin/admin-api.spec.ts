@@ -3,26 +3,19 @@
  * retry budget is set low (1 retry), so failing steps reach dead letters quickly.
  */
 import { expect, test } from "@playwright/test";
-import { PgBoss } from "pg-boss";
-import { setupQueues } from "@/jobs/setup-queues";
 import { placeOrder, waitForStatus } from "../support/api";
 import { chargesFor, mailFor } from "../support/db";
 import { openEventStream } from "../support/sse";
 import { useStack, type Shopper } from "../support/stack";
-import { adminCall, trpcMutation, trpcQuery } from "../support/trpc";
+import { adminCall, trpcMutation, trpcQuery } from "../support/admin-trpc";
 import { ADMIN_ENDPOINTS, ADMIN_PROCEDURES } from "./procedures";
 
-const stack = useStack();
+// A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds.
+const stack = useStack({ JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" });
 let admin: Shopper;
 let shopper: Shopper;
 
 test.beforeAll(async () => {
-  // The stack's database is a copy of a template prepared with the default budget: give this
-  // stack's queues a retry budget of 1, as JOB_RETRY_LIMIT=1 at start would.
-  const boss = new PgBoss({ connectionString: stack().databaseUrl, max: 1, supervise: false, schedule: false, migrate: false });
-  await boss.start();
-  await setupQueues(boss, { retryLimit: 1, heartbeatSeconds: 10 });
-  await boss.stop({ graceful: false });
   admin = await stack().newShopper({ admin: true });
   shopper = await stack().newShopper();
 });

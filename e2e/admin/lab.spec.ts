@@ -9,7 +9,7 @@
 import { expect, test } from "@playwright/test";
 import { summarize } from "@/server/lab/percentile";
 import { useStack, type Shopper } from "../support/stack";
-import { adminCall } from "../support/trpc";
+import { adminCall } from "../support/admin-trpc";
 
 // A web pool as large as the lab's concurrency, so intake does not queue for connections.
 const stack = useStack({ DB_POOL_MAX: "20" });

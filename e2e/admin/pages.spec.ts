@@ -5,24 +5,18 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { PgBoss } from "pg-boss";
-import { setupQueues } from "@/jobs/setup-queues";
 import { placeOrder, waitForStatus } from "../support/api";
 import { chargesFor } from "../support/db";
 import { useStack, type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
 
-const stack = useStack();
+// A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds.
+const stack = useStack({ JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" });
 let apiShopper: Shopper;
 
 const PAGES = ["/admin", "/admin/orders", "/admin/dead-letters", "/admin/inventory", "/admin/mailbox", "/admin/services", "/admin/lab"];
 
 test.beforeAll(async () => {
-  // A retry budget of 1, so a failing step reaches the dead letters in seconds.
-  const boss = new PgBoss({ connectionString: stack().databaseUrl, max: 1, supervise: false, schedule: false, migrate: false });
-  await boss.start();
-  await setupQueues(boss, { retryLimit: 1, heartbeatSeconds: 10 });
-  await boss.stop({ graceful: false });
   apiShopper = await stack().newShopper();
 });
 

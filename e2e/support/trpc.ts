@@ -1,31 +1,29 @@
-/** Calls tRPC procedures over plain HTTP, as the browser's client does (no batching). */
-import type { Stack } from "./stack";
+/**
+ * tRPC v11 over plain fetch, as the browser's client sends it (no transformer): a query is a
+ * GET with `?input=<json>`, a mutation a POST whose body is the raw input.
+ */
+import type { Shopper, Stack } from "./stack";
 
-export type TrpcAnswer<T = any> = { status: number; data: T; error?: { message: string; data?: { code?: string; httpStatus?: number } } };
+export type TrpcAnswer = { status: number; headers: Headers; body: any };
 
-export async function trpcQuery<T = any>(stack: Stack, path: string, input: unknown, headers: Record<string, string> = {}): Promise<TrpcAnswer<T>> {
+export async function trpcQuery(stack: Stack, shopper: Shopper | null, path: string, input?: unknown): Promise<TrpcAnswer> {
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const response = await fetch(`${stack.baseURL}/api/trpc/${path}${query}`, { headers });
-  return answer<T>(response);
+  const response = await fetch(`${stack.baseURL}/api/trpc/${path}${query}`, { headers: shopper?.headers ?? {} });
+  return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-export async function trpcMutation<T = any>(stack: Stack, path: string, input: unknown, headers: Record<string, string> = {}): Promise<TrpcAnswer<T>> {
+export async function trpcMutation(stack: Stack, shopper: Shopper | null, path: string, input: unknown): Promise<TrpcAnswer> {
   const response = await fetch(`${stack.baseURL}/api/trpc/${path}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(input ?? null),
+    headers: { "Content-Type": "application/json", ...(shopper?.headers ?? {}) },
+    body: JSON.stringify(input),
   });
-  return answer<T>(response);
+  return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-async function answer<T>(response: Response): Promise<TrpcAnswer<T>> {
-  const body = (await response.json()) as { result?: { data: T }; error?: TrpcAnswer["error"] };
-  return { status: response.status, data: body.result?.data as T, error: body.error };
-}
-
-/** Like trpcQuery/trpcMutation but throws unless the call succeeded. */
-export async function adminCall<T = any>(stack: Stack, kind: "query" | "mutation", path: string, input: unknown, headers: Record<string, string>): Promise<T> {
-  const result = kind === "query" ? await trpcQuery<T>(stack, path, input, headers) : await trpcMutation<T>(stack, path, input, headers);
-  if (result.status !== 200) throw new Error(`${path} answered ${result.status}: ${result.error?.message}`);
-  return result.data;
+/** The tRPC error of a failed call, checked for the HTTP status and the contract's error code it carries. */
+export function trpcError(answer: TrpcAnswer): { code: string; httpStatus: number; appCode?: string; message: string } {
+  const error = answer.body?.error;
+  if (!error?.data) throw new Error(`not a tRPC error: ${JSON.stringify(answer.body).slice(0, 300)}`);
+  return { code: error.data.code, httpStatus: error.data.httpStatus, appCode: error.data.appCode, message: error.message };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
-import { QUEUES, deadLetterQueue } from "@/jobs/queues";
+import { redriveDeadLetters as redriveEveryStep } from "@/jobs/dead-letters";
 import { listDeadLetters } from "./list-dead-letters";
 
 export type RedriveTarget = { all: true } | { fingerprint: string } | { jobId: string };
@@ -14,16 +14,9 @@ export type RedriveTarget = { all: true } | { fingerprint: string } | { jobId: s
  */
 export async function redriveDeadLetters(boss: PgBoss, target: RedriveTarget): Promise<{ redriven: number }> {
   if ("all" in target) {
-    let redriven = 0;
-    for (const queue of Object.values(QUEUES)) {
-      // redrive moves at most `limit` per call; loop until the queue is drained.
-      for (;;) {
-        const moved = await boss.redrive(deadLetterQueue(queue), { limit: 1000 });
-        redriven += moved;
-        if (moved < 1000) break;
-      }
-    }
-    return { redriven };
+    // The same recovery as `npm run jobs -- redrive` (jobs/dead-letters.ts).
+    const moved = await redriveEveryStep(boss);
+    return { redriven: Object.values(moved).reduce((n, count) => n + count, 0) };
   }
   const groups = await listDeadLetters(boss);
   const jobs =
