@@ -6,17 +6,18 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { InventoryRow } from "@/server/admin/list-inventory";
 import { useTRPC } from "@/trpc/client";
+import { ScrollTable } from "./scroll-table";
 
 /** Stock per SKU, restock, and the back-order queue a restock resumes (oldest first). */
 export function InventoryTable({ initial }: { initial: InventoryRow[] }) {
   const trpc = useTRPC();
   const inventory = useQuery({ ...trpc.admin.inventory.queryOptions(), initialData: initial, refetchInterval: 2000 });
   return (
-    <div className="overflow-x-auto rounded-lg border">
-      <Table>
+    <div className="rounded-lg border">
+      <ScrollTable label="Inventory">
         <TableHeader>
           <TableRow>
             <TableHead>SKU</TableHead>
@@ -30,7 +31,7 @@ export function InventoryTable({ initial }: { initial: InventoryRow[] }) {
             <InventoryLine key={row.sku} row={row} />
           ))}
         </TableBody>
-      </Table>
+      </ScrollTable>
     </div>
   );
 }

@@ -8,11 +8,12 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Progress } from "@/components/ui/progress";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { LabModeResult } from "@/server/db/schema";
 import type { AppRouter } from "@/server/trpc/root";
 import { useTRPC } from "@/trpc/client";
+import { ScrollTable } from "./scroll-table";
 import { formatMs, formatTime } from "./format";
 import { TimeSeriesChart } from "./time-series-chart";
 
@@ -92,8 +93,8 @@ export function LabPanel({ initial }: { initial: Run[] }) {
               <h2>Past runs</h2>
             </CardTitle>
           </CardHeader>
-          <CardContent className="overflow-x-auto">
-            <Table>
+          <CardContent>
+            <ScrollTable label="Past runs">
               <TableHeader>
                 <TableRow>
                   <TableHead>Started</TableHead>
@@ -122,7 +123,7 @@ export function LabPanel({ initial }: { initial: Run[] }) {
                   </TableRow>
                 ))}
               </TableBody>
-            </Table>
+            </ScrollTable>
           </CardContent>
         </Card>
       )}
@@ -155,8 +156,8 @@ function RunResults({ run }: { run: Run }) {
         </CardTitle>
       </CardHeader>
       <CardContent className="grid gap-6">
-        <div className="overflow-x-auto">
-          <Table>
+        <div>
+          <ScrollTable label="Results by mode">
             <TableHeader>
               <TableRow>
                 <TableHead>Mode</TableHead>
@@ -191,7 +192,7 @@ function RunResults({ run }: { run: Run }) {
                 </TableRow>
               ))}
             </TableBody>
-          </Table>
+          </ScrollTable>
         </div>
         <TimeSeriesChart
           label="Time to acknowledge by percentile (ms)"

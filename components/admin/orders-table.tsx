@@ -9,10 +9,11 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
 import { useTRPC } from "@/trpc/client";
 import type { OrderSearchRow } from "@/server/admin/search-orders";
+import { ScrollTable } from "./scroll-table";
 import { formatTime, statusLabel } from "./format";
 
 const column = createColumnHelper<OrderSearchRow>();
@@ -112,8 +113,8 @@ export function OrdersTable() {
         </div>
       </form>
 
-      <div className="overflow-x-auto rounded-lg border">
-        <Table aria-busy={orders.isFetching}>
+      <div className="rounded-lg border">
+        <ScrollTable label="Orders" busy={orders.isFetching}>
           <TableHeader>
             {table.getHeaderGroups().map((group) => (
               <TableRow key={group.id}>
@@ -139,7 +140,7 @@ export function OrdersTable() {
               </TableRow>
             )}
           </TableBody>
-        </Table>
+        </ScrollTable>
       </div>
       {orders.error && <p role="alert" className="text-sm text-destructive">{orders.error.message}</p>}
       <div className="flex gap-2">

@@ -4,8 +4,9 @@ import { useEffect, useMemo, useState } from "react";
 import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow } from "@/lib/admin-overview";
 import type { OrderStatus } from "@/lib/order-status";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
+import { ScrollTable } from "./scroll-table";
 import { formatMs, statusLabel } from "./format";
 import { TimeSeriesChart } from "./time-series-chart";
 
@@ -123,8 +124,8 @@ export function OverviewLive({ initial }: { initial: Overview }) {
               <h2>Queues</h2>
             </CardTitle>
           </CardHeader>
-          <CardContent className="overflow-x-auto">
-            <Table>
+          <CardContent>
+            <ScrollTable label="Queues">
               <TableHeader>
                 <TableRow>
                   <TableHead>Queue</TableHead>
@@ -145,7 +146,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
                   </TableRow>
                 ))}
               </TableBody>
-            </Table>
+            </ScrollTable>
           </CardContent>
         </Card>
         <Card>
@@ -154,8 +155,8 @@ export function OverviewLive({ initial }: { initial: Overview }) {
               <h2>Steps: queue wait vs run time</h2>
             </CardTitle>
           </CardHeader>
-          <CardContent className="overflow-x-auto">
-            <Table>
+          <CardContent>
+            <ScrollTable label="Steps">
               <TableHeader>
                 <TableRow>
                   <TableHead>Step</TableHead>
@@ -188,7 +189,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
                   </TableRow>
                 ))}
               </TableBody>
-            </Table>
+            </ScrollTable>
           </CardContent>
         </Card>
       </div>
