@@ -147,9 +147,10 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
       await expect(row(mode)).toHaveAttribute("data-errors", "0");
     }
     const p99 = async (mode: string) => Number(await row(mode).getAttribute("data-ack-p99-ms"));
-    // Every direct checkout waits out the 200 ms spike, most also the queue at risk scoring.
+    // Every direct checkout waits out the 200 ms spike, most also the queue at risk scoring
+    // (4 at once for 20 shoppers). The async comparison is measured in e2e/admin/lab.spec.ts.
     expect(await p99("direct")).toBeGreaterThan(400);
-    expect(await p99("async")).toBeLessThan(await p99("direct"));
+    expect(Number(await row("direct").getAttribute("data-confirmed-p50-ms"))).toBeGreaterThan(200);
     await screenshots(page, "lab");
   } finally {
     await stack().setDownstream("risk", { spikeLatencyMs: 0, spikeUntil: null, capacity: 32 });
