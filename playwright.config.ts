@@ -35,5 +35,12 @@ export default defineConfig({
       testMatch: "shop/**/*.spec.ts",
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
+    {
+      // The admin dashboard: its API (tRPC, SSE, lab) and its pages in a browser.
+      name: "admin",
+      // A regular expression: the glob "admin/**" would also match any checkout whose path contains "admin".
+      testMatch: /e2e\/admin\/.+\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
+    },
   ],
 });

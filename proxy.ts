@@ -1,9 +1,31 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { ensureGuestSession } from "@/server/auth/ensure-guest-session";
 import { rejectMalformedPath } from "@/server/http/reject-malformed-path";
 
-/** Runs before Next routes a request; see server/http/reject-malformed-path.ts for why. */
-export function proxy(request: NextRequest): Response {
-  return rejectMalformedPath(rawPathname(request.url)) ?? NextResponse.next();
+/** Pages (not the APIs, webhooks, Next's assets or files with an extension) get a guest session. */
+const PAGE_PATH = /^\/(?!api\/|webhooks\/|_next\/|.*\.[a-z0-9]+$)/;
+
+/**
+ * Runs before Next routes a request: a malformed path is refused (see
+ * server/http/reject-malformed-path.ts), and every visitor of a page is a shopper (a guest
+ * until they sign up).
+ */
+export async function proxy(request: NextRequest): Promise<Response> {
+  const pathname = rawPathname(request.url);
+  const rejected = rejectMalformedPath(pathname);
+  if (rejected) return rejected;
+  if (!PAGE_PATH.test(pathname)) return NextResponse.next();
+  const guest = await ensureGuestSession(request.headers).catch((err: unknown) => {
+    // The page still renders (it shows the catalog); actions will ask to retry.
+    console.error("[auth] could not start a guest session:", err instanceof Error ? err.message : err);
+    return undefined;
+  });
+  if (!guest) return NextResponse.next();
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("cookie", guest.cookie);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const cookie of guest.setCookies) response.headers.append("set-cookie", cookie);
+  return response;
 }
 
 /** The path as the client sent it (NextRequest.nextUrl may already be normalised). */
@@ -12,6 +34,6 @@ function rawPathname(url: string): string {
 }
 
 export const config = {
-  // Only paths with a percent sign can hold a malformed escape: every other request skips the proxy.
-  matcher: ["/(.*%.*)"],
+  // Pages, plus any path with a percent sign (the only kind that can hold a malformed escape).
+  matcher: ["/((?!api/|webhooks/|_next/|.*\\.[a-z0-9]+$).*)", "/(.*%.*)"],
 };

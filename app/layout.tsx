@@ -1,16 +1,32 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { SiteHeader } from "@/components/shop/site-header";
+import { Toaster } from "@/components/ui/sonner";
+import { TRPCReactProvider } from "@/trpc/client";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Conveyor",
-  description: "An order pipeline that splits work between synchronous intake and asynchronous jobs.",
+  title: { default: "Conveyor", template: "%s · Conveyor" },
+  description: "Well-made things, shipped fast. Follow every order live from payment to your door.",
 };
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body className="min-h-dvh antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-background focus:px-3 focus:py-2 focus:shadow">
+          Skip to content
+        </a>
+        <TRPCReactProvider>
+          <SiteHeader />
+          <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-10">
+            {children}
+          </main>
+          <Toaster richColors closeButton />
+        </TRPCReactProvider>
+      </body>
     </html>
   );
 }

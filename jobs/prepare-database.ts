@@ -11,6 +11,7 @@ import { setupQueues } from "./setup-queues";
 import { env } from "@/server/env";
 import { createDatabase } from "@/server/db/client";
 import { seedDatabase } from "@/server/db/seed";
+import { seedAdmin } from "@/server/auth/seed-admin";
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "server/db/migrations");
 
@@ -25,6 +26,9 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     await boss.stop({ graceful: false });
     const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
     if (seededCatalog) console.log("[db] seeded the catalog");
+    // The admin account exists whatever SEED says: without it nobody can reach /admin.
+    const { created } = await seedAdmin(db, env().ADMIN_EMAIL, env().ADMIN_PASSWORD);
+    if (created) console.log(`[db] created the admin account ${env().ADMIN_EMAIL}`);
   } finally {
     await pool.end();
   }

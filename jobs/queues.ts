@@ -89,3 +89,10 @@ export const DEAD_LETTER_POLICY: Omit<Queue, "name"> = {
 
 /** Hourly housekeeping (expired idempotency keys, stale worker heartbeats). */
 export const MAINTENANCE_QUEUE = "maintenance.hourly";
+
+/**
+ * Admin lab runs: one job per run, so a run goes on when the admin closes the tab. Not
+ * retried (a half-run repeated would measure twice) and allowed to run for a while.
+ */
+export const LAB_QUEUE = "lab.run";
+export type LabRunJob = { runId: string };

@@ -15,6 +15,7 @@ import { httpInvoicingService } from "@/server/invoices/invoicing-service";
 import { httpPaymentProvider } from "@/server/payments/payment-provider";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { httpCarrierService } from "@/server/shipping/carrier-service";
+import { createJobAttemptRecorder, type JobAttemptRecorder } from "@/server/admin/job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
 import { registerBoss } from "./boss";
 import { pgBossStepQueue } from "./step-queue";
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
 
   const queue = pgBossStepQueue(boss);
   provideStepQueue(async () => queue);
+  const attempts = createJobAttemptRecorder(db);
   const handlers = jobHandlers({
     db,
     queue,
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
         pollingIntervalSeconds: 2,
         notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : 5,
       },
-      (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler))),
+      (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler, attempts))),
     );
   }
 
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
     clearInterval(beat);
     // graceful: stop fetching, wait for active jobs (up to the timeout), then fail the rest back to the queue.
     await boss.stop({ graceful: true, timeout: SHUTDOWN_TIMEOUT_MS }).catch((err) => console.error("[worker] stop:", err));
+    await attempts.stop();
     await db.delete(workerHeartbeats).where(eq(workerHeartbeats.id, workerId)).catch(() => {});
     await pool.end().catch(() => {});
     console.log("[worker] stopped");
@@ -114,12 +117,20 @@ async function main(): Promise<void> {
 }
 
 /** Runs one job of a batch; its failure fails (and retries) that job alone. */
-async function settle(queue: string, job: JobWithMetadata, handler: (job: JobWithMetadata<never>) => Promise<unknown>): Promise<JobResult> {
+async function settle(
+  queue: string,
+  job: JobWithMetadata,
+  handler: (job: JobWithMetadata<never>) => Promise<unknown>,
+  attempts: JobAttemptRecorder,
+): Promise<JobResult> {
+  const startedAt = new Date();
   try {
     const output = await handler(job as JobWithMetadata<never>);
+    attempts.record(queue, job, startedAt, "completed");
     return { id: job.id, status: "completed", output: output === undefined ? undefined : { result: output } };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    attempts.record(queue, job, startedAt, "failed", message);
     console.error(`[worker] ${queue} job ${job.id} failed (attempt ${job.retryCount + 1}/${job.retryLimit + 1}): ${message}`);
     return { id: job.id, status: "failed", output: { message } };
   }

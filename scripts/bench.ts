@@ -19,11 +19,15 @@
  *   5. pipeline throughput on a burst, and the CPU per order of every process of the stack
  *      (web, workers, simulators, the database's Postgres backends) around it;
  *   6. intake again, with the workers flat out on a backlog — its share of phase 1.
+ *   7. the admin phase seeds 100,000 orders with their events and times the admin overview
+ *      and order search at that volume (BENCH_EXPLAIN=1 prints their plans; BENCH_ONLY=admin
+ *      runs this phase alone).
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
+import { ADMIN_SEED_ORDERS, explainAdminQueries, seedAdminHistory, timeAdminCalls } from "./bench/admin";
 import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
 import { round } from "./bench/load";
 import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
@@ -79,6 +83,8 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg_1m}`);
   if (machine.load_avg_1m > machine.cpus / 2) log(`  warning: the machine was already busy before the run (1-minute load ${machine.load_avg_1m}); the figures will be lower than on an idle one`);
 
+  if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
+
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
   log(`  ${round(intake.orders_per_s)} orders/s accepted, p50 ${ms(intake.p50_ms)}, p99 ${ms(intake.p99_ms)}, non-202: ${intake.non_202}`);
@@ -131,11 +137,13 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
   log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
 
+  const admin = await adminPhase(stack);
   return {
     machine,
     intake: roundedIntake(intake),
     intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
     intake_with_pipeline_share: round(share, 3),
+    admin_at_100k_orders: admin,
     raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) },
     intake_to_raw_ratio: round(rawRatio, 3),
     pipeline_throughput: { ...throughput, shipped_per_s: round(throughput.shipped_per_s) },
@@ -171,6 +179,17 @@ function perOrderMs(cpu: CpuUsage, orders: number) {
 async function shippedCount(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'shipped'");
   return rows[0]!.n;
+}
+
+async function adminPhase(stack: BenchStack) {
+  log(`admin: seeding ${ADMIN_SEED_ORDERS.toLocaleString("en")} orders with their lines, events and job attempts…`);
+  const seedStarted = performance.now();
+  await seedAdminHistory(stack.pool);
+  log(`  seeded in ${elapsed(seedStarted)} s; timing the admin overview and order search (answer over HTTP, p50 / p99 of 20 calls):`);
+  const timings = await timeAdminCalls(stack.baseUrl, stack.database.url);
+  for (const t of timings) log(`    ${t.name.padEnd(34)} ${ms(t.p50_ms)} / ${ms(t.p99_ms)}`);
+  if (process.env.BENCH_EXPLAIN) for (const [name, plan] of Object.entries(await explainAdminQueries(stack.pool))) log(`  EXPLAIN ${name}:\n${plan}`);
+  return timings.map((t) => ({ ...t, p50_ms: round(t.p50_ms), p99_ms: round(t.p99_ms) }));
 }
 
 /**

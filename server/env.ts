@@ -7,6 +7,8 @@
 import { z } from "zod";
 
 export const DEV_WEBHOOK_SECRET = "whsec_Y29udmV5b3ItZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
+/** Signs session cookies. Development only: set BETTER_AUTH_SECRET in production. */
+export const DEV_AUTH_SECRET = "conveyor-development-auth-secret-change-me-in-production-0123456789";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -26,6 +28,8 @@ const envSchema = z.object({
   INVOICING_URL: z.string().url().optional(),
   EMAIL_SERVICE_URL: z.string().url().optional(),
   CARRIER_URL: z.string().url().optional(),
+  FRAUD_URL: z.string().url().optional(),
+  RISK_URL: z.string().url().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(16).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
@@ -42,6 +46,9 @@ const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
+  BETTER_AUTH_SECRET: z.string().min(32).default(DEV_AUTH_SECRET),
+  ADMIN_EMAIL: z.string().email().default("admin@conveyor.local"),
+  ADMIN_PASSWORD: z.string().min(8).default("conveyor-admin"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DATA_DIR: z.string().default(".data"),
 });
@@ -53,6 +60,8 @@ export type Env = z.infer<typeof envSchema> & {
   INVOICING_URL: string;
   EMAIL_SERVICE_URL: string;
   CARRIER_URL: string;
+  FRAUD_URL: string;
+  RISK_URL: string;
 };
 
 function loadEnv(source: NodeJS.ProcessEnv): Env {
@@ -73,6 +82,8 @@ function loadEnv(source: NodeJS.ProcessEnv): Env {
     INVOICING_URL: e.INVOICING_URL ?? `${simulators}/invoicing`,
     EMAIL_SERVICE_URL: e.EMAIL_SERVICE_URL ?? `${simulators}/email`,
     CARRIER_URL: e.CARRIER_URL ?? `${simulators}/carrier`,
+    FRAUD_URL: e.FRAUD_URL ?? `${simulators}/fraud`,
+    RISK_URL: e.RISK_URL ?? `${simulators}/risk`,
   };
 }
 

@@ -61,6 +61,25 @@ export class PaymentSimulator {
     return { id: existing!.id, status: existing!.outcome ?? ("processing" as const) };
   }
 
+  /**
+   * POST /payments/authorizations, POST /fraud/checks, POST /risk/scores: the same three
+   * services answered synchronously, for the lab's "direct" checkout that waits on each.
+   */
+  async authorizeNow(): Promise<{ status: "authorized" }> {
+    await behaveAs(this.db, "payment");
+    return { status: "authorized" };
+  }
+
+  async checkFraudNow(): Promise<{ status: "passed" }> {
+    await behaveAs(this.db, "fraud");
+    return { status: "passed" };
+  }
+
+  async scoreRiskNow(): Promise<{ risk_score: number }> {
+    await behaveAs(this.db, "risk");
+    return { risk_score: 0.05 };
+  }
+
   /** GET /payments/charges/by-key/{key}: the charge created with that idempotency key, as a real provider's lookup. */
   async lookupCharge(chargeKey: string) {
     await behaveAs(this.db, "payment");
@@ -133,8 +152,10 @@ export class PaymentSimulator {
   private async decideAndReport(charge: Charge): Promise<void> {
     let current = charge;
     if (!current.outcome) {
-      await behaveAs(this.db, "payment").catch(() => {}); // fraud check takes time…
-      await behaveAs(this.db, "payment").catch(() => {}); // …and so does risk scoring
+      // The provider's own chain: a fraud check, then risk scoring, each a service with its
+      // own settings. A failure of either is retried by process() like any other.
+      await behaveAs(this.db, "fraud");
+      await behaveAs(this.db, "risk");
       const verdict = screenCharge(current.paymentMethod);
       const [decided] = await this.db
         .update(simCharges)

@@ -7,6 +7,7 @@
  *   POST /email/messages                 email service (mailbox table)
  *   POST /carrier/shipments              tracking numbers
  *   POST /carrier/shipments/by-key/{key}/void    cancel a booking
+ *   POST /payments/authorizations, /fraud/checks, /risk/scores   synchronous, for the lab's direct mode
  * Every POST needs an Idempotency-Key and behaves as its downstream_settings row says.
  */
 import "server-only";
@@ -32,6 +33,9 @@ const routes: [RegExp, Route][] = [
   [/^\/email\/messages$/, (key, body) => acceptEmail(db, key, body as never)],
   [/^\/carrier\/shipments$/, (key) => createShipment(db, key)],
   [/^\/carrier\/shipments\/by-key\/([^/]+)\/void$/, (_key, _body, match) => voidShipment(db, decodeURIComponent(match[1]!))],
+  [/^\/payments\/authorizations$/, () => payments.authorizeNow()],
+  [/^\/fraud\/checks$/, () => payments.checkFraudNow()],
+  [/^\/risk\/scores$/, () => payments.scoreRiskNow()],
 ];
 
 const lookups: [RegExp, (match: RegExpMatchArray) => Promise<unknown>][] = [

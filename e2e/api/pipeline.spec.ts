@@ -206,7 +206,10 @@ test.describe("POST /api/orders/{id}/cancel", () => {
   test("an in-flight order: 200 cancelled, stock released once, and the payment refunded exactly once although it completes after the cancel", async () => {
     const shopper = await stack().newShopper();
     const before = await stockOf(stack(), "GADGET-7");
-    // A slow provider keeps the order in payment_processing long enough to cancel it there.
+    // A slow provider keeps the order in payment_processing long enough to cancel it there:
+    // slow to take the charge, and slow to decide it (risk scoring is part of its chain).
+    await stack().setDownstream("risk", { baseLatencyMs: 1500 });
+    try {
     await withPaymentProvider({ baseLatencyMs: 1500 }, async () => {
       const orderId = await placeOrder(stack(), shopper, { items: [{ sku: "GADGET-7", quantity: 2 }], payment_method: "pm_visa_4242" });
       await waitForStatus(stack(), shopper, orderId, ["payment_processing"]);
@@ -242,6 +245,9 @@ test.describe("POST /api/orders/{id}/cancel", () => {
       expect(await stockOf(stack(), "GADGET-7")).toBe(before);
       await expect.poll(async () => (await mailFor(stack(), orderId)).map((m) => m.template)).toEqual(["cancelled"]);
     });
+    } finally {
+      await stack().setDownstream("risk", { baseLatencyMs: 2 });
+    }
   });
 
   test("shipped, payment_failed and rejected orders answer 409; someone else's order is 404", async () => {

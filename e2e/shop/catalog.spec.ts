@@ -3,11 +3,27 @@ import { useStack } from "../support/stack";
 
 const stack = useStack();
 
-test("the home page shows the seeded catalog with server prices", async ({ page }) => {
+test("the catalog shows every seeded product with its server price, stock and an add button", async ({ page }) => {
   await page.goto(stack().baseURL);
-  await expect(page.getByRole("heading", { name: "Conveyor", level: 1 })).toBeVisible();
-  const catalog = page.getByRole("table", { name: "Catalog" });
-  await expect(catalog.getByRole("row", { name: /WIDGET-42\s+Widget\s+\$24\.99/ })).toBeVisible();
-  await expect(catalog.getByRole("row", { name: /GADGET-7\s+Gadget\s+\$12\.50/ })).toBeVisible();
-  await expect(catalog.getByRole("row", { name: /LIMITED-1.*\s3$/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Shop", level: 1 })).toBeVisible();
+  const widget = page.locator('[data-sku="WIDGET-42"]');
+  await expect(widget.getByRole("heading", { name: "Widget" })).toBeVisible();
+  await expect(widget).toContainText("$24.99");
+  await expect(widget).toContainText("In stock");
+  await expect(page.locator('[data-sku="GADGET-7"]')).toContainText("$12.50");
+  const limited = page.locator('[data-sku="LIMITED-1"]');
+  await expect(limited).toHaveAttribute("data-stock", "3");
+  await expect(limited).toContainText("Only 3 left");
+  await expect(limited.getByRole("button", { name: "Add Limited Edition to cart" })).toBeVisible();
+});
+
+test("adding to the cart updates the header count, kept on the server across a reload", async ({ page }) => {
+  await page.goto(stack().baseURL);
+  await expect(page.getByRole("link", { name: /^Cart/ })).toHaveText("Cart");
+  await page.getByRole("button", { name: "Add Widget to cart" }).click();
+  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");
+  await page.getByRole("button", { name: "Add Widget to cart" }).click();
+  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (2)");
+  await page.reload();
+  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (2)");
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { JobWithMetadata } from "pg-boss";
-import { QUEUES, MAINTENANCE_QUEUE, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
+import { LAB_QUEUE, QUEUES, MAINTENANCE_QUEUE, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
 import { sendConfirmation } from "@/server/email/send-confirmation";
@@ -18,6 +18,7 @@ import { reversePayment } from "@/server/payments/reverse-payment";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { CarrierService } from "@/server/shipping/carrier-service";
 import { shipOrder } from "@/server/shipping/ship-order";
+import { runLab } from "@/server/lab/run-lab";
 
 export type JobDependencies = {
   db: Database;
@@ -58,6 +59,7 @@ export function jobHandlers(deps: JobDependencies): Record<string, Handler> {
     [QUEUES.reversePayment]: (job) => reversePayment(db, deps.payments, data<OrderJob>(job).orderId),
     [QUEUES.sendNotification]: (job) => sendNotification(db, deps.email, data<NotificationJob>(job)),
     [QUEUES.resumeBackorders]: (job) => resumeBackorders(db, queue, data<ResumeBackordersJob>(job).sku),
+    [LAB_QUEUE]: (job) => runLab(db, data<LabRunJob>(job).runId),
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { placeOrderInputSchema, type PlaceOrderInput } from "@/lib/contract";
 import type { Database, Transaction } from "@/server/db/client";
-import { idempotencyKeys, orderLines, orders, products, type IdempotencyKey, type Order } from "@/server/db/schema";
+import { idempotencyKeys, labRuns, orderLines, orders, products, type IdempotencyKey, type Order } from "@/server/db/schema";
 import { badRequest, conflict, forbidden, isDatabaseUnavailable, unprocessable } from "@/server/errors";
 import { newId } from "@/server/ids";
 import type { StepQueue } from "@/server/pipeline/step-queue";
@@ -91,7 +91,15 @@ async function insertOrder(tx: Transaction, shopperId: string, orderId: string, 
   });
   const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
 
-  const [order] = await tx.insert(orders).values({ id: orderId, shopperId, paymentMethod: input.payment_method, totalCents, currency: "USD" }).returning();
+  const [order] = await tx.insert(orders).values({
+    id: orderId,
+    shopperId,
+    paymentMethod: input.payment_method,
+    totalCents,
+    currency: "USD",
+    // A lab run's shopper marks its orders as the lab's (one lookup on a unique index).
+    labRunId: sql`(SELECT ${labRuns.id} FROM ${labRuns} WHERE ${labRuns.shopperId} = ${shopperId})`,
+  }).returning();
   await tx.insert(orderLines).values(lines);
   await appendOrderEvent(tx, orderId, "pending");
   return order!;

@@ -1,21 +1,27 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { authenticateApiKey } from "@/server/auth/api-keys";
+import { shopperFromSession } from "@/server/auth/session-shopper";
 import { getDb } from "@/server/db/client";
 import type { Shopper } from "@/server/db/schema";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
+import { assertSameSiteMutation } from "@/server/http/cross-site";
 import { enforceRateLimit } from "@/server/http/rate-limit";
 
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
- * tRPC identifies the caller by the same credentials as REST.
+ * tRPC identifies the caller by the same credentials as REST: an API key, else the
+ * session cookie (`viaCookie`, whose mutations must come from our own pages).
  */
-export async function createTRPCContext(opts: { headers: Headers }): Promise<{ db: ReturnType<typeof getDb>; shopper: Shopper | null }> {
+export async function createTRPCContext(opts: {
+  headers: Headers;
+}): Promise<{ db: ReturnType<typeof getDb>; shopper: Shopper | null; viaCookie: boolean; headers: Headers }> {
   const db = getDb();
   const bearer = /^Bearer\s+(\S+)$/i.exec(opts.headers.get("authorization") ?? "")?.[1];
   try {
-    const shopper = bearer ? ((await authenticateApiKey(db, bearer)) ?? null) : null;
-    return { db, shopper };
+    if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers };
+    const shopper = await shopperFromSession(opts.headers);
+    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers };
   } catch (err) {
     // Procedure middleware never sees a failing context: map it here (a database outage is a 503).
     throw toTRPCError(err);
@@ -71,9 +77,10 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapServiceErrors).use(spendRequestBudget);
 
-/** Narrows `ctx.shopper` to non-null. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Narrows `ctx.shopper` to non-null; a cookie-authenticated mutation must be same-site. */
+export const protectedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   if (!ctx.shopper) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  if (ctx.viaCookie && type === "mutation") assertSameSiteMutation("POST", ctx.headers);
   return next({ ctx: { ...ctx, shopper: ctx.shopper } });
 });
 

@@ -1,9 +1,13 @@
 import "server-only";
 import { createCallerFactory, createTRPCRouter } from "./init";
+import { adminRouter } from "./routers/admin";
+import { cartRouter } from "./routers/cart";
 import { catalogRouter } from "./routers/catalog";
 import { ordersRouter } from "./routers/orders";
 
 export const appRouter = createTRPCRouter({
+  admin: adminRouter,
+  cart: cartRouter,
   catalog: catalogRouter,
   orders: ordersRouter,
 });

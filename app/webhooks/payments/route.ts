@@ -2,10 +2,11 @@ import { paymentWebhookSchema } from "@/lib/contract";
 import { webStepQueue } from "@/jobs/step-queue";
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
-import { badRequest, unauthorized } from "@/server/errors";
+import { AppError, badRequest, unauthorized } from "@/server/errors";
 import { apiRoute, json } from "@/server/http/api-response";
 import { readRawBody } from "@/server/http/read-json-body";
 import { handlePaymentWebhook } from "@/server/payments/handle-payment-webhook";
+import { logWebhookDelivery } from "@/server/payments/log-webhook-delivery";
 import { verifyWebhook, WebhookSignatureError } from "@/server/payments/webhook-signature";
 import { methodsOtherThan } from "@/server/http/method-not-allowed";
 
@@ -14,27 +15,51 @@ export const { GET, PUT, PATCH, DELETE } = methodsOtherThan("POST");
 
 /**
  * POST /webhooks/payments — the payment provider reports an outcome (CONTRACT.md §3).
- * Verify over the raw bytes first; nothing unauthenticated is parsed or stored.
+ * Verify over the raw bytes first; nothing unauthenticated is parsed or acted on (it is
+ * only logged, as received, for the admin timeline).
  */
 export const POST = apiRoute(async (request: Request) => {
+  const db = getDb();
   const raw = await readRawBody(request);
   let webhook;
   try {
     webhook = verifyWebhook(request.headers, raw, env().PAYMENT_WEBHOOK_SECRET);
   } catch (err) {
-    if (err instanceof WebhookSignatureError) throw unauthorized(err.message);
+    if (err instanceof WebhookSignatureError) {
+      await logWebhookDelivery(db, { outcome: "rejected_signature", raw, orderId: orderIdIn(raw), detail: err.message });
+      throw unauthorized(err.message);
+    }
     throw err;
   }
   let payload: unknown;
   try {
     payload = JSON.parse(raw.toString("utf8"));
   } catch {
+    await logWebhookDelivery(db, { outcome: "invalid", raw, webhookId: webhook.id, detail: "not JSON" });
     throw badRequest("The body is not valid JSON.");
   }
   const parsed = paymentWebhookSchema.safeParse(payload);
   if (!parsed.success) {
+    await logWebhookDelivery(db, { outcome: "invalid", raw, webhookId: webhook.id, orderId: orderIdIn(raw), detail: "schema violation" });
     throw badRequest("The webhook body does not match the schema.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   }
-  const outcome = await handlePaymentWebhook(getDb(), await webStepQueue(), webhook.id, parsed.data);
-  return json(200, { received: true, duplicate: outcome === "duplicate" });
+  const delivery = { raw, webhookId: webhook.id, orderId: parsed.data.order_id, event: parsed.data.event };
+  try {
+    const outcome = await handlePaymentWebhook(db, await webStepQueue(), webhook.id, parsed.data);
+    await logWebhookDelivery(db, { ...delivery, outcome });
+    return json(200, { received: true, duplicate: outcome === "duplicate" });
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) await logWebhookDelivery(db, { ...delivery, outcome: "unknown_order" });
+    throw err;
+  }
 });
+
+/** The order a delivery claims to be about, read from JSON we do not otherwise trust. */
+function orderIdIn(raw: Buffer): string | null {
+  try {
+    const value = (JSON.parse(raw.toString("utf8")) as { order_id?: unknown }).order_id;
+    return typeof value === "string" && value.length <= 64 ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -6,3 +6,6 @@ export * from "./payments";
 export * from "./fulfilment";
 export * from "./simulators";
 export * from "./workers";
+export * from "./admin";
+export * from "./auth";
+export * from "./carts";

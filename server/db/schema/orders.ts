@@ -29,6 +29,8 @@ export const orders = pgTable(
     currency: text("currency").notNull().default("USD"),
     tracking: text("tracking"),
     failureReason: text("failure_reason"),
+    // Set when the admin lab placed the order (its run's shopper): kept out of shop figures.
+    labRunId: text("lab_run_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -36,6 +38,12 @@ export const orders = pgTable(
     index("orders_shopper_seq_idx").on(t.shopperId, t.seq.desc()),
     index("orders_backordered_idx").on(t.seq).where(sql`${t.status} = 'backordered'`),
     index("orders_status_idx").on(t.status),
+    // Admin overview and order search (decision 018): shop orders only, newest first.
+    index("orders_shop_seq_idx").on(t.seq.desc()).where(sql`${t.labRunId} IS NULL`),
+    index("orders_shop_status_seq_idx").on(t.status, t.seq.desc()).where(sql`${t.labRunId} IS NULL`),
+    index("orders_created_idx").on(t.createdAt),
+    index("orders_tracking_idx").on(t.tracking).where(sql`${t.tracking} IS NOT NULL`),
+    index("orders_lab_run_idx").on(t.labRunId).where(sql`${t.labRunId} IS NOT NULL`),
     check("orders_total_nonnegative", sql`${t.totalCents} >= 0`),
   ],
 );
@@ -78,7 +86,11 @@ export const orderEvents = pgTable(
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
-  (t) => [index("order_events_order_seq_idx").on(t.orderId, t.seq)],
+  (t) => [
+    index("order_events_order_seq_idx").on(t.orderId, t.seq),
+    // Throughput and latency over a time window (admin overview).
+    index("order_events_status_created_idx").on(t.status, t.createdAt),
+  ],
 );
 
 export type OrderEvent = typeof orderEvents.$inferSelect;

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, boolean, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
 
-export const DOWNSTREAM_SERVICES = ["payment", "invoicing", "email", "carrier"] as const;
+/** The payment provider calls fraud, then risk scoring, in its own chain (each with its own settings). */
+export const DOWNSTREAM_SERVICES = ["payment", "fraud", "risk", "invoicing", "email", "carrier"] as const;
 export type DownstreamService = (typeof DOWNSTREAM_SERVICES)[number];
 
 /**
@@ -21,11 +22,14 @@ export const downstreamSettings = pgTable(
     // Payment only: the provider decides charges but its webhooks never arrive (lost in
     // transit), so only reconciliation can learn the verdict.
     dropWebhooks: boolean("drop_webhooks").notNull().default(false),
+    // Requests served at once (across every process); the rest wait their turn. 0 = unlimited.
+    capacity: integer("capacity").notNull().default(32),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("downstream_failure_rate_range", sql`${t.failureRate} >= 0 AND ${t.failureRate} <= 1`),
     check("downstream_latency_nonnegative", sql`${t.baseLatencyMs} >= 0 AND ${t.jitterMs} >= 0 AND ${t.spikeLatencyMs} >= 0`),
+    check("downstream_capacity_nonnegative", sql`${t.capacity} >= 0`),
   ],
 );
 

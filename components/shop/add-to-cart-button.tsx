@@ -1,0 +1,32 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { ShoppingCartIcon } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { useTRPC } from "@/trpc/client";
+
+/** "Add {name} to cart": the server answers the new cart, which replaces the cached one. */
+export function AddToCartButton({ sku, name, size = "default" }: { sku: string; name: string; size?: "default" | "lg" }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const add = useMutation(
+    trpc.cart.add.mutationOptions({
+      onSuccess(cart) {
+        queryClient.setQueryData(trpc.cart.get.queryKey(), cart);
+        toast.success(`${name} is in your cart`, { action: { label: "View cart", onClick: () => router.push("/cart") } });
+      },
+      onError(error) {
+        toast.error(`Could not add ${name} to your cart`, { description: error.message });
+      },
+    }),
+  );
+  return (
+    <Button size={size} aria-label={`Add ${name} to cart`} disabled={add.isPending} onClick={() => add.mutate({ sku, quantity: 1 })}>
+      <ShoppingCartIcon aria-hidden />
+      Add to cart
+    </Button>
+  );
+}

@@ -1,0 +1,45 @@
+import { PackageIcon } from "lucide-react";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { getCurrentShopper, HydrateClient, prefetch, trpc } from "@/trpc/server";
+import { CartLink } from "./cart-link";
+import { SignOutButton } from "./sign-out-button";
+
+const navLink = "rounded-md px-2 py-1.5 text-sm font-medium hover:bg-accent outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50";
+
+/** Brand, catalog, cart count, orders and the account controls; on every page. */
+export async function SiteHeader() {
+  const shopper = await getCurrentShopper();
+  if (shopper) prefetch(trpc.cart.get.queryOptions());
+  const signedIn = shopper !== null && !shopper.isAnonymous;
+  return (
+    <header className="border-b bg-background/95 supports-[backdrop-filter]:bg-background/80 sticky top-0 z-40 backdrop-blur">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4">
+        <Link href="/" className="mr-auto inline-flex items-center gap-2 font-semibold tracking-tight outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 rounded-md">
+          <PackageIcon aria-hidden className="size-5" />
+          Conveyor
+        </Link>
+        <nav aria-label="Main" className="flex items-center gap-1">
+          {shopper?.role === "admin" && (
+            <Link href="/admin" className={navLink}>
+              Admin
+            </Link>
+          )}
+          <Link href="/orders" className={navLink}>
+            My orders
+          </Link>
+          <HydrateClient>
+            <CartLink />
+          </HydrateClient>
+          {signedIn ? (
+            <SignOutButton />
+          ) : (
+            <Button asChild variant="outline" size="sm">
+              <Link href="/sign-in">Sign in</Link>
+            </Button>
+          )}
+        </nav>
+      </div>
+    </header>
+  );
+}

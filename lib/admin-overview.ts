@@ -1,0 +1,38 @@
+/**
+ * The admin overview's shape, shared by the server that computes it and the page that
+ * draws it (client-safe: no server imports).
+ */
+import type { OrderStatus } from "./order-status";
+
+export const OVERVIEW_WINDOWS = { "5m": 5, "15m": 15, "1h": 60, "6h": 360, "24h": 1440 } as const;
+export type OverviewWindow = keyof typeof OVERVIEW_WINDOWS;
+
+export type Percentiles = { p50: number | null; p95: number | null; p99: number | null };
+
+export type QueueDepth = {
+  queue: string;
+  /** Jobs due now and not yet taken. */
+  waiting: number;
+  /** Jobs due later (a retry backing off, or scheduled). */
+  retrying: number;
+  active: number;
+  dead: number;
+  oldestWaitingAt: string | null;
+};
+
+export type StepTiming = { queue: string; attempts: number; failed: number; queueWaitMs: Percentiles; runMs: Percentiles };
+
+export type OverviewBucket = { at: string; accepted: number; confirmed: number; confirmMs: Percentiles };
+
+export type Overview = {
+  generatedAt: string;
+  window: OverviewWindow;
+  statusCounts: Record<OrderStatus, number>;
+  queues: QueueDepth[];
+  throughputPerMinute: { accepted: number; confirmed: number };
+  acceptToConfirmedMs: Percentiles;
+  series: OverviewBucket[];
+  steps: StepTiming[];
+  workers: { alive: number; lastSeenAt: string | null };
+  oldestWaitingJob: { queue: string; createdAt: string; ageMs: number } | null;
+};

@@ -1,0 +1,98 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import type { PgBoss } from "pg-boss";
+import { QUEUES, deadLetterQueue } from "@/jobs/queues";
+import type { Database } from "@/server/db/client";
+import { jobAttempts, mailbox, payments, shoppers, simCharges, webhookLog } from "@/server/db/schema";
+import { notFound } from "@/server/errors";
+import { loadOrderView, type OrderView } from "@/server/orders/order-view";
+
+export type TimelineEntry = {
+  kind: "accepted" | "status" | "job" | "job_queued" | "dead_letter" | "webhook" | "email" | "compensation";
+  label: string;
+  /** When it started (for a job attempt: when it was queued). */
+  at: string;
+  /** Queue wait then run time, for job attempts. */
+  queueWaitMs?: number;
+  runMs?: number;
+  endAt?: string;
+  outcome?: string;
+  error?: string | null;
+  payload?: unknown;
+};
+
+export type OrderTimeline = {
+  order: OrderView & { shopper_email: string; lab: boolean };
+  entries: TimelineEntry[];
+  /** Steps with dead-lettered jobs an admin can retry. */
+  retryableSteps: string[];
+  cancellable: boolean;
+};
+
+const ms = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());
+
+/**
+ * Everything that happened to one order, in time order: the HTTP accept, every status
+ * change, every job attempt (queued → started → finished, with its error), the jobs still
+ * waiting, dead letters, every webhook delivery (including refused signatures and dropped
+ * duplicates), every email sent, and compensation (void/refund).
+ */
+export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: string): Promise<OrderTimeline> {
+  const view = await loadOrderView(db, orderId);
+  if (!view) throw notFound(`No order ${orderId}.`);
+  const [attempts, webhooks, mails, payment, charges, owner, waiting, dead] = await Promise.all([
+    db.select().from(jobAttempts).where(eq(jobAttempts.orderId, orderId)).orderBy(asc(jobAttempts.startedAt)),
+    db.select().from(webhookLog).where(eq(webhookLog.orderId, orderId)).orderBy(asc(webhookLog.seq)),
+    db.select().from(mailbox).where(eq(mailbox.orderId, orderId)).orderBy(asc(mailbox.createdAt)),
+    db.select().from(payments).where(eq(payments.orderId, orderId)),
+    db.select().from(simCharges).where(eq(simCharges.orderId, orderId)),
+    db.query.orders.findFirst({ where: (o, { eq: equals }) => equals(o.id, orderId), columns: { labRunId: true, shopperId: true } }),
+    Promise.all(Object.values(QUEUES).map((q) => boss.findJobs(q, { data: { orderId }, queued: true }))),
+    Promise.all(Object.values(QUEUES).map((q) => boss.findJobs(deadLetterQueue(q), { data: { orderId }, queued: true }))),
+  ]);
+  const [shopper] = owner ? await db.select({ email: shoppers.email }).from(shoppers).where(eq(shoppers.id, owner.shopperId)) : [];
+
+  const entries: TimelineEntry[] = [];
+  const first = view.events[0];
+  entries.push({ kind: "accepted", label: "HTTP accepted (POST /api/orders)", at: view.created_at, payload: { items: view.items, payment_method: view.payment_method, total: view.total } });
+  for (const event of view.events) {
+    const { id: _id, status, timestamp, ...detail } = event;
+    if (event === first && status === "pending") continue;
+    entries.push({ kind: "status", label: `status → ${status}`, at: timestamp, payload: Object.keys(detail).length ? detail : undefined });
+  }
+  for (const a of attempts) {
+    entries.push({
+      kind: "job",
+      label: `${a.queue} · attempt ${a.attempt}`,
+      at: a.queuedAt.toISOString(),
+      queueWaitMs: ms(a.queuedAt, a.startedAt),
+      runMs: ms(a.startedAt, a.finishedAt),
+      endAt: a.finishedAt.toISOString(),
+      outcome: a.outcome,
+      error: a.error,
+    });
+  }
+  for (const job of waiting.flat()) {
+    entries.push({ kind: "job_queued", label: `${job.name} · waiting (attempt ${job.retryCount + 1})`, at: job.createdOn.toISOString(), outcome: job.state, payload: job.data });
+  }
+  for (const job of dead.flat()) {
+    entries.push({ kind: "dead_letter", label: `${job.sourceName ?? job.name} · dead-lettered`, at: job.createdOn.toISOString(), outcome: "dead", error: (job.sourceOutput as { message?: string } | null)?.message ?? null, payload: job.data });
+  }
+  for (const w of webhooks) {
+    entries.push({ kind: "webhook", label: `webhook ${w.event ?? "(unparsed)"} · ${w.outcome.replace("_", " ")}`, at: w.receivedAt.toISOString(), outcome: w.outcome, error: w.detail, payload: w.payload });
+  }
+  for (const m of mails) {
+    entries.push({ kind: "email", label: `email ${m.template} → ${m.recipient}`, at: m.createdAt.toISOString(), payload: { subject: m.subject, body: m.body } });
+  }
+  const [pay] = payment;
+  if (pay?.reversal && pay.reversedAt) {
+    entries.push({ kind: "compensation", label: `payment ${pay.reversal === "void" ? "voided" : "refunded"}`, at: pay.reversedAt.toISOString(), payload: { charges: charges.length, amount_cents: pay.amountCents } });
+  }
+  entries.sort((a, b) => a.at.localeCompare(b.at));
+  return {
+    order: { ...view, shopper_email: shopper?.email ?? "", lab: owner?.labRunId != null },
+    entries,
+    retryableSteps: [...new Set(dead.flat().map((job) => job.sourceName ?? job.name.replace(/\.dead$/, "")))],
+    cancellable: !["shipped", "payment_failed", "rejected", "cancelled"].includes(view.status),
+  };
+}

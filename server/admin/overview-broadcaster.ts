@@ -1,0 +1,89 @@
+import "server-only";
+import type { Overview, OverviewWindow } from "@/lib/admin-overview";
+import { getBoss } from "@/jobs/boss";
+import { getDb } from "@/server/db/client";
+import { getOverview } from "./get-overview";
+
+type Listener = (overview: Overview) => void;
+
+const MIN_INTERVAL_MS = 500;
+
+/**
+ * One overview computation per window per process, shared by every admin watching it, at
+ * most twice a second: whether 5 or 500 orders arrive per second, each browser receives at
+ * most 2 updates/s, and the database answers the overview's queries once per tick, not
+ * once per viewer. Nothing runs while nobody watches.
+ */
+class OverviewBroadcaster {
+  private readonly listeners = new Map<OverviewWindow, Set<Listener>>();
+  private readonly running = new Set<OverviewWindow>();
+
+  subscribe(window: OverviewWindow, listener: Listener): () => void {
+    let set = this.listeners.get(window);
+    if (!set) this.listeners.set(window, (set = new Set()));
+    set.add(listener);
+    if (!this.running.has(window)) void this.loop(window);
+    return () => set.delete(listener);
+  }
+
+  private async loop(window: OverviewWindow): Promise<void> {
+    this.running.add(window);
+    try {
+      while ((this.listeners.get(window)?.size ?? 0) > 0) {
+        const started = Date.now();
+        try {
+          const overview = await getOverview(getDb(), await getBoss(), window);
+          for (const listener of this.listeners.get(window) ?? []) listener(overview);
+        } catch (err) {
+          console.error("[admin] overview failed:", (err as Error).message);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.max(MIN_INTERVAL_MS - (Date.now() - started), 100)));
+      }
+    } finally {
+      this.running.delete(window);
+    }
+  }
+}
+
+const globalForOverview = globalThis as unknown as { conveyorOverview?: OverviewBroadcaster };
+
+export function overviewBroadcaster(): OverviewBroadcaster {
+  globalForOverview.conveyorOverview ??= new OverviewBroadcaster();
+  return globalForOverview.conveyorOverview;
+}
+
+const encoder = new TextEncoder();
+
+/** The overview as Server-Sent Events: `event: overview` whenever it changed, heartbeats between. */
+export function overviewStream(window: OverviewWindow, signal: AbortSignal, heartbeatSeconds: number): ReadableStream<Uint8Array> {
+  let cleanup = () => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let last = "";
+      let closed = false;
+      const unsubscribe = overviewBroadcaster().subscribe(window, (overview) => {
+        // Only what changed is worth a browser's render: compare without the timestamp.
+        const fingerprint = JSON.stringify({ ...overview, generatedAt: undefined, oldestWaitingJob: overview.oldestWaitingJob?.queue });
+        if (closed || fingerprint === last) return;
+        last = fingerprint;
+        controller.enqueue(encoder.encode(`event: overview\ndata: ${JSON.stringify(overview)}\n\n`));
+      });
+      const heartbeat = setInterval(() => controller.enqueue(encoder.encode(": heartbeat\n\n")), heartbeatSeconds * 1000);
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {
+          /* already closed */
+        }
+      };
+      signal.addEventListener("abort", () => cleanup(), { once: true });
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import { AppError, forbidden } from "@/server/errors";
+import { env } from "@/server/env";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A cookie rides along with any request the browser makes, including ones another site
+ * triggers, so a mutation authenticated by the session cookie must come from our own pages:
+ * its Origin must be the app's, and its body JSON (which a cross-site form cannot send
+ * without a CORS preflight we never answer). API-key requests are not affected: a key is
+ * never sent by the browser on its own.
+ */
+export function assertSameSiteMutation(method: string, headers: Headers): void {
+  if (SAFE_METHODS.has(method.toUpperCase())) return;
+  const origin = headers.get("origin");
+  if (!origin || !allowedOrigins(headers).has(origin)) throw forbidden("Cross-site request refused.");
+  const type = headers.get("content-type") ?? "";
+  if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
+    throw new AppError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
+  }
+}
+
+function allowedOrigins(headers: Headers): Set<string> {
+  const origins = new Set([new URL(env().APP_URL).origin]);
+  // The host the browser actually used (a LAN address, a proxy name) is our own origin too.
+  const host = headers.get("host");
+  if (host) origins.add(`http://${host}`).add(`https://${host}`);
+  return origins;
+}

@@ -1,0 +1,25 @@
+import "server-only";
+import type { Database } from "@/server/db/client";
+import { webhookLog, type WebhookOutcome } from "@/server/db/schema";
+
+const MAX_LOGGED_BYTES = 16 * 1024;
+
+export type WebhookDelivery = { outcome: WebhookOutcome; raw: Buffer; webhookId?: string | null; orderId?: string | null; event?: string | null; detail?: string };
+
+/**
+ * Records a delivery to /webhooks/payments, whatever became of it. Best effort: the log is
+ * for people, so a failure to write it never changes the provider's answer.
+ */
+export async function logWebhookDelivery(db: Database, delivery: WebhookDelivery): Promise<void> {
+  await db
+    .insert(webhookLog)
+    .values({
+      outcome: delivery.outcome,
+      webhookId: delivery.webhookId ?? null,
+      orderId: delivery.orderId ?? null,
+      event: delivery.event ?? null,
+      detail: delivery.detail ?? null,
+      payload: delivery.raw.subarray(0, MAX_LOGGED_BYTES).toString("utf8"),
+    })
+    .catch((err: Error) => console.error("[webhooks] could not log a delivery:", err.message));
+}

@@ -1,0 +1,48 @@
+import "server-only";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { OVERVIEW_WINDOWS, type OverviewWindow } from "@/lib/admin-overview";
+import { getBoss } from "@/jobs/boss";
+import { stepQueue } from "@/server/pipeline/step-queue";
+import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSettings } from "@/server/admin/downstream-settings";
+import { getOrderTimeline } from "@/server/admin/get-order-timeline";
+import { getOverview } from "@/server/admin/get-overview";
+import { listDeadLetters } from "@/server/admin/list-dead-letters";
+import { listInventory } from "@/server/admin/list-inventory";
+import { listMailbox } from "@/server/admin/list-mailbox";
+import { redriveDeadLetters } from "@/server/admin/redrive-dead-letters";
+import { retryOrderStep } from "@/server/admin/retry-order-step";
+import { orderSearchSchema, searchOrders } from "@/server/admin/search-orders";
+import { restockProduct } from "@/server/inventory/restock-product";
+import { labRunInputSchema, listLabRuns, startLabRun } from "@/server/lab/start-lab-run";
+import { cancelOrder } from "@/server/orders/cancel-order";
+import { adminProcedure } from "../init";
+
+const orderId = z.object({ orderId: z.string().min(1).max(64) });
+const windowInput = z.object({ window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [OverviewWindow, ...OverviewWindow[]]).default("15m") }).optional();
+
+/** The admin dashboard (issue 7): every procedure is admin-only, enforced here on the server. */
+export const adminRouter = {
+  overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, await getBoss(), input?.window)),
+  orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
+  order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, await getBoss(), input.orderId)),
+  cancelOrder: adminProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, await stepQueue(), null, input.orderId)),
+  retryStep: adminProcedure
+    .input(z.object({ orderId: z.string().min(1).max(64), queue: z.string().min(1).max(64) }))
+    .mutation(async ({ input }) => retryOrderStep(await getBoss(), input.orderId, input.queue)),
+  deadLetters: adminProcedure.query(async () => listDeadLetters(await getBoss())),
+  redrive: adminProcedure
+    .input(z.union([z.object({ all: z.literal(true) }), z.object({ fingerprint: z.string().min(1).max(64) }), z.object({ jobId: z.string().uuid() })]))
+    .mutation(async ({ input }) => redriveDeadLetters(await getBoss(), input)),
+  inventory: adminProcedure.query(({ ctx }) => listInventory(ctx.db)),
+  restock: adminProcedure
+    .input(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1_000_000) }))
+    .mutation(async ({ ctx, input }) => restockProduct(ctx.db, await stepQueue(), input.sku, input.quantity)),
+  mailbox: adminProcedure
+    .input(z.object({ cursor: z.string().datetime().nullish(), limit: z.number().int().min(1).max(100).optional() }).optional())
+    .query(({ ctx, input }) => listMailbox(ctx.db, { cursor: input?.cursor, limit: input?.limit })),
+  services: adminProcedure.query(({ ctx }) => listDownstreamSettings(ctx.db)),
+  updateService: adminProcedure.input(downstreamUpdateSchema).mutation(({ ctx, input }) => updateDownstreamSettings(ctx.db, input)),
+  labRuns: adminProcedure.query(({ ctx }) => listLabRuns(ctx.db)),
+  startLabRun: adminProcedure.input(labRunInputSchema).mutation(async ({ ctx, input }) => startLabRun(ctx.db, await getBoss(), input)),
+} satisfies TRPCRouterRecord;

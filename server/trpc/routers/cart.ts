@@ -1,0 +1,28 @@
+import "server-only";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { MAX_LINE_QUANTITY, skuSchema } from "@/lib/contract";
+import { addToCart, removeFromCart, setCartQuantity } from "@/server/cart/change-cart";
+import { getCart } from "@/server/cart/get-cart";
+import { protectedProcedure } from "../init";
+
+/** The signed-in (or guest) shopper's server-side cart. Every change answers the new cart. */
+export const cartRouter = {
+  get: protectedProcedure.query(({ ctx }) => getCart(ctx.db, ctx.shopper.id)),
+  add: protectedProcedure
+    .input(z.object({ sku: skuSchema, quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY).default(1) }))
+    .mutation(async ({ ctx, input }) => {
+      await addToCart(ctx.db, ctx.shopper.id, input.sku, input.quantity);
+      return getCart(ctx.db, ctx.shopper.id);
+    }),
+  setQuantity: protectedProcedure
+    .input(z.object({ sku: skuSchema, quantity: z.number().int().min(0).max(MAX_LINE_QUANTITY) }))
+    .mutation(async ({ ctx, input }) => {
+      await setCartQuantity(ctx.db, ctx.shopper.id, input.sku, input.quantity);
+      return getCart(ctx.db, ctx.shopper.id);
+    }),
+  remove: protectedProcedure.input(z.object({ sku: skuSchema })).mutation(async ({ ctx, input }) => {
+    await removeFromCart(ctx.db, ctx.shopper.id, [input.sku]);
+    return getCart(ctx.db, ctx.shopper.id);
+  }),
+} satisfies TRPCRouterRecord;
