@@ -17,6 +17,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
+import { measureBundleSizes } from "./bench/bundle-size";
 import { measureIntake, measureRawInserts } from "./bench/intake";
 import { round } from "./bench/load";
 import { measurePipelineLatency, measurePipelineThroughput, placePaced, waitUntilShipped } from "./bench/pipeline";
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const seconds = benchSeconds();
   const build = requireProductionBuild();
+  // Measured before the app starts, so its build does not compete with the load phases.
+  const firstLoadJs = measureBundleSizes(build.distDir, log);
   // Other work on the machine competes with every process of the app: note how much there was before we add ours.
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   try {
     log(`app up at ${stack.baseUrl} after ${elapsed(started)} s: ${stack.workerProcesses} worker process(es), database ${stack.database.name} on ${stack.database.where}`);
     log("simulated third parties at zero latency, rate limit lifted");
-    report = await runPhases(stack, seconds, loadBefore);
+    report = { first_load_js: firstLoadJs, ...(await runPhases(stack, seconds, loadBefore)) };
   } finally {
     log(`stopping the app and dropping ${stack.database.name}…`);
     await stack.stop();

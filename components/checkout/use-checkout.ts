@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useMutationState, useQueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { toast } from "@/components/shop/toast";
 import type { PlaceOrderInput } from "@/lib/contract";
 import { useTRPC } from "@/trpc/client";
 import { useOrderCache } from "@/components/orders/use-order-cache";

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { ArrowLeftIcon } from "lucide-react";
 import Link from "next/link";
 import { useEffect } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/shop/toast";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -75,7 +75,7 @@ export function OrderDetail({ initialOrder }: { initialOrder: OrderSnapshot }) {
 
       <Card>
         <CardContent className="grid gap-5">
-          <OrderStepper status={order.status} paid={paid} tracking={order.tracking} />
+          <OrderStepper status={order.status} paid={paid} />
           {order.tracking && (
             <p className="text-sm">
               Tracking number: <span className="font-mono font-medium">{order.tracking}</span>

@@ -3,7 +3,7 @@ import { PROGRESS_STEPS, progressOf, type ShownStatus } from "@/lib/order-presen
 import { cn } from "@/lib/utils";
 
 /** placed → paying → paid → confirmed → shipped, with where the order is now (or stopped). */
-export function OrderStepper({ status, paid, tracking }: { status: ShownStatus; paid: boolean; tracking?: string }) {
+export function OrderStepper({ status, paid }: { status: ShownStatus; paid: boolean }) {
   const { reached, state } = progressOf(status, paid);
   return (
     <ol aria-label="Progress" className="grid grid-cols-5 gap-1 sm:gap-2">
@@ -30,7 +30,6 @@ export function OrderStepper({ status, paid, tracking }: { status: ShownStatus; 
               {step}
               <span className="sr-only">{done ? " (done)" : current ? (state === "stopped" ? " (stopped here)" : state === "waiting" ? " (waiting)" : " (in progress)") : " (to come)"}</span>
             </span>
-            {index === PROGRESS_STEPS.length - 1 && tracking && <span className="font-mono text-[11px] break-all text-muted-foreground">{tracking}</span>}
           </li>
         );
       })}

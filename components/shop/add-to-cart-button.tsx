@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ShoppingCartIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
+import { toast } from "@/components/shop/toast";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/trpc/client";
 

@@ -68,10 +68,12 @@ test("My orders follows all its open orders over ONE stream", async ({ page }) =
 
 test("with the stream blocked the page says it is polling and still reaches shipped", async ({ page }) => {
   await page.route("**/api/orders/events**", (route) => route.abort());
-  await addToCart(page, stack(), "Sprocket");
-  const orderId = await placeOrder(page, stack());
+  const orderId = await placeBackorder(page);
   await page.goto(`${stack().baseURL}/orders/${orderId}`);
   await expect(page.locator("[data-live]")).toHaveAttribute("data-live", "polling");
+  await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "backordered", { timeout: 30_000 });
+  await restockAsAdmin(stack(), "LIMITED-1", 500);
   await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });
   await expect(page.getByText("Tracking number").first()).toBeVisible();
+  await expect(page.locator("[data-live]")).toHaveAttribute("data-live", "polling");
 });

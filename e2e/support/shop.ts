@@ -19,13 +19,20 @@ export async function openCheckout(page: Page, stack: Stack, paymentMethod = "Vi
   await page.getByRole("radiogroup", { name: "Payment method" }).getByRole("radio", { name: paymentMethod }).check();
 }
 
-/** Places the cart's order and returns the real order id once the server has answered. */
+/** Places the cart's order and returns the new order's id once the server has answered. */
 export async function placeOrder(page: Page, stack: Stack, paymentMethod = "Visa ending 4242"): Promise<string> {
+  const before = new Set(((await (await page.request.get(`${stack.baseURL}/api/orders`)).json()).data as { order_id: string }[]).map((o) => o.order_id));
   await openCheckout(page, stack, paymentMethod);
   await page.getByRole("button", { name: "Place order" }).click();
-  const row = page.locator("[data-order-id^='ord_']").first();
-  await expect(row).toBeVisible();
-  return (await row.getAttribute("data-order-id"))!;
+  let placed: string | undefined;
+  await expect
+    .poll(async () => {
+      const ids = await page.locator("[data-order-id^='ord_']").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-order-id")!));
+      placed = ids.find((id) => !before.has(id));
+      return placed;
+    })
+    .toBeTruthy();
+  return placed!;
 }
 
 export async function shopperIdOf(page: Page, stack: Stack): Promise<string> {
