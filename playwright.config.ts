@@ -1,16 +1,14 @@
 import { defineConfig, devices } from "@playwright/test";
-import { chromium } from "@playwright/test";
-import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
+import { findChromium } from "./e2e/support/chromium";
 
 /**
- * Playwright's own Chromium when it is installed (a developer machine after
- * `npx playwright install chromium`); otherwise the system's (Debian's `chromium`, as on
- * CI, where browsers cannot be downloaded). Root needs --no-sandbox.
+ * The Chromium e2e/support/chromium.ts finds (scripts/ensure-browser.ts, run by `npm test`,
+ * installs one when there is none); Playwright's own needs no path. Root needs --no-sandbox.
  */
 function browserLaunchOptions() {
-  const bundled = chromium.executablePath();
-  const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(bundled) ? undefined : "/usr/bin/chromium");
+  const found = findChromium();
+  const executablePath = found && found.source !== "playwright" ? found.executablePath : undefined;
   const args = userInfo().uid === 0 ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] : [];
   return { executablePath, args };
 }

@@ -37,27 +37,55 @@ export function deadLetterQueue(name: QueueName): string {
   return `${name}.dead`;
 }
 
-export type QueuePolicyConfig = { retryLimit: number; heartbeatSeconds: number };
+export type QueuePolicyConfig = {
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryDelayMaxSeconds: number;
+  heartbeatSeconds: number;
+};
+
+/** The policy the environment asks for (JOB_RETRY_*, JOB_HEARTBEAT_SECONDS; see .env.example). */
+export function queuePolicyConfig(config: {
+  JOB_RETRY_LIMIT: number;
+  JOB_RETRY_DELAY_SECONDS: number;
+  JOB_RETRY_DELAY_MAX_SECONDS: number;
+  JOB_HEARTBEAT_SECONDS: number;
+}): QueuePolicyConfig {
+  return {
+    retryLimit: config.JOB_RETRY_LIMIT,
+    retryDelaySeconds: config.JOB_RETRY_DELAY_SECONDS,
+    retryDelayMaxSeconds: config.JOB_RETRY_DELAY_MAX_SECONDS,
+    heartbeatSeconds: config.JOB_HEARTBEAT_SECONDS,
+  };
+}
 
 /**
- * Policy shared by every step: exponential backoff (1 s, 2 s, 4 s … capped at 60 s), a
- * heartbeat so a job held by a crashed worker is retried within ~2 heartbeats, a hard
- * expiry as the last resort, NOTIFY on insert so an idle worker starts at once, and a
- * dead-letter queue for jobs that exhaust their retries (redrivable from the admin).
+ * Policy shared by every step. Retries outlast an outage of a third party: exponential
+ * backoff with jitter (pg-boss draws each delay between half and all of
+ * `retryDelay × 2^retry`), capped at `retryDelayMax`; with the defaults (30 retries, 1 s,
+ * cap 10 min) a job keeps trying for about 3.5 hours before it is dead-lettered
+ * (docs/decisions/011). A heartbeat retries a job held by a crashed worker within ~2
+ * heartbeats, a hard expiry is the last resort, NOTIFY on insert starts an idle worker at
+ * once, and the dead-letter queue keeps what exhausted its retries for redrive.
  */
 export function queuePolicy(name: QueueName, config: QueuePolicyConfig): Omit<Queue, "name"> {
   return {
     policy: "standard",
     retryLimit: config.retryLimit,
-    retryDelay: 1,
+    retryDelay: config.retryDelaySeconds,
     retryBackoff: true,
-    retryDelayMax: 60,
+    retryDelayMax: config.retryDelayMaxSeconds,
     heartbeatSeconds: config.heartbeatSeconds,
     expireInSeconds: 300,
     deleteAfterSeconds: 7 * 24 * 3600,
     deadLetter: deadLetterQueue(name),
     notify: true,
   };
+}
+
+/** Every dead-letter queue, one per pipeline step. */
+export function deadLetterQueues(): string[] {
+  return Object.values(QUEUES).map(deadLetterQueue);
 }
 
 /** Dead letters are kept for inspection and redrive; nothing works them. */

@@ -13,17 +13,20 @@ import { databaseUrl, env } from "@/server/env";
 import { newId } from "@/server/ids";
 import { httpInvoicingService } from "@/server/invoices/invoicing-service";
 import { httpPaymentProvider } from "@/server/payments/payment-provider";
+import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { eq, sql } from "drizzle-orm";
 import { registerBoss } from "./boss";
 import { jobHandlers } from "./handlers";
-import { MAINTENANCE_QUEUE, QUEUES } from "./queues";
+import { MAINTENANCE_QUEUE, QUEUES, queuePolicyConfig } from "./queues";
+import { setupQueues } from "./setup-queues";
 
 const HEARTBEAT_INTERVAL_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 async function main(): Promise<void> {
   const config = env();
+  lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
@@ -40,6 +43,10 @@ async function main(): Promise<void> {
   boss.on("error", (err: Error) => console.error("[worker] pg-boss error:", err.message));
   registerBoss(boss);
   await boss.start();
+  // The retry policy is the queue's, copied into each job as it is sent: applying this
+  // process's JOB_RETRY_* / JOB_HEARTBEAT_SECONDS before working makes them take effect
+  // with a restart of the workers, not only of the launcher.
+  await setupQueues(boss, queuePolicyConfig(config));
 
   const handlers = jobHandlers({
     db,

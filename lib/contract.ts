@@ -39,7 +39,8 @@ export const placeOrderInputSchema = z
 
 export type PlaceOrderInput = z.infer<typeof placeOrderInputSchema>;
 
-export const idempotencyKeySchema = z.string().min(1).max(255);
+/** Also a tRPC input field, where (unlike a header) a NUL can arrive and Postgres would refuse it. */
+export const idempotencyKeySchema = text(255).min(1);
 
 export const PAYMENT_EVENT_TYPES = ["payment.completed", "payment.failed", "payment.flagged"] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];

@@ -3,25 +3,35 @@
  * database, measures it, tears it down, and prints the figures — as it goes, and as one
  * JSON object on the last line. It only reports; it asserts nothing about speed.
  *
- *   BENCH_SECONDS      measured duration of the intake and raw-insert phases (default 10)
+ *   BENCH_SECONDS      measured duration of each intake phase and the raw-insert phase (default 10)
+ *   BENCH_BURST        orders in the pipeline-throughput burst (default 2000)
  *   WORKER_PROCESSES   worker processes, as for `npm start` (default 1)
  *   BENCH_LOGS=1       show the app's own output
  *   NEXT_DIST_DIR      the build to serve (default .next)
  *
- * Phases: intake first, with no worker running yet — the synchronous path a client waits
- * for, measured alone, then raw inserts on the same database for comparison. The backlog of
- * jobs intake leaves is then discarded, workers start, and the pipeline phases measure
- * latency (paced) and throughput (a burst) on an otherwise idle pipeline.
+ * Phases, in this order, all in one run (decision 020):
+ *   1. intake alone, with no worker running yet — the synchronous path a client waits for;
+ *   2. raw one-row insert transactions on the same database, the ceiling intake is held to;
+ *   3. SSE: 1,000 streams on intake's (still pending) orders — the web process's memory per
+ *      stream after GC, and commit→event latency of events appended to their logs;
+ *   4. intake's job backlog is discarded, workers start; pipeline latency on paced orders
+ *      (accept→confirmed with the simulators at 0 ms);
+ *   5. pipeline throughput on a burst, and the CPU per order of every process of the stack
+ *      (web, workers, simulators, the database's Postgres backends) around it;
+ *   6. intake again, with the workers flat out on a backlog — its share of phase 1.
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
 import { measureBundleSizes } from "./bench/bundle-size";
-import { measureIntake, measureRawInserts } from "./bench/intake";
+import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
 import { round } from "./bench/load";
-import { measurePipelineLatency, measurePipelineThroughput, placePaced, waitUntilShipped } from "./bench/pipeline";
-import { requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
+import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
+import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type CpuUsage } from "./bench/process-cpu";
+import { startNotifyCounter } from "./bench/notify-count";
+import { measureSseStreams } from "./bench/sse";
+import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
 
 const CLIENTS = 32;
 const WARMUP_SECONDS = 2;
@@ -32,13 +42,19 @@ const LATENCY_ORDERS = 200;
 const LATENCY_ORDERS_PER_SECOND = 10;
 // Unmeasured orders first: connection set-up and JIT would otherwise land in the p99.
 const PIPELINE_WARMUP_ORDERS = 20;
-const BURST_ORDERS = 500;
+const BURST_ORDERS = 2000;
+// Queued before the busy-intake phase, so the workers are flat out from its first second.
+const INTAKE_BACKLOG_ORDERS = 500;
+const SSE_STREAMS = 1000;
+const SSE_EVENTS_PER_STREAM = 2;
+const SSE_EVENTS_PER_SECOND = 250;
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const seconds = benchSeconds();
+  const seconds = positiveNumber("BENCH_SECONDS", 10);
+  const burst = Math.round(positiveNumber("BENCH_BURST", BURST_ORDERS));
   const build = requireProductionBuild();
   // Measured before the app starts, so its build does not compete with the load phases.
   const firstLoadJs = measureBundleSizes(build.distDir, log);
@@ -52,7 +68,7 @@ async function main(): Promise<void> {
   try {
     log(`app up at ${stack.baseUrl} after ${elapsed(started)} s: ${stack.workerProcesses} worker process(es), database ${stack.database.name} on ${stack.database.where}`);
     log("simulated third parties at zero latency, rate limit lifted");
-    report = { first_load_js: firstLoadJs, ...(await runPhases(stack, seconds, loadBefore)) };
+    report = { first_load_js: firstLoadJs, ...(await runPhases(stack, seconds, burst, loadBefore)) };
   } finally {
     log(`stopping the app and dropping ${stack.database.name}…`);
     await stack.stop();
@@ -61,20 +77,26 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(report));
 }
 
-async function runPhases(stack: BenchStack, seconds: number, loadBefore: number): Promise<object> {
+async function runPhases(stack: BenchStack, seconds: number, burst: number, loadBefore: number): Promise<object> {
   const machine = await describeMachine(stack.pool, loadBefore);
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg_1m}`);
   if (machine.load_avg_1m > machine.cpus / 2) log(`  warning: the machine was already busy before the run (1-minute load ${machine.load_avg_1m}); the figures will be lower than on an idle one`);
 
-  log(`intake: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
+  log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
   log(`  ${round(intake.orders_per_s)} orders/s accepted, p50 ${ms(intake.p50_ms)}, p99 ${ms(intake.p99_ms)}, non-202: ${intake.non_202}`);
 
   const connections = env().DB_POOL_MAX;
   log(`raw baseline: BEGIN; INSERT; COMMIT with pg, ${CLIENTS} clients over ${connections} connections (the web pool's DB_POOL_MAX), ${seconds} s…`);
   const raw = await measureRawInserts(stack.database.url, stack.database.name, CLIENTS, connections, WARMUP_SECONDS, seconds);
-  const ratio = intake.orders_per_s / raw.tx_per_s;
-  log(`  ${round(raw.tx_per_s)} tx/s; intake / raw insert = ${round(ratio, 3)}`);
+  const rawRatio = intake.orders_per_s / raw.tx_per_s;
+  log(`  ${round(raw.tx_per_s)} tx/s; intake / raw insert = ${round(rawRatio, 3)}`);
+
+  // While no worker runs, intake's orders stay pending: streams on them stay open.
+  log(`SSE: ${SSE_STREAMS} open streams on pending orders, ${SSE_EVENTS_PER_STREAM} events each appended at ${SSE_EVENTS_PER_SECOND}/s…`);
+  const sse = await measureSseStreams(stack, SSE_STREAMS, SSE_EVENTS_PER_STREAM, SSE_EVENTS_PER_SECOND);
+  log(`  web process: ${round(sse.rss_kb_per_stream)} KB RSS, ${round(sse.heap_kb_per_stream)} KB heap+external per stream (${sse.after_gc ? "after GC" : "GC not available"})`);
+  log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
 
   const discarded = await discardIntakeBacklog(stack.pool);
   log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
@@ -82,24 +104,76 @@ async function runPhases(stack: BenchStack, seconds: number, loadBefore: number)
 
   log(`pipeline latency: ${LATENCY_ORDERS} orders at ${LATENCY_ORDERS_PER_SECOND}/s (after ${PIPELINE_WARMUP_ORDERS} warm-up orders)…`);
   await waitUntilShipped(stack.pool, await placePaced(stack, PIPELINE_WARMUP_ORDERS, LATENCY_ORDERS_PER_SECOND));
-  const { latency, steps } = await measurePipelineLatency(stack, LATENCY_ORDERS, LATENCY_ORDERS_PER_SECOND);
+  const notifyCounter = await startNotifyCounter(stack.database.url);
+  const { latency, steps } = await measurePipelineLatency(stack, LATENCY_ORDERS, LATENCY_ORDERS_PER_SECOND).finally(() => notifyCounter.stop());
+  const notifies = await notifyCounter.stop();
   log(`  accept→confirmed p50 ${ms(latency.confirmed_p50)}, p99 ${ms(latency.confirmed_p99)}`);
   log(`  accept→shipped   p50 ${ms(latency.shipped_p50)}, p99 ${ms(latency.shipped_p99)}`);
   log(`  each step, from the previous event (p50 / p99):`);
   for (const step of steps) log(`    → ${step.status.padEnd(20)} ${ms(step.p50_ms)} / ${ms(step.p99_ms)}`);
+  const notifiesPerOrder = Object.fromEntries(Object.entries(notifies.notifications).map(([key, n]) => [key, round(n / LATENCY_ORDERS, 2)]));
+  const notifyCommitsPerOrder = round(notifies.commits / LATENCY_ORDERS, 2);
+  log(`  NOTIFYs per order: ${Object.entries(notifiesPerOrder).map(([key, n]) => `${key} ${n}`).join(", ")}; in ≥ ${notifyCommitsPerOrder} commits`);
 
-  log(`pipeline throughput: burst of ${BURST_ORDERS} orders, waiting until all have shipped…`);
-  const throughput = await measurePipelineThroughput(stack, BURST_ORDERS);
+  log(`pipeline throughput: burst of ${burst} orders, waiting until all have shipped; CPU of every process of the stack measured around it…`);
+  const cpuBefore = await stackCpu(stack);
+  const throughput = await measurePipelineThroughput(stack, burst);
+  const cpu = cpuUsedBetween(cpuBefore, await stackCpu(stack));
+  const cpuPerOrder = perOrderMs(cpu, throughput.orders);
   log(`  ${round(throughput.shipped_per_s)} orders/s from first accepted to last shipped`);
+  log(`  CPU per order ${ms(cpuPerOrder.total)}: ${Object.entries(cpuPerOrder.by_group).map(([g, v]) => `${g} ${ms(v)}`).join(", ")} (${cpu.postgres_backends} Postgres backends of the bench database${cpu.postgres_backends ? "" : " — not on this machine, not counted"})`);
+
+  const backlogOrders = Math.min(burst, INTAKE_BACKLOG_ORDERS);
+  log(`intake with the pipeline busy: a burst of ${backlogOrders} orders first, then ${CLIENTS} clients, ${WARMUP_SECONDS} s warm-up + ${seconds} s while the workers work it off…`);
+  const shippedBefore = await shippedCount(stack.pool);
+  await placeBurst(stack, backlogOrders);
+  const busyIntake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
+  const backlogAtEnd = await pipelineBacklog(stack.pool);
+  const shippedMeanwhile = (await shippedCount(stack.pool)) - shippedBefore;
+  const share = busyIntake.orders_per_s / intake.orders_per_s;
+  log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
+  log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
 
   return {
     machine,
-    intake: { ...intake, orders_per_s: round(intake.orders_per_s), p50_ms: round(intake.p50_ms), p99_ms: round(intake.p99_ms) },
+    intake: roundedIntake(intake),
+    intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
+    intake_with_pipeline_share: round(share, 3),
     raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) },
-    intake_to_raw_ratio: round(ratio, 3),
-    pipeline_latency_ms: Object.fromEntries(Object.entries(latency).map(([key, value]) => [key, round(value)])),
+    intake_to_raw_ratio: round(rawRatio, 3),
     pipeline_throughput: { ...throughput, shipped_per_s: round(throughput.shipped_per_s) },
+    cpu_per_order_ms: {
+      total: round(cpuPerOrder.total, 2),
+      ...Object.fromEntries(Object.entries(cpuPerOrder.by_group).map(([group, value]) => [group, round(value, 2)])),
+      postgres_backends_counted: cpu.postgres_backends,
+    },
+    pipeline_latency_ms: Object.fromEntries(Object.entries(latency).map(([key, value]) => [key, round(value)])),
+    notify_per_order: { ...notifiesPerOrder, commits_at_least: notifyCommitsPerOrder },
+    sse: {
+      ...sse,
+      rss_kb_per_stream: round(sse.rss_kb_per_stream),
+      heap_kb_per_stream: round(sse.heap_kb_per_stream),
+      commit_to_event_p50_ms: round(sse.commit_to_event_p50_ms),
+      commit_to_event_p99_ms: round(sse.commit_to_event_p99_ms),
+    },
   };
+}
+
+const roundedIntake = (r: IntakeResult) => ({ ...r, orders_per_s: round(r.orders_per_s), p50_ms: round(r.p50_ms), p99_ms: round(r.p99_ms) });
+
+/** Every process of the app (and what each started) plus the Postgres backends serving it. */
+async function stackCpu(stack: BenchStack) {
+  return cpuSnapshot([...withDescendants(stack.processRoots()), ...(await postgresBackends(stack.pool, BENCH_APPLICATION_NAME))]);
+}
+
+function perOrderMs(cpu: CpuUsage, orders: number) {
+  const by_group = Object.fromEntries(Object.entries(cpu.by_group_s).map(([group, seconds]) => [group, (seconds * 1000) / orders]));
+  return { total: (cpu.total_s * 1000) / orders, by_group };
+}
+
+async function shippedCount(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'shipped'");
+  return rows[0]!.n;
 }
 
 /**
@@ -125,13 +199,13 @@ async function describeMachine(pool: pg.Pool, loadAverage: number) {
   };
 }
 
-function benchSeconds(): number {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  if (!(seconds > 0)) {
-    console.error(`[bench] BENCH_SECONDS must be a positive number of seconds, not "${process.env.BENCH_SECONDS}"`);
+function positiveNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!(value > 0)) {
+    console.error(`[bench] ${name} must be a positive number, not "${process.env[name]}"`);
     process.exit(2);
   }
-  return seconds;
+  return value;
 }
 
 /**

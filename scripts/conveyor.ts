@@ -1,19 +1,24 @@
 /**
  * `npm run dev` / `npm start`: the whole app on one machine. With DATABASE_URL unset it
  * starts an embedded Postgres under .data/; then it migrates, seeds an empty database and
- * runs the simulators, WORKER_PROCESSES workers and the web server until Ctrl-C.
+ * runs the simulators, WORKER_PROCESSES workers and the web server until Ctrl-C, restarting
+ * any of them that crashes. A port already taken stops it at once, naming the variable to change.
  */
 import { existsSync } from "node:fs";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/server/db/prepare-database";
 import { env } from "@/server/env";
-import { startProcesses, waitUntilHealthy, type Mode } from "./processes";
+import { ensurePortsFree, PortInUseError, startProcesses, waitUntilHealthy, type Mode } from "./processes";
 
 async function main(): Promise<void> {
   const mode = process.argv[2] as Mode;
   if (mode !== "dev" && mode !== "start") throw new Error("usage: conveyor dev|start");
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = env();
+  await ensurePortsFree([
+    { port: config.PORT, variable: "PORT", role: "web server" },
+    { port: config.SIMULATOR_PORT, variable: "SIMULATOR_PORT", role: "simulated third parties" },
+  ]);
 
   let databaseUrl = config.DATABASE_URL;
   let stopDatabase = async () => {};
@@ -43,13 +48,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
-  processes.children.get("web")?.on("exit", (code) => void shutdown(code ?? 1));
 
   await waitUntilHealthy(`${config.APP_URL}/api/health`);
   console.log(`\n  Conveyor is up: ${config.APP_URL}\n`);
 }
 
 main().catch((err) => {
-  console.error("[launcher]", err);
+  console.error("[launcher]", err instanceof PortInUseError ? err.message : err);
   process.exit(1);
 });

@@ -1,7 +1,8 @@
 /**
  * Spawns Conveyor's processes: the simulated third parties, the pg-boss workers and the
  * Next.js web server. Shared by the launcher (`npm run dev` / `npm start`), the end-to-end
- * harness and the benchmark, so all three start the app exactly the same way.
+ * harness and the benchmark, so all three start the app exactly the same way. Simulators,
+ * workers and the web server are supervised: one that crashes is started again.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -28,7 +29,7 @@ export type RunningProcesses = {
   children: Map<string, ChildProcess>;
   /** Starts `count` more supervised worker processes. */
   addWorkers(count: number): void;
-  /** Another web server on `port`, same database (to show SSE fan-out across instances). */
+  /** Another web server on `port`, same database (to show SSE fan-out across instances); not restarted. */
   spawnWeb(port: number): ChildProcess;
   stop(): Promise<void>;
 };
@@ -37,7 +38,9 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
   const children = new Map<string, ChildProcess>();
   let stopping = false;
 
+  const restartDelays = new Map<string, number>();
   const launch = (role: string, args: string[], restartOnCrash: boolean): ChildProcess => {
+    const startedAt = Date.now();
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...options.env, PROCESS_ROLE: role },
@@ -52,8 +55,12 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
     child.on("exit", (code, signal) => {
       if (children.get(role) === child) children.delete(role);
       if (stopping || !restartOnCrash) return;
-      console.error(`[launcher] ${role} exited (${signal ?? code}); restarting in 1 s`);
-      setTimeout(() => !stopping && launch(role, args, restartOnCrash), 1000);
+      // A process that keeps dying at start (its database down, say) is retried ever more
+      // slowly, up to 30 s; one that ran for a while is restarted at once.
+      const delay = Date.now() - startedAt < 10_000 ? Math.min((restartDelays.get(role) ?? 500) * 2, 30_000) : 1000;
+      restartDelays.set(role, delay);
+      console.error(`[launcher] ${role} exited (${signal ?? code}); restarting in ${delay / 1000} s`);
+      setTimeout(() => !stopping && launch(role, args, restartOnCrash), delay);
     });
     return child;
   };
@@ -66,7 +73,7 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
   };
   addWorkers(options.workers);
   const webArgs = (port: number) => [NEXT_BIN, options.mode, "-p", String(port), "-H", "127.0.0.1"];
-  launch("web", webArgs(options.port), false);
+  launch("web", webArgs(options.port), true);
 
   return {
     children,
@@ -124,4 +131,33 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+/** A port the app needs, and the variable that chooses it (for the message when it is taken). */
+export type NeededPort = { port: number; variable: string; role: string };
+
+export class PortInUseError extends Error {
+  constructor(readonly needed: NeededPort) {
+    super(
+      `port ${needed.port} (${needed.variable}, the ${needed.role}) is already in use by another process. ` +
+        `Stop that process, or choose another port: ${needed.variable}=<free port> in the environment or .env.`,
+    );
+    this.name = "PortInUseError";
+  }
+}
+
+/**
+ * Fails with PortInUseError when one of `ports` is taken on 127.0.0.1, where the app listens.
+ * Checked before anything starts: otherwise the process that cannot bind would crash and be
+ * restarted forever, while another app answering on the port made everything look healthy.
+ */
+export async function ensurePortsFree(ports: NeededPort[]): Promise<void> {
+  for (const needed of ports) {
+    const free = await new Promise<boolean>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", (err: NodeJS.ErrnoException) => (err.code === "EADDRINUSE" || err.code === "EACCES" ? resolve(false) : reject(err)));
+      server.listen(needed.port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (!free) throw new PortInUseError(needed);
+  }
 }

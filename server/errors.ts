@@ -25,9 +25,23 @@ export const rateLimited = (retryAfterSeconds: number) =>
   new AppError(429, "rate_limited", `Too many requests. Retry after ${retryAfterSeconds} s.`, undefined, {
     "Retry-After": String(retryAfterSeconds),
   });
+/** What every entry point (REST, tRPC) answers while `isDatabaseUnavailable` holds. */
+export const databaseUnavailable = () =>
+  new AppError(503, "database_unavailable", "The database is unavailable; nothing was written. Retry shortly.", undefined, { "Retry-After": "5" });
 
 /** Postgres/driver errors that mean "the database is unreachable", not "your request is bad". */
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08006"]);
+const UNAVAILABLE_CODES = new Set([
+  ...["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"],
+  // admin_shutdown, crash_shutdown, cannot_connect_now, idle_session_timeout; too_many_connections; connection_exception (08xxx)
+  ...["57P01", "57P02", "57P03", "57P05", "53300", "08000", "08001", "08003", "08004", "08006", "08007"],
+]);
+
+/**
+ * How node-postgres and pg-pool word a connection that is gone, when they give no code: ended
+ * by the server mid-transaction, unusable after an error, a pool that cannot connect.
+ */
+const CONNECTION_LOST =
+  /Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|terminating connection|server closed the connection|timeout exceeded when trying to connect|connect ECONNREFUSED|read ECONNRESET|write EPIPE/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -35,7 +49,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code && UNAVAILABLE_CODES.has(code)) return true;
   // FATAL is how Postgres refuses or ends a session (shutting down, not accepting connections…).
   if (severity === "FATAL") return true;
-  if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(err.message)) return true;
+  if (CONNECTION_LOST.test(err.message)) return true;
   const cause = (err as { cause?: unknown }).cause;
   return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
 }

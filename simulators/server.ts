@@ -11,11 +11,13 @@ import "server-only";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createDatabase } from "@/server/db/client";
 import { databaseUrl, env } from "@/server/env";
+import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { SimulatedFailure } from "./behaviour";
 import { acceptEmail, createInvoice, createShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 
 const config = env();
+lowerProcessPriority(config.WORKER_NICE, "simulators");
 const { db, pool } = createDatabase(databaseUrl(), 6);
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET);
 

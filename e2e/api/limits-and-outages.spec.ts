@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
-import pg from "pg";
-import { adminUrl } from "@/tests/support/test-postgres";
 import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
+import { whileDatabaseIsDown } from "../support/database-outage";
 import { useStack } from "../support/stack";
 
 const stack = useStack({ RATE_LIMIT_PER_MINUTE: "5" });
@@ -27,14 +26,7 @@ test("over the per-shopper budget → 429 with Retry-After; other shoppers are u
 
 test("database unavailable → 503 with the error body, and health names the database", async () => {
   const shopper = await stack().newShopper();
-  const database = new URL(stack().databaseUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    // Refuse new connections and cut the existing ones: the app sees the database go away.
-    await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
-
+  await whileDatabaseIsDown(stack(), async () => {
     const response = await postOrder(stack(), shopper, TWO_WIDGETS);
     expect(response.status).toBe(503);
     expectErrorBody(response.body, "database_unavailable");
@@ -42,10 +34,7 @@ test("database unavailable → 503 with the error body, and health names the dat
     const health = await fetch(`${stack().baseURL}/api/health`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ database: "unavailable", failing: ["database"] });
-  } finally {
-    await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
-    await admin.end();
-  }
+  });
   // …and the app recovers on its own once the database is back.
   await expect.poll(async () => (await fetch(`${stack().baseURL}/api/health`)).status, { timeout: 30_000 }).toBe(200);
   const after = await postOrder(stack(), await stack().newShopper(), TWO_WIDGETS);

@@ -3,6 +3,7 @@
  * levels, the mailbox the email simulator fills, the payment simulator's own records and
  * pg-boss's queues. Read-only, so a spec cannot change what it is checking.
  */
+import { expect } from "@playwright/test";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { mailbox, orders, payments, products, simCharges, simReversals, type MailboxMessage, type Order } from "@/server/db/schema";
 import type { Stack } from "./stack";
@@ -74,8 +75,31 @@ export async function openJobs(stack: Stack, queue: string, orderId: string): Pr
   return result.rows[0]?.n ?? 0;
 }
 
+/** Like `openJobs`, across every pipeline queue but `except` (dead-letter queues left out: nothing runs there). */
+export async function openJobsForOrder(stack: Stack, orderId: string, except: string[] = []): Promise<number> {
+  const result = await stack.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'orderId' = $1 AND state IN ('created', 'retry', 'active') AND name NOT LIKE '%.dead' AND name <> ALL($2::text[])",
+    [orderId, except],
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
 /** Jobs currently held by a worker, across every queue. */
 export async function activeJobs(stack: Stack): Promise<number> {
   const result = await stack.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE state = 'active'");
   return result.rows[0]?.n ?? 0;
+}
+
+/** Every order charged exactly once at the provider and sent exactly one confirmation email. */
+export async function expectChargedAndConfirmedOnce(stack: Stack, orderIds: string[]): Promise<void> {
+  const charges = await stack.db.select({ orderId: simCharges.orderId, n: count() }).from(simCharges).where(inArray(simCharges.orderId, orderIds)).groupBy(simCharges.orderId);
+  expect(charges).toHaveLength(orderIds.length);
+  expect(charges.filter((c) => c.n !== 1)).toEqual([]);
+  const confirmations = await stack.db
+    .select({ orderId: mailbox.orderId, n: count() })
+    .from(mailbox)
+    .where(and(eq(mailbox.template, "confirmation"), inArray(mailbox.orderId, orderIds)))
+    .groupBy(mailbox.orderId);
+  expect(confirmations).toHaveLength(orderIds.length);
+  expect(confirmations.filter((c) => c.n !== 1)).toEqual([]);
 }

@@ -4,15 +4,20 @@
  * with zero latency and the rate limiter is out of the way, so the figures measure Conveyor
  * itself.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { createApiKey } from "@/server/auth/api-keys";
-import { createDatabase } from "@/server/db/client";
+import * as schema from "@/server/db/schema";
 import { downstreamSettings } from "@/server/db/schema";
 import { env } from "@/server/env";
 import { freePort, startProcesses, waitUntilHealthy, type RunningProcesses } from "../processes";
 import { createBenchDatabase, type BenchDatabase } from "./database";
+import type { ProcessGroup } from "./process-cpu";
 
 export type BenchStack = {
   baseUrl: string;
@@ -21,14 +26,27 @@ export type BenchStack = {
   pool: pg.Pool;
   /** One API key per shopper, one shopper per load client. */
   apiKeys: string[];
+  /** API key by shopper id (to open the SSE stream of an order placed by that shopper). */
+  apiKeyOfShopper: Map<string, string>;
+  /** The app's processes right now: each child the launcher started, by group. */
+  processRoots(): { pid: number; group: ProcessGroup }[];
+  /** The web process's pid (the one serving baseUrl). */
+  webPid(): number;
+  /** Asks process `pid` to collect garbage and report its memory (scripts/bench/memory-probe.mjs). */
+  memoryAfterGc(pid: number): Promise<ProbedMemory>;
   workerProcesses: number;
   /** The stack starts without workers (intake is measured alone); this starts them. */
   startWorkers(): Promise<void>;
   stop(): Promise<void>;
 };
 
+export type ProbedMemory = { rss: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean };
+
 // High enough that no shopper is ever throttled during a run.
 const UNLIMITED_RATE = "1000000000";
+/** The benchmark's own connections, told apart from the app's in pg_stat_activity. */
+export const BENCH_APPLICATION_NAME = "conveyor-bench";
+const MEMORY_PROBE = path.resolve(import.meta.dirname, "memory-probe.mjs");
 
 /** Returns the BUILD_ID of the production build `next start` will serve, or exits explaining how to make one. */
 export function requireProductionBuild(): { distDir: string; buildId: string } {
@@ -44,7 +62,9 @@ export function requireProductionBuild(): { distDir: string; buildId: string } {
 
 export async function startBenchStack(clients: number): Promise<BenchStack> {
   const database = await createBenchDatabase();
-  const { db, pool } = createDatabase(database.url, 4);
+  const pool = new pg.Pool({ connectionString: database.url, max: 4, application_name: BENCH_APPLICATION_NAME });
+  const db = drizzle(pool, { schema });
+  const probeDir = mkdtempSync(path.join(os.tmpdir(), "conveyor-bench-"));
   const [port, simulatorPort] = [await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const workerProcesses = env().WORKER_PROCESSES;
@@ -56,11 +76,17 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
       await processes?.stop().catch((err: Error) => console.error("[bench] stopping the app:", err.message));
       await pool.end().catch(() => {});
       await database.drop().catch((err: Error) => console.error(`[bench] dropping database ${database.name}:`, err.message));
+      rmSync(probeDir, { recursive: true, force: true });
     })());
   try {
     await db.update(downstreamSettings).set({ baseLatencyMs: 0, jitterMs: 0, spikeLatencyMs: 0, spikeUntil: null, failureRate: 0, outage: false });
     const apiKeys: string[] = [];
-    for (let i = 1; i <= clients; i++) apiKeys.push((await createApiKey(db, `bench-client-${i}@conveyor.test`)).key);
+    const apiKeyOfShopper = new Map<string, string>();
+    for (let i = 1; i <= clients; i++) {
+      const { shopper, key } = await createApiKey(db, `bench-client-${i}@conveyor.test`);
+      apiKeys.push(key);
+      apiKeyOfShopper.set(shopper.id, key);
+    }
     processes = startProcesses({
       mode: "start",
       port,
@@ -74,6 +100,9 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
         SIMULATOR_PORT: String(simulatorPort),
         RATE_LIMIT_PER_MINUTE: UNLIMITED_RATE,
         NEXT_TELEMETRY_DISABLED: "1",
+        // Lets the benchmark read a process's memory after GC (memory-probe.mjs).
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, "--expose-gc", `--import=${pathToFileURL(MEMORY_PROBE).href}`].filter(Boolean).join(" "),
+        BENCH_PROBE_DIR: probeDir,
       },
     });
     await waitUntilHealthy(`${baseUrl}/api/health`, 90_000, { requireWorkers: false });
@@ -81,10 +110,36 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
       processes!.addWorkers(workerProcesses);
       await waitUntilHealthy(`${baseUrl}/api/health`, 90_000);
     };
-    return { baseUrl, database, pool, apiKeys, workerProcesses, startWorkers, stop };
+    const children = () => [...processes!.children];
+    const processRoots = () => children().flatMap(([role, child]) => (child.pid ? [{ pid: child.pid, group: groupOf(role) }] : []));
+    const webPid = () => processes!.children.get("web")!.pid!;
+    const memoryAfterGc = (pid: number) => probeMemory(probeDir, pid);
+    return { baseUrl, database, pool, apiKeys, apiKeyOfShopper, workerProcesses, processRoots, webPid, memoryAfterGc, startWorkers, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+
+function groupOf(role: string): ProcessGroup {
+  if (role.startsWith("worker")) return "workers";
+  if (role === "simulators") return "simulators";
+  return "web";
+}
+
+/** SIGUSR2 to the process, then waits for the fresh report its memory probe writes. */
+async function probeMemory(probeDir: string, pid: number): Promise<ProbedMemory> {
+  const file = path.join(probeDir, `memory-${pid}.json`);
+  const asked = Date.now();
+  process.kill(pid, "SIGUSR2");
+  const deadline = asked + 10_000;
+  while (Date.now() < deadline) {
+    if (existsSync(file)) {
+      const report = JSON.parse(readFileSync(file, "utf8")) as ProbedMemory & { at: number };
+      if (report.at >= asked) return report;
+    }
+    await sleep(50);
+  }
+  throw new Error(`process ${pid} did not report its memory (is scripts/bench/memory-probe.mjs preloaded?)`);
+}

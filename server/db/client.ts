@@ -14,10 +14,45 @@ type Handles = { pool: pg.Pool; db: Database };
 // One pool per process, kept on globalThis so Next's dev reloads do not leak connections.
 const globalForDb = globalThis as unknown as { conveyorDb?: Handles };
 
+/**
+ * drizzle-orm 0.45's node-postgres `transaction()` sends BEGIN before the try/finally that
+ * releases its client, so a BEGIN that fails because the connection just died never gives the
+ * client back. A few cut connections would empty the pool and leave every request waiting
+ * for a connection forever. This pool releases (and so discards) a client whose BEGIN failed.
+ */
+class TransactionSafePool extends pg.Pool {
+  // Promise form only: that is drizzle's; pool.query() checks out with a callback.
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    if (callback) return super.connect(callback);
+    return super.connect().then((client) => {
+      const query = client.query;
+      // Only the checkout's first statement is watched; the client's own query is restored at once.
+      client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+        client.query = query;
+        const result = (query as (...a: unknown[]) => unknown).apply(client, args);
+        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+        if (!(result instanceof Promise) || typeof text !== "string" || !/^\s*begin\b/i.test(text)) return result;
+        return result.catch((err: Error) => {
+          client.release(err);
+          throw err;
+        });
+      } as typeof client.query;
+      return client;
+    });
+  }
+}
+
 export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor" });
+  const pool = new TransactionSafePool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor" });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  // The pool listens only to idle clients. One checked out (inside a transaction, between two
+  // statements) whose connection dies would emit an unhandled `error` and kill the process;
+  // its next query fails anyway ("Client has encountered a connection error"), which is where
+  // the failure is handled, so this listener only has to exist.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return { pool, db: drizzle(pool, { schema }) };
 }
 

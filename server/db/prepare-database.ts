@@ -6,6 +6,7 @@
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import path from "node:path";
 import { PgBoss } from "pg-boss";
+import { queuePolicyConfig } from "@/jobs/queues";
 import { setupQueues } from "@/jobs/setup-queues";
 import { env } from "@/server/env";
 import { createDatabase } from "./client";
@@ -21,7 +22,7 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     const boss = new PgBoss({ connectionString: url, max: 2, supervise: false, schedule: false, application_name: "conveyor-migrate" });
     boss.on("error", (err) => console.error("[pg-boss]", err));
     await boss.start();
-    await setupQueues(boss, { retryLimit: env().JOB_RETRY_LIMIT, heartbeatSeconds: env().JOB_HEARTBEAT_SECONDS });
+    await setupQueues(boss, queuePolicyConfig(env()));
     await boss.stop({ graceful: false });
     const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
     if (seededCatalog) console.log("[db] seeded the catalog");

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, isDatabaseUnavailable } from "@/server/errors";
+import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -15,9 +15,7 @@ export function errorResponse(status: number, code: string, message: string, det
 /** Turns any thrown error into the contract's error body; never a stack trace. */
 export function toErrorResponse(err: unknown): Response {
   if (err instanceof AppError) return errorResponse(err.status, err.code, err.message, err.details, err.headers);
-  if (isDatabaseUnavailable(err)) {
-    return errorResponse(503, "database_unavailable", "The database is unavailable; nothing was written. Retry shortly.", undefined, { "Retry-After": "5" });
-  }
+  if (isDatabaseUnavailable(err)) return toErrorResponse(databaseUnavailable());
   console.error("[api] unexpected error:", err);
   return errorResponse(500, "internal_error", "Something went wrong on our side; nothing was written.");
 }

@@ -3,6 +3,8 @@ import type { PgBoss } from "pg-boss";
 import { describe, expect, it } from "vitest";
 import type { JobSender } from "@/jobs/boss";
 import { orderEvents, orderLines, orders } from "@/server/db/schema";
+import type pg from "pg";
+import { createDatabase } from "@/server/db/client";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { placeOrder } from "./place-order";
 
@@ -61,5 +63,33 @@ describe("placeOrder", () => {
     expect(await jobsFor(boss, enqueuedFor!)).toBe(0);
     const keys = await db.execute(sql`SELECT 1 FROM idempotency_keys WHERE shopper_id = ${shopperId}`);
     expect(keys.rows).toHaveLength(0);
+  });
+
+  it("a connection lost just as COMMIT went through: the order is stored, so it is reported created, not as nothing written", async () => {
+    const { boss, url, db: check, newShopperId } = svc();
+    const { db, pool } = createDatabase(url, 2);
+    let lostAtCommit = 0;
+    // The server commits; the connection dies before its answer reaches us (the socket goes).
+    pool.on("acquire", (client: pg.PoolClient) => {
+      const query = client.query;
+      client.query = async function (this: pg.PoolClient, ...args: unknown[]) {
+        const result = await (query as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
+        if (text?.trim().toLowerCase() !== "commit") return result;
+        lostAtCommit++;
+        (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        throw new Error("Connection terminated unexpectedly");
+      } as typeof client.query;
+    });
+    try {
+      const shopperId = await newShopperId();
+      const result = await placeOrder(db, boss, { shopperId, body: BODY, idempotencyKey: "lost-commit" });
+      expect(lostAtCommit).toBe(1);
+      expect(result.kind).toBe("created");
+      const stored = await check.select({ id: orders.id }).from(orders).where(eq(orders.shopperId, shopperId));
+      expect(stored).toEqual([{ id: result.orderId }]);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { placeOrderInputSchema, type PlaceOrderInput } from "@/lib/contract";
 import { publishOrderCreated, type JobSender } from "@/jobs/boss";
 import type { Database, Transaction } from "@/server/db/client";
 import { idempotencyKeys, orderLines, orders, products, type IdempotencyKey } from "@/server/db/schema";
-import { badRequest, conflict, forbidden, unprocessable } from "@/server/errors";
+import { badRequest, conflict, forbidden, isDatabaseUnavailable, unprocessable } from "@/server/errors";
 import { newId } from "@/server/ids";
 import { appendOrderEvent } from "./order-state-machine";
 
@@ -45,15 +45,35 @@ export async function placeOrder(db: Database, boss: JobSender, request: PlaceOr
   const orderId = newId("ord");
   const accepted: AcceptedBody = { order_id: orderId, status: "pending", status_url: statusUrl(orderId) };
 
-  return db.transaction(async (tx) => {
-    if (request.idempotencyKey !== undefined) {
-      const existing = await claimIdempotencyKey(tx, request, input, accepted);
-      if (existing) return replay(existing, hashRequest(input));
-    }
-    await insertOrder(tx, request.shopperId, orderId, input);
-    await publishOrderCreated(boss, tx, orderId);
-    return { kind: "created", orderId, accepted } as const;
-  });
+  try {
+    return await db.transaction(async (tx) => {
+      if (request.idempotencyKey !== undefined) {
+        const existing = await claimIdempotencyKey(tx, request, input, accepted);
+        if (existing) return replay(existing, hashRequest(input));
+      }
+      await insertOrder(tx, request.shopperId, orderId, input);
+      await publishOrderCreated(boss, tx, orderId);
+      return { kind: "created", orderId, accepted } as const;
+    });
+  } catch (err) {
+    if (isDatabaseUnavailable(err) && (await wasCommitted(db, orderId))) return { kind: "created", orderId, accepted };
+    throw err;
+  }
+}
+
+/**
+ * A connection lost during COMMIT leaves the outcome unknown to us: the server may have
+ * committed just before it went. Answering "nothing was written" then would make a client
+ * retry into a duplicate, so ask (on a fresh connection) whether the order is there. When even
+ * that fails the caller reports the database as unavailable.
+ */
+async function wasCommitted(db: Database, orderId: string): Promise<boolean> {
+  try {
+    const [row] = await db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId));
+    return row !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 async function insertOrder(tx: Transaction, shopperId: string, orderId: string, input: PlaceOrderInput): Promise<void> {

@@ -13,7 +13,11 @@ export type OrderEventNotice = {
   tracking: string | null;
 };
 
-type Subscriber = { onEvent(notice: OrderEventNotice): void; onResync(): void };
+/**
+ * A listener of one order's events. Callers may pass an object with these two methods (an
+ * SSE stream passes itself), so a subscription costs one Set entry and no closures.
+ */
+export type OrderEventSubscriber = { onEvent(notice: OrderEventNotice): void; onResync(): void };
 
 /**
  * One LISTEN connection per process, fanned out in memory to every SSE stream and
@@ -21,31 +25,43 @@ type Subscriber = { onEvent(notice: OrderEventNotice): void; onResync(): void };
  * process, so this works with any number of web instances and costs the database one
  * connection per instance, not one per client. After a reconnect subscribers are told to
  * resync from the event log, since notifications sent while disconnected are lost.
+ *
+ * Fan-out allocates nothing per subscriber: each notice is parsed once and the same object
+ * is handed to every subscriber of its order (which must treat it as read-only).
  */
 export class OrderEventHub {
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
-  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly subscribers = new Map<string, Set<OrderEventSubscriber>>();
   private reconnectDelayMs = 250;
   private closed = false;
 
   constructor(private readonly connectionString: string) {}
 
   /** Subscribes before the caller reads current state, so nothing falls between the two. */
-  async subscribe(orderId: string, subscriber: Subscriber): Promise<() => void> {
+  async subscribe(orderId: string, subscriber: OrderEventSubscriber): Promise<() => void> {
+    await this.add(orderId, subscriber);
+    return () => this.unsubscribe(orderId, subscriber);
+  }
+
+  /** Like `subscribe`, for callers that keep (orderId, subscriber) anyway and need no unsubscribe closure. */
+  async add(orderId: string, subscriber: OrderEventSubscriber): Promise<void> {
     let set = this.subscribers.get(orderId);
     if (!set) this.subscribers.set(orderId, (set = new Set()));
     set.add(subscriber);
     try {
       await this.ensureConnected();
     } catch (err) {
-      set.delete(subscriber);
+      this.unsubscribe(orderId, subscriber);
       throw err;
     }
-    return () => {
-      set.delete(subscriber);
-      if (set.size === 0 && this.subscribers.get(orderId) === set) this.subscribers.delete(orderId);
-    };
+  }
+
+  unsubscribe(orderId: string, subscriber: OrderEventSubscriber): void {
+    const set = this.subscribers.get(orderId);
+    if (!set) return;
+    set.delete(subscriber);
+    if (set.size === 0) this.subscribers.delete(orderId);
   }
 
   async close(): Promise<void> {
@@ -66,7 +82,8 @@ export class OrderEventHub {
     client.on("notification", (message) => {
       if (message.channel !== "order_events" || !message.payload) return;
       const notice = JSON.parse(message.payload) as OrderEventNotice;
-      for (const subscriber of this.subscribers.get(notice.order_id) ?? []) subscriber.onEvent(notice);
+      const set = this.subscribers.get(notice.order_id);
+      if (set) for (const subscriber of set) subscriber.onEvent(notice);
     });
     client.on("error", (err) => {
       console.error("[order-events] listener error:", err.message);

@@ -4,8 +4,9 @@ import { authenticateApiKey } from "@/server/auth/api-keys";
 import { shopperFromSession } from "@/server/auth/session-shopper";
 import { getDb } from "@/server/db/client";
 import type { Shopper } from "@/server/db/schema";
-import { AppError, isDatabaseUnavailable } from "@/server/errors";
+import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
 import { assertSameSiteMutation } from "@/server/http/cross-site";
+import { enforceRateLimit } from "@/server/http/rate-limit";
 
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
@@ -17,9 +18,14 @@ export async function createTRPCContext(opts: {
 }): Promise<{ db: ReturnType<typeof getDb>; shopper: Shopper | null; viaCookie: boolean; headers: Headers }> {
   const db = getDb();
   const bearer = /^Bearer\s+(\S+)$/i.exec(opts.headers.get("authorization") ?? "")?.[1];
-  if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers };
-  const shopper = await shopperFromSession(opts.headers);
-  return { db, shopper, viaCookie: shopper !== null, headers: opts.headers };
+  try {
+    if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers };
+    const shopper = await shopperFromSession(opts.headers);
+    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers };
+  } catch (err) {
+    // Procedure middleware never sees a failing context: map it here (a database outage is a 503).
+    throw toTRPCError(err);
+  }
 }
 
 type Context = Awaited<ReturnType<typeof createTRPCContext>>;
@@ -34,6 +40,7 @@ const STATUS_TO_TRPC: Record<number, TRPCError["code"]> = {
   413: "PAYLOAD_TOO_LARGE",
   422: "UNPROCESSABLE_CONTENT",
   429: "TOO_MANY_REQUESTS",
+  503: "SERVICE_UNAVAILABLE",
 };
 
 const t = initTRPC.context<Context>().create({
@@ -43,22 +50,32 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/** A service error (or a database outage) as the tRPC error of the same HTTP status; anything else unchanged. */
+function toTRPCError(err: unknown): unknown {
+  const cause = isDatabaseUnavailable(err) ? databaseUnavailable() : err;
+  if (!(cause instanceof AppError)) return err;
+  return new TRPCError({ code: STATUS_TO_TRPC[cause.status] ?? "INTERNAL_SERVER_ERROR", message: cause.message, cause });
+}
+
 const mapServiceErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof AppError) {
-      throw new TRPCError({ code: STATUS_TO_TRPC[cause.status] ?? "INTERNAL_SERVER_ERROR", message: cause.message, cause });
-    }
-    if (isDatabaseUnavailable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable." });
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped instanceof TRPCError) throw mapped;
   }
   return result;
+});
+
+/** The same per-shopper budget as REST, from the same limiter: one call (batched or not) spends one request. */
+const spendRequestBudget = t.middleware(async ({ ctx, next }) => {
+  if (ctx.shopper) await enforceRateLimit(ctx.shopper.id);
+  return next();
 });
 
 /* 3. PROCEDURES */
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+export const publicProcedure = t.procedure.use(mapServiceErrors).use(spendRequestBudget);
 
 /** Narrows `ctx.shopper` to non-null; a cookie-authenticated mutation must be same-site. */
 export const protectedProcedure = publicProcedure.use(({ ctx, type, next }) => {

@@ -1,3 +1,5 @@
+import { deadLetterDepth } from "@/jobs/dead-letters";
+import { getBoss } from "@/jobs/boss";
 import { getDb } from "@/server/db/client";
 import { json } from "@/server/http/api-response";
 import { checkHealth } from "@/server/health/check-health";
@@ -6,8 +8,11 @@ import { methodsOtherThan } from "@/server/http/method-not-allowed";
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = methodsOtherThan("GET");
 
-/** GET /api/health — 200 when the database answers and at least one worker is alive, else 503 naming what fails. */
+/**
+ * GET /api/health — 200 `ok` when the database answers and a worker is alive, 200 `degraded`
+ * when dead letters wait for a redrive, else 503 naming what fails.
+ */
 export async function GET(): Promise<Response> {
-  const health = await checkHealth(getDb());
+  const health = await checkHealth(getDb(), async () => deadLetterDepth(await getBoss()));
   return json(health.ok ? 200 : 503, health.body);
 }

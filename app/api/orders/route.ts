@@ -35,11 +35,19 @@ export const POST = apiRoute(async (request: Request) => {
   const location = { Location: statusUrl(result.orderId) };
   if (wait === undefined || wait === 0) return json(202, result.accepted, location);
 
-  const settled = await waitForSettled(db, result.orderId, wait);
-  const [status, responseBody] = settled ? [201, (await loadOrderView(db, result.orderId))!] : [202, result.accepted];
-  const preferenceApplied = settled ? `wait=${wait}` : null;
-  if (idempotencyKey !== undefined) await recordIdempotentResponse(db, shopper.id, idempotencyKey, status, responseBody, preferenceApplied);
-  return json(status, responseBody, { ...location, ...(preferenceApplied ? { "Preference-Applied": preferenceApplied } : {}) });
+  try {
+    const settled = await waitForSettled(db, result.orderId, wait);
+    const [status, responseBody] = settled ? [201, (await loadOrderView(db, result.orderId))!] : [202, result.accepted];
+    const preferenceApplied = settled ? `wait=${wait}` : null;
+    if (idempotencyKey !== undefined) await recordIdempotentResponse(db, shopper.id, idempotencyKey, status, responseBody, preferenceApplied);
+    return json(status, responseBody, { ...location, ...(preferenceApplied ? { "Preference-Applied": preferenceApplied } : {}) });
+  } catch (err) {
+    // The order is committed: what the client is owed is its 202, never an error saying nothing
+    // was written (it would retry into a duplicate). The key's row still holds that 202 body,
+    // which is what a replay answers once the hold lapses.
+    console.error(`[api] order ${result.orderId} stored, answering 202 after a failure while waiting:`, (err as Error).message);
+    return json(202, result.accepted, location);
+  }
 });
 
 /** GET /api/orders — the caller's orders, newest first, cursor-paginated. */

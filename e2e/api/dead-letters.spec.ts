@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { postOrder } from "../support/api";
+import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from "../support/db";
+import { useStack } from "../support/stack";
+
+// A horizon of seconds (2 retries, 1 s apart) so a step dead-letters within the test.
+const stack = useStack({ JOB_RETRY_LIMIT: "2", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" });
+
+const ORDERS = 5;
+
+/** `npm run jobs -- …` against the stack's database, as an operator would run it. */
+async function jobsCli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)("npm", ["run", "jobs", "--", ...args], {
+    env: { ...process.env, DATABASE_URL: stack().databaseUrl },
+    timeout: 60_000,
+  });
+  return stdout;
+}
+
+async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${stack().baseURL}/api/health`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function deadShipments(): Promise<number> {
+  const { rows } = await stack().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'shipment.create.dead' AND state = 'created'");
+  return rows[0]!.n;
+}
+
+test("a step dead-lettered in an outage shows in health as degraded and in `npm run jobs`; redriven after recovery, its orders ship, charged and emailed once", async () => {
+  test.setTimeout(180_000);
+  expect(await health()).toMatchObject({ status: 200, body: { status: "ok", database: "ok", dead_letters: 0 } });
+
+  await stack().setDownstream("carrier", { outage: true });
+  let orderIds: string[];
+  try {
+    const shopper = await stack().newShopper();
+    const answers = await Promise.all(Array.from({ length: ORDERS }, () => postOrder(stack(), shopper, { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" })));
+    orderIds = answers.map((a) => a.body.order_id as string);
+    await expect.poll(deadShipments, { timeout: 60_000, intervals: [500] }).toBe(ORDERS);
+    expect(await statusHistogram(stack(), orderIds)).toEqual({ confirmed: ORDERS });
+
+    // Degraded, not down: still 200, with the contract's fields, and the depth per step.
+    await expect.poll(async () => (await health()).body.dead_letters, { timeout: 30_000 }).toBe(ORDERS);
+    expect(await health()).toEqual({
+      status: 200,
+      body: { status: "degraded", database: "ok", workers: 1, dead_letters: ORDERS, dead_letters_by_step: { "shipment.create": ORDERS } },
+    });
+
+    const listing = await jobsCli("dead-letters");
+    expect(listing).toMatch(new RegExp(`^shipment\\.create +${ORDERS}  last \\S+: carrier: HTTP 503 .*outage`, "m"));
+    expect(listing).toMatch(/^payment\.charge +0$/m);
+    expect(listing).toMatch(new RegExp(`^total +${ORDERS}$`, "m"));
+  } finally {
+    await stack().setDownstream("carrier", { outage: false });
+  }
+
+  expect(await jobsCli("redrive", "shipment.create")).toBe(`redrove ${ORDERS} dead letters to shipment.create\n`);
+  await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 60_000, intervals: [500] }).toBe(ORDERS);
+  expect(await deadShipments()).toBe(0);
+  expect(await jobsCli("redrive")).toBe("no dead letters to redrive\n");
+
+  await expectChargedAndConfirmedOnce(stack(), orderIds);
+
+  await expect.poll(async () => (await health()).body, { timeout: 30_000 }).toEqual({ status: "ok", database: "ok", workers: 1, dead_letters: 0, dead_letters_by_step: {} });
+});

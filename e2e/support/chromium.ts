@@ -1,0 +1,25 @@
+/**
+ * Which Chromium the browser suite drives, decided in one place for playwright.config.ts
+ * and scripts/ensure-browser.ts: `CHROMIUM_PATH` when set, else Playwright's own build when
+ * it is installed, else the system's (Debian's `chromium`, as on CI).
+ */
+import { chromium } from "@playwright/test";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+const SYSTEM_NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome"];
+
+export type FoundChromium = { executablePath: string; source: "CHROMIUM_PATH" | "playwright" | "system" };
+
+export function findChromium(): FoundChromium | undefined {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) return { executablePath: configured, source: "CHROMIUM_PATH" };
+  const bundled = chromium.executablePath();
+  if (existsSync(bundled)) return { executablePath: bundled, source: "playwright" };
+  const searchPath = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
+  for (const name of SYSTEM_NAMES) {
+    const found = searchPath.map((dir) => join(dir, name)).find((candidate) => existsSync(candidate));
+    if (found) return { executablePath: found, source: "system" };
+  }
+  return undefined;
+}

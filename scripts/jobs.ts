@@ -1,0 +1,62 @@
+/**
+ * `npm run jobs -- dead-letters`: dead letters per step, with their count and the latest error.
+ * `npm run jobs -- redrive [step]`: sends them (every step's, or one step's: `shipment.create`
+ * or `shipment.create.dead`) back to their step with a fresh set of retries.
+ * Uses DATABASE_URL, or the embedded Postgres of `npm run dev` when it is unset.
+ */
+import { existsSync } from "node:fs";
+import { PgBoss } from "pg-boss";
+import { listDeadLetters, parseStep, redriveDeadLetters } from "@/jobs/dead-letters";
+import { QUEUES } from "@/jobs/queues";
+import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
+import { env } from "@/server/env";
+
+const USAGE = "usage: npm run jobs -- dead-letters | redrive [step]";
+
+async function main(): Promise<void> {
+  const [command, stepName, ...rest] = process.argv.slice(2);
+  const step = stepName === undefined ? undefined : parseStep(stepName);
+  if ((command !== "dead-letters" && command !== "redrive") || rest.length > 0 || (command === "dead-letters" && stepName !== undefined)) fail(USAGE);
+  if (stepName !== undefined && !step) fail(`unknown step "${stepName}"; one of: ${Object.values(QUEUES).join(", ")}`);
+
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = env();
+  const database = config.DATABASE_URL
+    ? { url: config.DATABASE_URL, stop: async () => {} }
+    : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
+  const boss = new PgBoss({ connectionString: database.url, max: 2, supervise: false, schedule: false, migrate: false, application_name: "conveyor-jobs-cli" });
+  boss.on("error", (err: Error) => console.error("[jobs] pg-boss error:", err.message));
+  await boss.start();
+  try {
+    if (command === "dead-letters") printDeadLetters(await listDeadLetters(boss));
+    else printRedriven(await redriveDeadLetters(boss, step));
+  } finally {
+    await boss.stop({ graceful: false });
+    await database.stop();
+  }
+}
+
+function printDeadLetters(groups: Awaited<ReturnType<typeof listDeadLetters>>): void {
+  const width = Math.max(...groups.map((g) => g.step.length));
+  for (const group of groups) {
+    const last = group.count > 0 ? `  last ${group.lastDeadAt?.toISOString()}: ${group.lastError ?? "(no error recorded)"}` : "";
+    console.log(`${group.step.padEnd(width)}  ${String(group.count).padStart(5)}${last}`);
+  }
+  console.log(`${"total".padEnd(width)}  ${String(groups.reduce((sum, g) => sum + g.count, 0)).padStart(5)}`);
+}
+
+function printRedriven(moved: Record<string, number>): void {
+  const entries = Object.entries(moved);
+  for (const [step, count] of entries) console.log(`redrove ${count} dead letter${count === 1 ? "" : "s"} to ${step}`);
+  if (entries.length === 0) console.log("no dead letters to redrive");
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+main().catch((err) => {
+  console.error("[jobs]", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
