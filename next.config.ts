@@ -6,8 +6,12 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Lets parallel checkouts/agents build and serve side by side without sharing .next.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
-  // forbidden() answers admin pages with a real 403 for signed-in shoppers (app/forbidden.tsx).
-  experimental: { authInterrupts: true },
+  experimental: {
+    // The radix-ui barrel would otherwise bring every primitive into a page that uses one.
+    optimizePackageImports: ["radix-ui"],
+    // forbidden() answers admin pages with a real 403 for signed-in shoppers (app/forbidden.tsx).
+    authInterrupts: true,
+  },
 };
 
 export default nextConfig;

@@ -2,13 +2,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { ensureGuestSession } from "@/server/auth/ensure-guest-session";
 import { rejectMalformedPath } from "@/server/http/reject-malformed-path";
 
-/** Pages (not the APIs, webhooks, Next's assets or files with an extension) get a guest session. */
+/** Pages, not the APIs (API clients use keys), webhooks, Next's assets or files with an extension. */
 const PAGE_PATH = /^\/(?!api\/|webhooks\/|_next\/|.*\.[a-z0-9]+$)/;
 
 /**
- * Runs before Next routes a request: a malformed path is refused (see
- * server/http/reject-malformed-path.ts), and every visitor of a page is a shopper (a guest
- * until they sign up).
+ * Runs before Next routes a request: refuses malformed paths (see
+ * server/http/reject-malformed-path.ts), and makes every visitor of a page a shopper (a guest
+ * until they sign up; decision 014).
  */
 export async function proxy(request: NextRequest): Promise<Response> {
   const pathname = rawPathname(request.url);
@@ -34,6 +34,6 @@ function rawPathname(url: string): string {
 }
 
 export const config = {
-  // Pages, plus any path with a percent sign (the only kind that can hold a malformed escape).
-  matcher: ["/((?!api/|webhooks/|_next/|.*\\.[a-z0-9]+$).*)", "/(.*%.*)"],
+  // Paths with a percent sign (a malformed escape is possible), and pages (guest sessions).
+  matcher: ["/(.*%.*)", "/((?!api/|webhooks/|_next/|.*\\.[a-z0-9]+$).*)"],
 };

@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/shop/site-header";
-import { Toaster } from "@/components/ui/sonner";
+import { LazyToaster } from "@/components/shop/lazy-toaster";
 import { TRPCReactProvider } from "@/trpc/client";
 import "./globals.css";
 
@@ -24,7 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-10">
             {children}
           </main>
-          <Toaster richColors closeButton />
+          <LazyToaster richColors closeButton />
         </TRPCReactProvider>
       </body>
     </html>

@@ -3,6 +3,7 @@
  * Client-safe, so the storefront can validate with the exact rules the server applies.
  */
 import { z } from "zod";
+import type { OrderStatus } from "./order-status";
 
 export const MAX_ORDER_LINES = 100;
 
@@ -65,3 +66,20 @@ export const paymentWebhookSchema = z.discriminatedUnion("event", [
 ]);
 
 export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
+
+/** The public shape of an order (CONTRACT.md §2, GET /api/orders/{id}). */
+export type OrderView = {
+  order_id: string;
+  status: OrderStatus;
+  items: { sku: string; name: string; quantity: number; unit_price: number }[];
+  total: number;
+  currency: string;
+  payment_method: string;
+  tracking?: string;
+  failure_reason?: string;
+  created_at: string;
+  updated_at: string;
+  events: EventView[];
+};
+
+export type EventView = { id: string; status: OrderStatus; timestamp: string } & Record<string, unknown>;

@@ -1,6 +1,8 @@
 /**
- * Order status names of the public contract (CONTRACT.md §1). Client-safe: no server imports.
- * The transition rules live in server/orders/order-state-machine.ts.
+ * Order status names of the public contract (CONTRACT.md §1) and the transitions between them.
+ * Client-safe: no server imports. The server's only writer of status,
+ * server/orders/order-state-machine.ts, enforces this table; the storefront merges cached
+ * orders by it (lib/merge-order.ts), so both agree on what "further along" means.
  */
 export const ORDER_STATUSES = [
   "pending",
@@ -28,3 +30,18 @@ export function isFinalStatus(status: OrderStatus): boolean {
 export function isInFlightStatus(status: OrderStatus): boolean {
   return IN_FLIGHT_STATUSES.includes(status);
 }
+
+/** Which statuses may follow which. Final statuses have none. */
+export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
+  pending: ["payment_processing", "payment_confirmed", "backordered", "payment_failed", "rejected", "cancelled"],
+  payment_processing: ["payment_confirmed", "backordered", "payment_failed", "rejected", "cancelled"],
+  // Paid: only stock (back-order) or fulfilment decide what comes next.
+  payment_confirmed: ["confirmed", "backordered", "cancelled"],
+  // Waiting for stock; payment may still be deciding.
+  backordered: ["confirmed", "payment_failed", "rejected", "cancelled"],
+  confirmed: ["shipped", "cancelled"],
+  shipped: [],
+  payment_failed: [],
+  rejected: [],
+  cancelled: [],
+};

@@ -28,6 +28,7 @@ import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
 import { ADMIN_SEED_ORDERS, explainAdminQueries, seedAdminHistory, timeAdminCalls } from "./bench/admin";
+import { measureBundleSizes } from "./bench/bundle-size";
 import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
 import { round } from "./bench/load";
 import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   const seconds = positiveNumber("BENCH_SECONDS", 10);
   const burst = Math.round(positiveNumber("BENCH_BURST", BURST_ORDERS));
   const build = requireProductionBuild();
+  // Measured before the app starts, so its build does not compete with the load phases.
+  const firstLoadJs = measureBundleSizes(build.distDir, log);
   // Other work on the machine competes with every process of the app: note how much there was before we add ours.
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   try {
     log(`app up at ${stack.baseUrl} after ${elapsed(started)} s: ${stack.workerProcesses} worker process(es), database ${stack.database.name} on ${stack.database.where}`);
     log("simulated third parties at zero latency, rate limit lifted");
-    report = await runPhases(stack, seconds, burst, loadBefore);
+    report = { first_load_js: firstLoadJs, ...(await runPhases(stack, seconds, burst, loadBefore)) };
   } finally {
     log(`stopping the app and dropping ${stack.database.name}…`);
     await stack.stop();

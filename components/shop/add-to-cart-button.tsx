@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ShoppingCartIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
+import { toast } from "@/components/shop/toast";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/trpc/client";
 
@@ -24,9 +24,12 @@ export function AddToCartButton({ sku, name, size = "default" }: { sku: string; 
     }),
   );
   return (
-    <Button size={size} aria-label={`Add ${name} to cart`} disabled={add.isPending} onClick={() => add.mutate({ sku, quantity: 1 })}>
+    <Button size={size} disabled={add.isPending} onClick={() => add.mutate({ sku, quantity: 1 })}>
       <ShoppingCartIcon aria-hidden />
-      Add to cart
+      {/* The accessible name says which product: "Add Widget to cart". */}
+      <span>
+        Add <span className="sr-only">{name} </span>to cart
+      </span>
     </Button>
   );
 }

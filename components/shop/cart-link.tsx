@@ -11,7 +11,7 @@ export function CartLink() {
   const { data } = useQuery(trpc.cart.get.queryOptions());
   const count = data?.item_count ?? 0;
   return (
-    <Link href="/cart" className="inline-flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-medium hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50 outline-none">
+    <Link href="/cart" className="inline-flex items-center gap-1.5 whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50 outline-none">
       <ShoppingCartIcon aria-hidden className="size-4" />
       <span>
         Cart{count > 0 ? ` (${count})` : ""}

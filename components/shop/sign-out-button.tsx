@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/shop/toast";
 import { Button } from "@/components/ui/button";
 
 /** Ends the session; the next page load starts a fresh guest session. */

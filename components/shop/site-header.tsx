@@ -5,7 +5,7 @@ import { getCurrentShopper, HydrateClient, prefetch, trpc } from "@/trpc/server"
 import { CartLink } from "./cart-link";
 import { SignOutButton } from "./sign-out-button";
 
-const navLink = "rounded-md px-2 py-1.5 text-sm font-medium hover:bg-accent outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50";
+const navLink = "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium hover:bg-accent outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50";
 
 /** Brand, catalog, cart count, orders and the account controls; on every page. */
 export async function SiteHeader() {
@@ -19,7 +19,7 @@ export async function SiteHeader() {
           <PackageIcon aria-hidden className="size-5" />
           Conveyor
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1">
+        <nav aria-label="Main" className="flex items-center gap-0.5 sm:gap-1">
           {shopper?.role === "admin" && (
             <Link href="/admin" className={navLink}>
               Admin

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { OrderStatus } from "@/lib/order-status";
+import { ORDER_TRANSITIONS, type OrderStatus } from "@/lib/order-status";
 import type { Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order, type PaymentState, type StockState } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -9,20 +9,9 @@ import { newId } from "@/server/ids";
  * The one state machine for order status (CONTRACT.md §1). Every writer goes through
  * `transitionOrder`, a conditional UPDATE … WHERE status IN (allowed previous), so a late,
  * duplicated or out-of-order job/webhook is a no-op instead of moving an order backwards.
+ * The table itself is client-safe (lib/order-status.ts) so the storefront merges by it too.
  */
-const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
-  pending: ["payment_processing", "payment_confirmed", "backordered", "payment_failed", "rejected", "cancelled"],
-  payment_processing: ["payment_confirmed", "backordered", "payment_failed", "rejected", "cancelled"],
-  // Paid: only stock (back-order) or fulfilment decide what comes next.
-  payment_confirmed: ["confirmed", "backordered", "cancelled"],
-  // Waiting for stock; payment may still be deciding.
-  backordered: ["confirmed", "payment_failed", "rejected", "cancelled"],
-  confirmed: ["shipped", "cancelled"],
-  shipped: [],
-  payment_failed: [],
-  rejected: [],
-  cancelled: [],
-};
+const NEXT = ORDER_TRANSITIONS;
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return NEXT[from].includes(to);

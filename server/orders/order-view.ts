@@ -1,26 +1,13 @@
 import "server-only";
+import type { EventView, OrderView } from "@/lib/contract";
 import { asc, eq, inArray } from "drizzle-orm";
 import { centsToMajor } from "@/lib/money";
-import type { OrderStatus } from "@/lib/order-status";
 import type { DbOrTx } from "@/server/db/client";
 import { orderEvents, orderLines, orders, type Order, type OrderEvent } from "@/server/db/schema";
 
 /** The public shape of an order (CONTRACT.md §2, GET /api/orders/{id}). */
-export type OrderView = {
-  order_id: string;
-  status: OrderStatus;
-  items: { sku: string; name: string; quantity: number; unit_price: number }[];
-  total: number;
-  currency: string;
-  payment_method: string;
-  tracking?: string;
-  failure_reason?: string;
-  created_at: string;
-  updated_at: string;
-  events: EventView[];
-};
-
-export type EventView = { id: string; status: OrderStatus; timestamp: string } & Record<string, unknown>;
+// The shape lives in lib/ so the storefront can type its cache by it.
+export type { EventView, OrderView } from "@/lib/contract";
 
 export function eventView(event: Pick<OrderEvent, "id" | "status" | "createdAt" | "detail">): EventView {
   return { ...event.detail, id: event.id, status: event.status, timestamp: event.createdAt.toISOString() };

@@ -1,7 +1,9 @@
 import "server-only";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { MAX_LINE_QUANTITY, skuSchema } from "@/lib/contract";
+import { stepQueue } from "@/server/pipeline/step-queue";
+import { idempotencyKeySchema, MAX_LINE_QUANTITY, placeOrderInputSchema, skuSchema } from "@/lib/contract";
+import { checkOut } from "@/server/cart/check-out";
 import { addToCart, removeFromCart, setCartQuantity } from "@/server/cart/change-cart";
 import { getCart } from "@/server/cart/get-cart";
 import { protectedProcedure } from "../init";
@@ -25,4 +27,8 @@ export const cartRouter = {
     await removeFromCart(ctx.db, ctx.shopper.id, [input.sku]);
     return getCart(ctx.db, ctx.shopper.id);
   }),
+  /** Places the order shown at checkout (one idempotency key per attempt) and answers it in full. */
+  checkout: protectedProcedure
+    .input(z.object({ order: placeOrderInputSchema.omit({ user_id: true }), idempotencyKey: idempotencyKeySchema }))
+    .mutation(async ({ ctx, input }) => checkOut(ctx.db, await stepQueue(), ctx.shopper.id, input.order, input.idempotencyKey)),
 } satisfies TRPCRouterRecord;

@@ -5,6 +5,7 @@ import { authenticateRequest } from "@/server/http/authenticate-request";
 import { findShoppersOrder } from "@/server/orders/get-order";
 import { orderEventStream } from "@/server/realtime/order-event-stream";
 import { methodsOtherThan } from "@/server/http/method-not-allowed";
+import { sseResponse } from "@/server/http/sse-response";
 
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = methodsOtherThan("GET");
@@ -22,13 +23,5 @@ export const GET = apiRoute(async (request: Request, { params }: Context) => {
     heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS,
     signal: request.signal,
   });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      // no-transform keeps compression (and proxies) from buffering the stream.
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  return sseResponse(stream);
 });

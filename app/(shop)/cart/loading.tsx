@@ -1,0 +1,5 @@
+import { ListSkeleton } from "@/components/shop/page-skeletons";
+
+export default function Loading() {
+  return <ListSkeleton label="Loading your cart" />;
+}

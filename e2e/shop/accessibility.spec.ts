@@ -1,0 +1,60 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { addToCart, orderElement, placeOrder } from "../support/shop";
+import { useStack } from "../support/stack";
+
+const stack = useStack();
+
+async function expectNoSeriousViolations(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${name}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+test("every shop page passes an axe scan with no serious or critical violations", async ({ page }) => {
+  test.setTimeout(120_000);
+  const base = stack().baseURL;
+  for (const [name, path] of [
+    ["catalog", "/"],
+    ["product", "/products/WIDGET-42"],
+    ["empty cart", "/cart"],
+    ["empty orders", "/orders"],
+    ["sign in", "/sign-in"],
+    ["sign up", "/sign-up"],
+    ["404", "/orders/ord_doesnotexist0000000"],
+  ] as const) {
+    await page.goto(base + path);
+    await expectNoSeriousViolations(page, name);
+  }
+  await addToCart(page, stack(), "Widget");
+  await page.goto(`${base}/cart`);
+  await expectNoSeriousViolations(page, "cart");
+  await page.goto(`${base}/checkout`);
+  await expectNoSeriousViolations(page, "checkout");
+  const orderId = await placeOrder(page, stack());
+  await expectNoSeriousViolations(page, "orders");
+  await page.goto(`${base}/orders/${orderId}`);
+  await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });
+  await expectNoSeriousViolations(page, "order detail");
+});
+
+test("the shop works from the keyboard: add to cart and check out without a mouse", async ({ page }) => {
+  await page.goto(stack().baseURL);
+  await page.getByRole("button", { name: "Add Gadget to cart" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");
+  await page.goto(`${stack().baseURL}/checkout`);
+  await page.getByRole("radio", { name: "Visa ending 4242" }).focus();
+  // Radix moves focus on the next tick and selects only while the arrow key is down, as a person's key is.
+  const declined = page.getByRole("radio", { name: "A card that will be declined" });
+  await page.keyboard.down("ArrowDown");
+  await expect(declined).toBeFocused();
+  await page.keyboard.up("ArrowDown");
+  await expect(declined).toBeChecked();
+  await page.keyboard.down("ArrowUp");
+  await expect(page.getByRole("radio", { name: "Visa ending 4242" })).toBeChecked();
+  await page.keyboard.up("ArrowUp");
+  await page.getByRole("button", { name: "Place order" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("[data-order-id^='ord_']")).toHaveCount(1);
+});

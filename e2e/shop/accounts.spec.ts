@@ -1,0 +1,64 @@
+import { expect, test } from "@playwright/test";
+import { addToCart, ordersOfShopper, placeOrder, shopperIdOf } from "../support/shop";
+import { useStack } from "../support/stack";
+
+const stack = useStack();
+
+test("a guest who signs up keeps their cart and their orders", async ({ page }) => {
+  await addToCart(page, stack(), "Widget");
+  const orderId = await placeOrder(page, stack());
+  await addToCart(page, stack(), "Gadget", 2);
+  const guestId = await shopperIdOf(page, stack());
+
+  await page.goto(`${stack().baseURL}/sign-up`);
+  await page.getByRole("textbox", { name: "Email" }).fill(`new.${Date.now()}@example.test`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+
+  const accountId = await shopperIdOf(page, stack());
+  expect(accountId).toMatch(/^usr_/);
+  expect(accountId).not.toBe(guestId);
+  expect((await ordersOfShopper(stack(), accountId)).map((o) => o.id)).toEqual([orderId]);
+  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (2)");
+  await page.getByRole("link", { name: "My orders" }).click();
+  await expect(page.locator(`[data-order-id="${orderId}"]`)).toBeVisible();
+});
+
+test("someone else's order is a 404 page, exactly like one that does not exist", async ({ page, browser }) => {
+  await addToCart(page, stack(), "Gadget");
+  const orderId = await placeOrder(page, stack());
+
+  const stranger = await (await browser.newContext()).newPage();
+  const response = await stranger.goto(`${stack().baseURL}/orders/${orderId}`);
+  expect(response?.status()).toBe(404);
+  await expect(stranger.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(stranger.locator(`[data-order-id="${orderId}"]`)).toHaveCount(0);
+  const missing = await stranger.goto(`${stack().baseURL}/orders/ord_doesnotexist0000000`);
+  expect(missing?.status()).toBe(404);
+  const api = await stranger.request.get(`${stack().baseURL}/api/orders/${orderId}`);
+  expect(api.status()).toBe(404);
+  await stranger.context().close();
+});
+
+test("signing out ends the session; the next visit is a new guest with an empty cart", async ({ page }) => {
+  const email = `out.${Date.now()}@example.test`;
+  await page.goto(`${stack().baseURL}/sign-up`);
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await addToCart(page, stack(), "Widget");
+  const accountId = await shopperIdOf(page, stack());
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Cart/ })).toHaveText("Cart");
+  expect(await shopperIdOf(page, stack())).not.toBe(accountId);
+
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");
+  expect(await shopperIdOf(page, stack())).toBe(accountId);
+});
