@@ -26,6 +26,14 @@ const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: 
  */
 const finished: { orderId: string; keeps: "total" | "nothing"; why: string }[] = [];
 
+/**
+ * The provider as a whole is slow: the charge call and, after it, its fraud check and risk
+ * scoring (services of their own in the simulator), so its verdict comes well after the call.
+ */
+async function setProviderLatency(stack: Stack, baseLatencyMs: number): Promise<void> {
+  for (const service of ["payment", "fraud", "risk"] as const) await stack.setDownstream(service, { baseLatencyMs });
+}
+
 async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${stack.baseURL}/api/orders/${orderId}/cancel`, { method: "POST", headers: shopper.headers });
   return { status: response.status, body: await response.json() };
@@ -56,14 +64,14 @@ async function chargeJobStarted(stack: Stack, orderId: string): Promise<boolean>
 }
 
 test.afterEach(async () => {
-  for (const service of ["payment", "email", "carrier"] as const) {
+  for (const service of ["payment", "fraud", "risk", "email", "carrier"] as const) {
     await stack().setDownstream(service, { baseLatencyMs: 2, outage: false, dropWebhooks: false });
   }
 });
 
 test("a charge slower than the provider timeout, then a cancel: the provider's charge is reversed (by its idempotency key)", async () => {
   const shopper = await stack().newShopper();
-  await stack().setDownstream("payment", { baseLatencyMs: SLOWER_THAN_TIMEOUT });
+  await setProviderLatency(stack(), SLOWER_THAN_TIMEOUT);
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "slow charge, then cancel" });
   // The provider accepted the charge, but our call timed out: its charge id never reached us.
@@ -72,7 +80,7 @@ test("a charge slower than the provider timeout, then a cancel: the provider's c
 
   const cancelled = await cancelOrder(stack(), shopper, orderId);
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-  await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  await setProviderLatency(stack(), 2);
 
   await expect.poll(async () => (await paymentRow(stack(), orderId))?.reversedAt ?? null, { timeout: 30_000 }).not.toBeNull();
   await expect.poll(() => openJobs(stack(), "payment.reverse", orderId), { timeout: 30_000 }).toBe(0);
@@ -95,7 +103,7 @@ async function chargeRetriesExhaustQuickly(stack: Stack): Promise<void> {
 test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async () => {
   const shopper = await stack().newShopper();
   await chargeRetriesExhaustQuickly(stack());
-  await stack().setDownstream("payment", { baseLatencyMs: 4000 });
+  await setProviderLatency(stack(), 4000);
   const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "completed after retries were exhausted" });
   // The provider accepted the charge although every call of ours timed out; then its API
@@ -217,7 +225,7 @@ test("for every final status, what the provider captured minus what it gave back
   // The two late completions, again here so this test stands on its own: a charge slower
   // than our timeout, cancelled; and one whose retries ran out before the provider decided.
   await chargeRetriesExhaustQuickly(stack());
-  await stack().setDownstream("payment", { baseLatencyMs: SLOWER_THAN_TIMEOUT });
+  await setProviderLatency(stack(), SLOWER_THAN_TIMEOUT);
   const slowCancelled = await placeOrder(stack(), shopper, ONE_GADGET);
   const slowFailed = await placeOrder(stack(), shopper, ONE_GADGET);
   // Cancelled while the charge call is still on its way: the provider accepts it afterwards.
@@ -225,7 +233,7 @@ test("for every final status, what the provider captured minus what it gave back
   expect((await cancelOrder(stack(), shopper, slowCancelled)).status).toBe(200);
   await waitForStatus(stack(), shopper, slowFailed, ["payment_failed"], 30_000);
   await expect.poll(async () => (await chargesFor(stack(), slowCancelled)).length, { timeout: 15_000 }).toBe(1);
-  await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  await setProviderLatency(stack(), 2);
   finished.push(
     { orderId: slowCancelled, keeps: "nothing", why: "slow charge, then cancel" },
     { orderId: slowFailed, keeps: "nothing", why: "completed after retries were exhausted" },
@@ -247,11 +255,11 @@ test("for every final status, what the provider captured minus what it gave back
   );
 
   // Cancelled before the provider decided, and cancelled once paid.
-  await stack().setDownstream("payment", { baseLatencyMs: 500 });
+  await setProviderLatency(stack(), 500);
   const early = await placeOrder(stack(), shopper, ONE_GADGET);
   await waitForStatus(stack(), shopper, early, ["payment_processing"]);
   expect((await cancelOrder(stack(), shopper, early)).status).toBe(200);
-  await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  await setProviderLatency(stack(), 2);
   await stack().setDownstream("email", { baseLatencyMs: 1500 });
   const paid = await placeOrder(stack(), shopper, ONE_GADGET);
   await expect.poll(async () => (await orderRow(stack(), paid)).paymentState, { timeout: 30_000 }).toBe("completed");
@@ -259,12 +267,12 @@ test("for every final status, what the provider captured minus what it gave back
   finished.push({ orderId: early, keeps: "nothing", why: "cancelled while processing" }, { orderId: paid, keeps: "nothing", why: "cancelled once paid" });
 
   // A completion for the wrong amount, ahead of the provider's own (slow) verdict.
-  await stack().setDownstream("payment", { baseLatencyMs: 1000 });
+  await setProviderLatency(stack(), 1000);
   const mismatch = await placeOrder(stack(), shopper, ONE_GADGET);
   await expect.poll(async () => (await chargesFor(stack(), mismatch)).length, { timeout: 15_000 }).toBe(1);
   expect((await sendWebhook(stack(), { event: "payment.completed", order_id: mismatch, amount: 0.01, currency: "USD" })).status).toBe(200);
   expect((await waitForStatus(stack(), shopper, mismatch, ["payment_failed"])).failure_reason).toBe("amount_mismatch");
-  await stack().setDownstream("payment", { baseLatencyMs: 2 });
+  await setProviderLatency(stack(), 2);
   finished.push({ orderId: mismatch, keeps: "nothing", why: "amount_mismatch" });
 
   // Let every reversal and late verdict land, then compare with the provider's books.
