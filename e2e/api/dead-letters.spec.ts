@@ -12,7 +12,9 @@ const ORDERS = 5;
 
 /** `npm run jobs -- …` against the stack's database, as an operator would run it. */
 async function jobsCli(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)("npm", ["run", "jobs", "--", ...args], {
+  // --silent: `npm test --loglevel=warn` (as CI runs it) passes its log level down through
+  // npm_config_loglevel, which would add npm's "> conveyor jobs" banner to stdout.
+  const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "jobs", "--", ...args], {
     env: { ...process.env, DATABASE_URL: stack().databaseUrl },
     timeout: 60_000,
   });
