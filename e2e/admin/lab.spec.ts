@@ -65,7 +65,4 @@ test("a +200 ms risk spike cascades through direct checkouts but not through asy
   console.log("lab ack p99 (ms):", JSON.stringify(figures));
   expect(figures.direct.spiked - figures.direct.calm).toBeGreaterThan(2 * SPIKE_MS);
   expect(figures.async.spiked).toBeLessThanOrEqual(1.2 * figures.async.calm);
-  // Async orders still confirm; the spike shows up there, after the acknowledgement.
-  const confirmedP50 = (spiked: boolean) => summarize(runs.filter((r) => r.spiked === spiked).map((r) => r.results.async.confirmed.p50)).p50;
-  expect(confirmedP50(true)).toBeGreaterThan(confirmedP50(false));
 });
