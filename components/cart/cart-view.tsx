@@ -60,7 +60,7 @@ function CartLine({ line, mutations }: { line: Line; mutations: ReturnType<typeo
         <p className="tabular text-sm text-muted-foreground">{formatMoney(line.unit_price_cents)} each</p>
         <StockBadge units={line.in_stock} className="w-fit" />
       </div>
-      <div className="flex items-center gap-3 sm:justify-end">
+      <div className="flex min-w-0 items-center gap-3 sm:justify-end">
         <label htmlFor={id} className="sr-only">
           Quantity
         </label>
@@ -78,12 +78,13 @@ function CartLine({ line, mutations }: { line: Line; mutations: ReturnType<typeo
             timer.current = setTimeout(() => commit(text), 400);
           }}
           onBlur={(e) => commit(e.target.value)}
-          className="tabular w-20"
+          className="tabular w-16 sm:w-20"
         />
-        <p className="tabular w-24 text-right font-medium">{formatMoney(line.line_total_cents)}</p>
+        <p className="tabular text-right font-medium sm:w-24">{formatMoney(line.line_total_cents)}</p>
         <Button variant="ghost" size="sm" onClick={() => mutations.remove.mutate({ sku: line.sku })} disabled={mutations.remove.isPending}>
           <Trash2Icon aria-hidden />
-          Remove
+          {/* Icon only on phones, where the row has no room for the word; still its name. */}
+          <span className="max-sm:sr-only">Remove</span>
         </Button>
       </div>
     </li>

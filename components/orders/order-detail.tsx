@@ -60,7 +60,7 @@ export function OrderDetail({ initialOrder }: { initialOrder: OrderSnapshot }) {
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div className="grid gap-1">
             <h1 id="order-heading" className="text-2xl font-semibold tracking-tight sm:text-3xl">
-              Order <span className="font-mono text-xl break-all sm:text-2xl">{order.order_id}</span>
+              Order <span className="block font-mono text-lg break-all sm:inline sm:text-2xl">{order.order_id}</span>
             </h1>
             <p className="text-sm text-muted-foreground">
               Placed <time dateTime={order.created_at} suppressHydrationWarning>{new Date(order.created_at).toLocaleString()}</time>

@@ -6,7 +6,7 @@ import { cn } from "@/lib/utils";
 export function OrderStepper({ status, paid }: { status: ShownStatus; paid: boolean }) {
   const { reached, state } = progressOf(status, paid);
   return (
-    <ol aria-label="Progress" className="grid grid-cols-5 gap-1 sm:gap-2">
+    <ol aria-label="Progress" className="-mx-3 grid grid-cols-5 gap-1 sm:mx-0 sm:gap-2">
       {PROGRESS_STEPS.map((step, index) => {
         const done = index < reached || (index === reached && state === "done");
         const current = index === reached && state !== "done";
@@ -26,7 +26,7 @@ export function OrderStepper({ status, paid }: { status: ShownStatus; paid: bool
             >
               {icon ?? index + 1}
             </span>
-            <span className={cn("text-xs leading-tight sm:text-sm", done || current ? "font-medium" : "text-muted-foreground")}>
+            <span className={cn("text-[11px] leading-tight sm:text-sm", done || current ? "font-medium" : "text-muted-foreground")}>
               {step}
               <span className="sr-only">{done ? " (done)" : current ? (state === "stopped" ? " (stopped here)" : state === "waiting" ? " (waiting)" : " (in progress)") : " (to come)"}</span>
             </span>

@@ -17,7 +17,9 @@ export async function SiteHeader() {
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4">
         <Link href="/" className="mr-auto inline-flex items-center gap-2 font-semibold tracking-tight outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50 rounded-md">
           <PackageIcon aria-hidden className="size-5" />
-          Conveyor
+          {/* On the narrowest phones the word yields its room to the nav (a full cart and
+              "Sign in" overflowed 375 px); it stays the link's name for screen readers. */}
+          <span className="max-[400px]:sr-only">Conveyor</span>
         </Link>
         <nav aria-label="Main" className="flex items-center gap-0.5 sm:gap-1">
           {shopper?.role === "admin" && (

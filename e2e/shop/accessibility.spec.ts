@@ -58,3 +58,21 @@ test("the shop works from the keyboard: add to cart and check out without a mous
   await page.keyboard.press("Enter");
   await expect(page.locator("[data-order-id^='ord_']")).toHaveCount(1);
 });
+
+test("on a 375 px phone no shop page scrolls sideways, with a full cart and a placed order", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 375, height: 812 });
+  const base = stack().baseURL;
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await addToCart(page, stack(), "Widget");
+  for (const path of ["/", "/products/WIDGET-42", "/cart", "/checkout", "/sign-in", "/sign-up"]) {
+    await page.goto(base + path);
+    await page.waitForLoadState("networkidle");
+    expect(await overflow(), `${path} is wider than the phone`).toBe(0);
+  }
+  const orderId = await placeOrder(page, stack());
+  expect(await overflow(), "/orders is wider than the phone").toBe(0);
+  await page.goto(`${base}/orders/${orderId}`);
+  await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });
+  expect(await overflow(), "the order page is wider than the phone").toBe(0);
+});
