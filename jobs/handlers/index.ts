@@ -16,6 +16,7 @@ import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { requestCharge } from "@/server/payments/request-charge";
 import { reversePayment } from "@/server/payments/reverse-payment";
 import type { StepQueue } from "@/server/pipeline/step-queue";
+import { sweepIdleGuests } from "@/server/auth/sweep-idle-guests";
 import type { CarrierService } from "@/server/shipping/carrier-service";
 import { shipOrder } from "@/server/shipping/ship-order";
 import { runLab } from "@/server/lab/run-lab";
@@ -63,6 +64,7 @@ export function jobHandlers(deps: JobDependencies): Record<string, Handler> {
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);
+      await sweepIdleGuests(db);
     },
   };
 }
