@@ -56,21 +56,23 @@ $$ SELECT array_agg(coalesce(c.n, 0)::int ORDER BY i)
      FROM generate_series(1, 72) AS i
      LEFT JOIN (SELECT b, count(*) AS n FROM unnest(buckets) AS b GROUP BY b) c ON c.b = i $$;
 --> statement-breakpoint
-CREATE FUNCTION admin_count_status(status text, delta int) RETURNS void LANGUAGE sql AS
-$$ INSERT INTO admin_status_counts AS c (status, shard, orders) VALUES (status, admin_rollup_shard(), delta)
-   ON CONFLICT (status, shard) DO UPDATE SET orders = c.orders + excluded.orders $$;
---> statement-breakpoint
+-- PL/pgSQL rather than SQL functions: its statements keep their plans across calls, which
+-- halves what a transition pays here.
 CREATE FUNCTION admin_rollup_order_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  own_shard smallint := admin_rollup_shard();
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.lab_run_id IS NULL THEN
-    PERFORM admin_count_status(OLD.status, -1);
+    INSERT INTO admin_status_counts AS c (status, shard, orders) VALUES (OLD.status, own_shard, -1)
+    ON CONFLICT (status, shard) DO UPDATE SET orders = c.orders - 1;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.lab_run_id IS NULL THEN
-    PERFORM admin_count_status(NEW.status, 1);
+    INSERT INTO admin_status_counts AS c (status, shard, orders) VALUES (NEW.status, own_shard, 1)
+    ON CONFLICT (status, shard) DO UPDATE SET orders = c.orders + 1;
   END IF;
   IF TG_OP = 'INSERT' AND NEW.lab_run_id IS NULL THEN
     INSERT INTO admin_order_minutes AS m (minute, shard, accepted, confirmed, confirm_hist)
-    VALUES (date_trunc('minute', NEW.created_at), admin_rollup_shard(), 1, 0, admin_hist_empty())
+    VALUES (date_trunc('minute', NEW.created_at), own_shard, 1, 0, admin_hist_empty())
     ON CONFLICT (minute, shard) DO UPDATE SET accepted = m.accepted + 1;
   END IF;
   RETURN NULL;
