@@ -113,6 +113,17 @@ describe("admin rollups", () => {
     expect(await rolledUpCounts()).toEqual(await exactCounts());
   });
 
+  it("concurrent transitions over many connections (so many shards), each delivered twice, count exactly", async () => {
+    const ids = await Promise.all(Array.from({ length: 30 }, () => place()));
+    for (const to of ["payment_processing", "payment_confirmed", "confirmed"] as const) {
+      const moved = await Promise.all([...ids, ...ids].map((id) => move(id, to)));
+      expect(moved.filter(Boolean)).toHaveLength(ids.length);
+    }
+    expect(await rolledUpCounts()).toEqual(await exactCounts());
+    const shards = await svc().pool.query("SELECT count(DISTINCT shard)::int AS n FROM admin_status_counts WHERE status = 'confirmed'");
+    expect(shards.rows[0].n).toBeGreaterThan(1);
+  });
+
   it("a confirmation is counted once, in its minute, with its latency", async () => {
     const id = await place();
     const before = await getOverview(svc().db, svc().boss, "5m");
