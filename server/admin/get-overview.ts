@@ -1,26 +1,29 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow, type Percentiles, type QueueDepth } from "@/lib/admin-overview";
 import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
 import { QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
+import { addInto, emptyHistogram, percentilesOf } from "./latency-histogram";
 
 const ALIVE_WITHIN_SECONDS = 30;
-const BUCKETS = 30;
+const SERIES_POINTS = 30;
 
 /**
  * Everything the overview shows, for shop orders only (lab orders are left out), in a
- * handful of index-backed queries (decision 018): status counts, per-queue depth, throughput
- * and latency over the window, per-step queue wait vs run time, worker health.
+ * handful of queries whose cost does not grow with history (decision 018): status counts
+ * and throughput, latency and per-step timings over the window come from the rollups kept
+ * by migration 0006's triggers; queue depth and worker health are read live.
  */
 export async function getOverview(db: Database, boss: PgBoss, window: OverviewWindow = "15m"): Promise<Overview> {
   const minutes = OVERVIEW_WINDOWS[window];
-  const [statusCounts, queues, series, totals, steps, workers] = await Promise.all([
+  // Folding finished minutes first keeps every read below bounded (it skips when another caller is folding).
+  await db.execute(sql`SELECT admin_fold_rollups()`);
+  const [statusCounts, queues, orderTotals, steps, workers] = await Promise.all([
     countStatuses(db),
     queueDepths(db, boss),
-    throughputSeries(db, minutes),
-    windowTotals(db, minutes),
+    orderFigures(db, minutes),
     stepTimings(db, minutes),
     workerHealth(db),
   ]);
@@ -33,26 +36,25 @@ export async function getOverview(db: Database, boss: PgBoss, window: OverviewWi
     window,
     statusCounts,
     queues,
-    throughputPerMinute: { accepted: totals.accepted / minutes, confirmed: totals.confirmed / minutes },
-    acceptToConfirmedMs: totals.confirmMs,
-    series,
+    throughputPerMinute: { accepted: orderTotals.accepted / minutes, confirmed: orderTotals.confirmed / minutes },
+    acceptToConfirmedMs: orderTotals.confirmMs,
+    series: orderTotals.series,
     steps,
     workers,
     oldestWaitingJob: oldest ? { queue: oldest.queue, createdAt: oldest.oldestWaitingAt!, ageMs: now - Date.parse(oldest.oldestWaitingAt!) } : null,
   };
 }
 
+export const STATUS_COUNTS_QUERY = sql`SELECT status, sum(orders)::int AS n FROM admin_status_counts GROUP BY status`;
+
 /**
- * One count per status, each an index-only range scan of orders_shop_status_seq_idx; a
- * single GROUP BY over all shop orders would make the planner read the whole table.
+ * Exact shop-order counts per status: the sum of the status's counter shards, kept by the
+ * transition's own transaction (migration 0006), so the cost does not grow with history.
  */
 async function countStatuses(db: Database): Promise<Record<OrderStatus, number>> {
-  const counts = sql.join(
-    ORDER_STATUSES.map((status) => sql`(SELECT count(*)::int FROM orders WHERE lab_run_id IS NULL AND status = ${status}) AS ${sql.identifier(status)}`),
-    sql`, `,
-  );
-  const { rows } = await db.execute<Record<OrderStatus, number>>(sql`SELECT ${counts}`);
-  return Object.fromEntries(ORDER_STATUSES.map((s) => [s, rows[0]?.[s] ?? 0])) as Record<OrderStatus, number>;
+  const { rows } = await db.execute<{ status: OrderStatus; n: number }>(STATUS_COUNTS_QUERY);
+  const counts = new Map(rows.map((r) => [r.status, r.n]));
+  return Object.fromEntries(ORDER_STATUSES.map((s) => [s, counts.get(s) ?? 0])) as Record<OrderStatus, number>;
 }
 
 /**
@@ -89,96 +91,95 @@ async function queueDepths(db: Database, boss: PgBoss): Promise<QueueDepth[]> {
   });
 }
 
-const PERCENTILES = (expr: ReturnType<typeof sql.raw>) => sql`
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr}) AS p50,
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY ${expr}) AS p95,
-  percentile_cont(0.99) WITHIN GROUP (ORDER BY ${expr}) AS p99`;
-
-type PercentileRow = { p50: number | null; p95: number | null; p99: number | null };
-const percentiles = (row: PercentileRow | undefined): Percentiles => ({
-  p50: row?.p50 == null ? null : Math.round(Number(row.p50)),
-  p95: row?.p95 == null ? null : Math.round(Number(row.p95)),
-  p99: row?.p99 == null ? null : Math.round(Number(row.p99)),
-});
+/** The first minute of a window of `minutes` minutes ending with the current one. */
+const windowStart = (minutes: number) => sql`date_trunc('minute', now()) - make_interval(mins => ${minutes - 1})`;
 
 /**
- * The order of each event in the window, looked up by primary key. OFFSET 0 keeps the
- * planner from flattening it into a hash join that reads every order to match a few
- * hundred events.
+ * Throughput and accept→confirmed latency over the window, from the per-minute rollup: at
+ * most `minutes` rows (plus the live minutes' shards), summed here. Percentiles come from
+ * the merged histogram (latency-histogram.ts gives their accuracy).
  */
-const ORDER_OF_EVENT = sql.raw("(SELECT created_at, lab_run_id FROM orders WHERE id = e.order_id OFFSET 0)");
-
-const CONFIRM_MS = sql.raw("extract(epoch FROM e.created_at - o.created_at) * 1000");
-
-/** Orders accepted and confirmed per bucket, with accept→confirmed percentiles per bucket. */
-async function throughputSeries(db: Database, minutes: number): Promise<Overview["series"]> {
-  const bucketSeconds = Math.max(10, Math.round((minutes * 60) / BUCKETS));
-  const bucket = (column: ReturnType<typeof sql.raw>) =>
-    sql`to_timestamp(floor(extract(epoch FROM ${column}) / ${bucketSeconds}) * ${bucketSeconds})`;
-  const since = sql`now() - make_interval(mins => ${minutes})`;
-  const [accepted, confirmed] = await Promise.all([
-    db.execute<{ at: string; n: number }>(sql`
-      SELECT ${bucket(sql.raw("created_at"))} AS at, count(*)::int AS n
-        FROM orders WHERE created_at >= ${since} AND lab_run_id IS NULL GROUP BY 1`),
-    db.execute<{ at: string; n: number } & PercentileRow>(sql`
-      SELECT ${bucket(sql.raw("e.created_at"))} AS at, count(*)::int AS n, ${PERCENTILES(CONFIRM_MS)}
-        FROM order_events e CROSS JOIN LATERAL ${ORDER_OF_EVENT} o
-       WHERE e.status = 'confirmed' AND e.created_at >= ${since} AND o.lab_run_id IS NULL
-       GROUP BY 1`),
-  ]);
-  const key = (at: string) => new Date(at).toISOString();
-  const acceptedAt = new Map(accepted.rows.map((r) => [key(r.at), r.n]));
-  const confirmedAt = new Map(confirmed.rows.map((r) => [key(r.at), r]));
-  const end = Math.floor(Date.now() / 1000 / bucketSeconds) * bucketSeconds;
-  const buckets: Overview["series"] = [];
-  for (let t = end - (BUCKETS - 1) * bucketSeconds; t <= end; t += bucketSeconds) {
-    const at = new Date(t * 1000).toISOString();
-    const c = confirmedAt.get(at);
-    buckets.push({ at, accepted: acceptedAt.get(at) ?? 0, confirmed: c?.n ?? 0, confirmMs: percentiles(c) });
+async function orderFigures(
+  db: Database,
+  minutes: number,
+): Promise<{ series: Overview["series"]; accepted: number; confirmed: number; confirmMs: Percentiles }> {
+  const { rows } = await db.execute<{ since: string; minute: string; accepted: number; confirmed: number; confirm_hist: number[] }>(
+    orderMinutesQuery(minutes),
+  );
+  const bucketMinutes = Math.max(1, Math.round(minutes / SERIES_POINTS));
+  const points = Math.ceil(minutes / bucketMinutes);
+  const since = rows[0] ? new Date(rows[0].since).getTime() : Math.floor(Date.now() / 60_000) * 60_000 - (minutes - 1) * 60_000;
+  const series = Array.from({ length: points }, (_, i) => ({ at: since + i * bucketMinutes * 60_000, accepted: 0, confirmed: 0, hist: emptyHistogram() }));
+  const total = emptyHistogram();
+  let accepted = 0;
+  let confirmed = 0;
+  for (const row of rows) {
+    const point = series[Math.min(points - 1, Math.floor((new Date(row.minute).getTime() - since) / (bucketMinutes * 60_000)))];
+    if (!point) continue;
+    point.accepted += row.accepted;
+    point.confirmed += row.confirmed;
+    addInto(point.hist, row.confirm_hist);
+    addInto(total, row.confirm_hist);
+    accepted += row.accepted;
+    confirmed += row.confirmed;
   }
-  return buckets;
+  return {
+    series: series.map((p) => ({ at: new Date(p.at).toISOString(), accepted: p.accepted, confirmed: p.confirmed, confirmMs: percentilesOf(p.hist) })),
+    accepted,
+    confirmed,
+    confirmMs: percentilesOf(total),
+  };
 }
 
-async function windowTotals(db: Database, minutes: number): Promise<{ accepted: number; confirmed: number; confirmMs: Percentiles }> {
-  const since = sql`now() - make_interval(mins => ${minutes})`;
-  const [accepted, confirmed] = await Promise.all([
-    db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM orders WHERE created_at >= ${since} AND lab_run_id IS NULL`),
-    db.execute<{ n: number } & PercentileRow>(sql`
-      SELECT count(*)::int AS n, ${PERCENTILES(CONFIRM_MS)}
-        FROM order_events e CROSS JOIN LATERAL ${ORDER_OF_EVENT} o
-       WHERE e.status = 'confirmed' AND e.created_at >= ${since} AND o.lab_run_id IS NULL`),
-  ]);
-  return { accepted: accepted.rows[0]?.n ?? 0, confirmed: confirmed.rows[0]?.n ?? 0, confirmMs: percentiles(confirmed.rows[0]) };
-}
-
+/**
+ * Per-step attempts, failures, queue wait and run time over the window. Whole hours are read
+ * from the hourly rows and only the partial hours at either end from the minute rows, so a
+ * 24 h window reads about 144 rows per queue; their histograms are merged here.
+ */
 async function stepTimings(db: Database, minutes: number): Promise<Overview["steps"]> {
-  const wait = sql.raw("extract(epoch FROM a.started_at - a.queued_at) * 1000");
-  const run = sql.raw("extract(epoch FROM a.finished_at - a.started_at) * 1000");
-  const { rows } = await db.execute<{
-    queue: string;
-    attempts: number;
-    failed: number;
-    w50: number; w95: number; w99: number;
-    r50: number; r95: number; r99: number;
-  }>(sql`
-    SELECT a.queue, count(*)::int AS attempts, count(*) FILTER (WHERE a.outcome = 'failed')::int AS failed,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY ${wait}) AS w50,
-           percentile_cont(0.95) WITHIN GROUP (ORDER BY ${wait}) AS w95,
-           percentile_cont(0.99) WITHIN GROUP (ORDER BY ${wait}) AS w99,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY ${run}) AS r50,
-           percentile_cont(0.95) WITHIN GROUP (ORDER BY ${run}) AS r95,
-           percentile_cont(0.99) WITHIN GROUP (ORDER BY ${run}) AS r99
-      FROM job_attempts a LEFT JOIN LATERAL (SELECT lab_run_id FROM orders WHERE id = a.order_id OFFSET 0) o ON true
-     WHERE a.finished_at >= now() - make_interval(mins => ${minutes}) AND o.lab_run_id IS NULL
-       AND a.queue IN (${sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `)})
-     GROUP BY a.queue ORDER BY a.queue`);
-  return rows.map((r) => ({
-    queue: r.queue,
-    attempts: r.attempts,
-    failed: r.failed,
-    queueWaitMs: percentiles({ p50: r.w50, p95: r.w95, p99: r.w99 }),
-    runMs: percentiles({ p50: r.r50, p95: r.r95, p99: r.r99 }),
-  }));
+  const { rows } = await db.execute<{ queue: string; attempts: number; failed: number; wait_hist: number[]; run_hist: number[] }>(
+    stepTimingsQuery(minutes),
+  );
+  const perQueue = new Map<string, { attempts: number; failed: number; wait: number[]; run: number[] }>();
+  for (const row of rows) {
+    const step = perQueue.get(row.queue) ?? { attempts: 0, failed: 0, wait: emptyHistogram(), run: emptyHistogram() };
+    step.attempts += row.attempts;
+    step.failed += row.failed;
+    addInto(step.wait, row.wait_hist);
+    addInto(step.run, row.run_hist);
+    perQueue.set(row.queue, step);
+  }
+  return [...perQueue.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([queue, step]) => ({
+      queue,
+      attempts: step.attempts,
+      failed: step.failed,
+      queueWaitMs: percentilesOf(step.wait),
+      runMs: percentilesOf(step.run),
+    }));
+}
+
+/** The window's minute rows of the order rollup (exported for the bench's EXPLAIN). */
+export function orderMinutesQuery(minutes: number): SQL {
+  return sql`
+    SELECT ${windowStart(minutes)} AS since, minute, accepted, confirmed, confirm_hist
+      FROM admin_order_minutes WHERE minute >= ${windowStart(minutes)}`;
+}
+
+/** The window's step rollup rows (exported for the bench's EXPLAIN). */
+export function stepTimingsQuery(minutes: number): SQL {
+  const queues = sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `);
+  return sql`
+    WITH bounds AS (
+      SELECT ${windowStart(minutes)} AS since,
+             date_bin('1 hour', ${windowStart(minutes)} + interval '59 minutes', '2000-01-01') AS whole_from,
+             date_trunc('hour', now()) AS whole_to)
+    SELECT r.queue, r.attempts, r.failed, r.wait_hist, r.run_hist
+      FROM bounds b JOIN admin_step_rollups r
+        ON (r.span_minutes = 60 AND r.starts_at >= b.whole_from AND r.starts_at < b.whole_to)
+        OR (r.span_minutes = 1 AND r.starts_at >= b.since AND (r.starts_at < b.whole_from OR r.starts_at >= greatest(b.whole_to, b.whole_from)))
+     WHERE r.queue IN (${queues})`;
 }
 
 async function workerHealth(db: Database): Promise<Overview["workers"]> {

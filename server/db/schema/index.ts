@@ -9,3 +9,4 @@ export * from "./workers";
 export * from "./admin";
 export * from "./auth";
 export * from "./carts";
+export * from "./admin-rollups";
