@@ -1,13 +1,13 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { placeOrderInputSchema, type PlaceOrderInput } from "@/lib/contract";
 import type { Database, Transaction } from "@/server/db/client";
-import { idempotencyKeys, labRuns, orderLines, orders, products, type IdempotencyKey, type Order } from "@/server/db/schema";
+import { idempotencyKeys, orders, type Order } from "@/server/db/schema";
 import { badRequest, conflict, forbidden, isDatabaseUnavailable, unprocessable } from "@/server/errors";
 import { newId } from "@/server/ids";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { appendOrderEvent } from "./order-state-machine";
+import { insertOrder, readCatalogAndClaimKey, type CatalogEntry, type KeyClaimRequest, type NewOrderLine, type StoredKey } from "./intake-statements";
 
 export type AcceptedBody = { order_id: string; status: "pending"; status_url: string };
 
@@ -28,9 +28,11 @@ export function statusUrl(orderId: string): string {
 }
 
 /**
- * Order intake: validate, price from the database, then in ONE transaction claim the
- * idempotency key, insert order + lines + first event and enqueue the steps the table lists
- * after `placed` (charge and reserve, in parallel). The order and its jobs commit together or not at all; nothing else happens on the request path.
+ * Order intake: validate, then in ONE transaction of two statements (decision 022) read the
+ * catalog prices and claim the idempotency key, then insert order + lines + first event and the
+ * steps the table lists after `placed` (charge and reserve, in parallel). The order and its jobs
+ * commit together or not at all; nothing else happens on the request path. A plain function of
+ * parsed input and the caller, so any route (REST, tRPC, the shop's checkout) calls it the same way.
  */
 export async function placeOrder(db: Database, queue: StepQueue, request: PlaceOrderRequest): Promise<PlaceOrderResult> {
   const parsed = placeOrderInputSchema.safeParse(request.body);
@@ -44,15 +46,18 @@ export async function placeOrder(db: Database, queue: StepQueue, request: PlaceO
 
   const orderId = newId("ord");
   const accepted: AcceptedBody = { order_id: orderId, status: "pending", status_url: statusUrl(orderId) };
+  const requestHash = request.idempotencyKey === undefined ? undefined : hashRequest(input);
+  const claim: KeyClaimRequest | undefined =
+    request.idempotencyKey === undefined
+      ? undefined
+      : { shopperId: request.shopperId, key: request.idempotencyKey, requestHash: requestHash!, orderId, acceptedBody: accepted, holdSeconds: request.holdSeconds };
 
   try {
     return await db.transaction(async (tx) => {
-      if (request.idempotencyKey !== undefined) {
-        const existing = await claimIdempotencyKey(tx, request, input, accepted);
-        if (existing) return replay(existing, hashRequest(input));
-      }
-      const order = await insertOrder(tx, request.shopperId, orderId, input);
-      await queue.advance(tx, "placeOrder", "placed", { order });
+      const { catalog, key } = await readCatalogAndClaimKey(tx, [...new Set(input.items.map((i) => i.sku))], claim);
+      if (key?.kind === "busy") throw keyInUse();
+      if (key?.kind === "stored") return replay(key.stored, requestHash!);
+      await storeOrder(tx, queue, pendingOrder(request.shopperId, orderId, input, catalog));
       return { kind: "created", orderId, accepted } as const;
     });
   } catch (err) {
@@ -76,78 +81,54 @@ async function wasCommitted(db: Database, orderId: string): Promise<boolean> {
   }
 }
 
-async function insertOrder(tx: Transaction, shopperId: string, orderId: string, input: PlaceOrderInput): Promise<Order> {
-  const skus = [...new Set(input.items.map((i) => i.sku))];
-  const catalog = await tx.select().from(products).where(inArray(products.sku, skus));
-  const bySku = new Map(catalog.map((p) => [p.sku, p]));
-  const unknown = skus.filter((sku) => !bySku.has(sku));
+type PendingOrder = { order: Order; lines: NewOrderLine[] };
+
+/**
+ * The order as intake will store it, priced from the catalog just read (never from the
+ * client). `seq`, the timestamps and `labRunId` are the database's to fill in the insert; the
+ * steps after `placed` take only the order's id from it (steps.ts).
+ */
+function pendingOrder(shopperId: string, orderId: string, input: PlaceOrderInput, catalog: Map<string, CatalogEntry>): PendingOrder {
+  const unknown = [...new Set(input.items.map((i) => i.sku))].filter((sku) => !catalog.has(sku));
   if (unknown.length > 0) {
     throw unprocessable("unknown_sku", `Unknown SKU: ${unknown.join(", ")}.`, { unknown_skus: unknown });
   }
-
   const lines = input.items.map((item, index) => {
-    const product = bySku.get(item.sku)!;
-    return { orderId, lineNo: index + 1, sku: item.sku, name: product.name, quantity: item.quantity, unitPriceCents: product.priceCents };
+    const product = catalog.get(item.sku)!;
+    return { lineNo: index + 1, sku: item.sku, name: product.name, quantity: item.quantity, unitPriceCents: product.priceCents };
   });
-  const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-
-  const [order] = await tx.insert(orders).values({
+  const now = new Date();
+  const order: Order = {
     id: orderId,
+    seq: 0,
     shopperId,
+    status: "pending",
+    paymentState: "none",
+    stockState: "none",
     paymentMethod: input.payment_method,
-    totalCents,
+    totalCents: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
     currency: "USD",
-    // A lab run's shopper marks its orders as the lab's (one lookup on a unique index).
-    labRunId: sql`(SELECT ${labRuns.id} FROM ${labRuns} WHERE ${labRuns.shopperId} = ${shopperId})`,
-  }).returning();
-  await tx.insert(orderLines).values(lines);
-  await appendOrderEvent(tx, orderId, "pending");
-  return order!;
+    tracking: null,
+    failureReason: null,
+    labRunId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { order, lines };
 }
 
-/**
- * Inserts the key's row, or returns the row an earlier request stored. A transaction-scoped
- * advisory lock on (shopper, key) marks the key as being processed: a concurrent request
- * with the same key does not wait for it but answers 409 at once, so exactly one order is
- * created and nobody queues behind a slow first attempt.
- */
-async function claimIdempotencyKey(
-  tx: Transaction,
-  request: PlaceOrderRequest,
-  input: PlaceOrderInput,
-  accepted: AcceptedBody,
-): Promise<IdempotencyKey | undefined> {
-  const key = request.idempotencyKey!;
-  const { rows } = await tx.execute<{ locked: boolean }>(
-    sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`${request.shopperId}:${key}`}, 0)) AS locked`,
-  );
-  if (!rows[0]?.locked) throw keyInUse();
-  const owner = and(eq(idempotencyKeys.shopperId, request.shopperId), eq(idempotencyKeys.key, key));
-  // Keys expire after 24 h: an expired one is forgotten and may be used again.
-  await tx.delete(idempotencyKeys).where(and(owner, sql`${idempotencyKeys.createdAt} < now() - interval '24 hours'`));
-  const claimed = await tx
-    .insert(idempotencyKeys)
-    .values({
-      shopperId: request.shopperId,
-      key,
-      requestHash: hashRequest(input),
-      orderId: accepted.order_id,
-      responseStatus: 202,
-      responseBody: accepted,
-      lockedUntil: request.holdSeconds ? sql`now() + make_interval(secs => ${request.holdSeconds + 5})` : null,
-    })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (claimed.length > 0) return undefined;
-  const [existing] = await tx.select().from(idempotencyKeys).where(owner);
-  return existing;
+/** One statement when the step queue can fold its jobs into it; else the insert, then `advance`. */
+async function storeOrder(tx: Transaction, queue: StepQueue, { order, lines }: PendingOrder): Promise<void> {
+  const jobs = queue.foldAdvance?.("placeOrder", "placed", { order });
+  await insertOrder(tx, order, lines, newId("evt"), jobs);
+  if (!jobs) await queue.advance(tx, "placeOrder", "placed", { order });
 }
 
-function replay(existing: IdempotencyKey, requestHash: string): PlaceOrderResult {
+function replay(existing: StoredKey, requestHash: string): PlaceOrderResult {
   if (existing.requestHash !== requestHash) {
     throw unprocessable("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
   }
-  if (existing.lockedUntil && existing.lockedUntil.getTime() > Date.now()) throw keyInUse();
+  if (existing.held) throw keyInUse();
   return {
     kind: "replayed",
     orderId: existing.orderId,
