@@ -22,7 +22,7 @@ async function jobsOf(orderId: string) {
 
 async function folded<S extends StepName>(from: S, outcome: Outcome<S>, orderId: string): Promise<number> {
   const { db, queue } = svc();
-  const jobs = queue.foldAdvance!(from, outcome, { order: { id: orderId } as Order });
+  const jobs = queue.foldAdvance!(from, outcome, [{ order: { id: orderId } as Order }]);
   const { rows } = await db.execute<{ inserted: number }>(sql`WITH ${jobs.ctes} SELECT ${jobs.inserted} AS inserted`);
   return rows[0]!.inserted;
 }

@@ -20,9 +20,9 @@ export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSe
       }
       return enqueued;
     },
-    foldAdvance(from, outcome, ctx) {
-      const planned = planJobs(from, outcome, ctx, settings);
-      return { steps: planned.map((p) => p.step), ...jobInsertCtes(planned.map((p) => p.job)) };
+    foldAdvance(from, outcome, contexts) {
+      const planned = contexts.flatMap((ctx) => planJobs(from, outcome, ctx, settings));
+      return { steps: [...new Set(planned.map((p) => p.step))], ...jobInsertCtes(planned.map((p) => p.job)) };
     },
   };
 }
@@ -43,7 +43,19 @@ export function stepSettings(): StepSettings {
   return { reconcileAfterSeconds: env().PAYMENT_RECONCILE_AFTER_SECONDS };
 }
 
-/** The web process's StepQueue: its send-only pg-boss. */
-export async function webStepQueue(): Promise<StepQueue> {
-  return pgBossStepQueue(await getBoss());
+const globalForQueue = globalThis as unknown as { conveyorWebStepQueue?: Promise<StepQueue> };
+
+/**
+ * The web process's StepQueue over its send-only pg-boss: one per process, so intake groups
+ * every request of the process into shared transactions (server/orders/intake-group.ts).
+ */
+export function webStepQueue(): Promise<StepQueue> {
+  globalForQueue.conveyorWebStepQueue ??= getBoss().then(
+    (boss) => pgBossStepQueue(boss),
+    (err: unknown) => {
+      globalForQueue.conveyorWebStepQueue = undefined;
+      throw err;
+    },
+  );
+  return globalForQueue.conveyorWebStepQueue;
 }
