@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { fromDrizzle, PgBoss, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
@@ -59,4 +59,49 @@ export async function enqueueInTx(
   options: SendOptions = {},
 ): Promise<void> {
   await boss.send(queue, data, { ...options, id: stepJobId(queue, dedupeKey), db: fromDrizzle(tx, sql) });
+}
+
+/** One job as the step table plans it: its queue, payload, dedupe key (→ deterministic id) and delay. */
+export type PlannedJob = { queue: string; data: object; key: string; startAfterSeconds?: number };
+
+const BOSS_SCHEMA = "pgboss";
+// pg-boss 12.35's wake-up channel (dist/plans.js notifyChannelSql) for the default schema.
+const NOTIFY_CHANNEL = sql.raw(`('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}'::bytea), 'hex'), 24))`);
+
+/**
+ * The rows pg-boss's `send` would insert for these jobs, as two CTEs a caller puts in front of
+ * its own statement so the jobs commit with it at no extra round trip (decision 022). It is
+ * pg-boss 12.35's insertJobs plan (dist/plans.js) narrowed to the options the step table uses
+ * (id, data, startAfter): every other column comes from the queue's row exactly as send()
+ * takes it, ON CONFLICT DO NOTHING keeps the deterministic ids' dedupe, and each notify-enabled
+ * queue with a job runnable now gets one NOTIFY, as send() gives it. `inserted` must appear in
+ * the caller's SELECT: it is what makes Postgres run the NOTIFY CTE.
+ * jobs/boss.test.ts holds the rows equal to send()'s, so a pg-boss upgrade that changes them shows.
+ */
+export function jobInsertCtes(jobs: PlannedJob[]): { ctes: SQL; inserted: SQL } {
+  const rows = JSON.stringify(jobs.map((j) => ({ id: stepJobId(j.queue, j.key), name: j.queue, data: j.data, start_after_seconds: j.startAfterSeconds ?? 0 })));
+  const schema = sql.raw(BOSS_SCHEMA);
+  const ctes = sql`step_jobs AS (
+    INSERT INTO ${schema}.job (
+      id, name, data, priority, start_after, created_on, expire_seconds, deletion_seconds, keep_until,
+      retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter, heartbeat_seconds
+    )
+    SELECT j.id, j.name, j.data, 0, j.start_after, ${schema}.job_now(), q.expire_seconds, q.deletion_seconds,
+      j.start_after + q.retention_seconds * interval '1s',
+      q.retry_limit, q.retry_delay, COALESCE(q.retry_backoff, false), q.retry_delay_max, q.policy, q.dead_letter, q.heartbeat_seconds
+    FROM (
+      SELECT x.id, x.name, x.data, ${schema}.job_now() + x.start_after_seconds * interval '1s' AS start_after
+      FROM json_to_recordset(${rows}::json) AS x (id uuid, name text, data jsonb, start_after_seconds int)
+    ) j
+    JOIN ${schema}.queue q ON q.name = j.name
+    ON CONFLICT DO NOTHING
+    RETURNING name, start_after
+  ),
+  step_jobs_notified AS (
+    SELECT pg_notify(${NOTIFY_CHANNEL}, q.name)
+    FROM ${schema}.queue q
+    WHERE q.notify AND q.name IN (SELECT name FROM step_jobs WHERE start_after <= ${schema}.job_now())
+  )`;
+  const inserted = sql`(SELECT count(*) FROM step_jobs WHERE (SELECT count(*) FROM step_jobs_notified) >= 0)::int`;
+  return { ctes, inserted };
 }

@@ -22,6 +22,7 @@
  *   7. the admin phase seeds 100,000 orders with their events and times the admin overview
  *      and order search at that volume (BENCH_EXPLAIN=1 prints their plans; BENCH_ONLY=admin
  *      runs this phase alone).
+ *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling).
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -89,14 +90,24 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
+  const intakeCpuBefore = await stackCpu(stack);
+  const commitsBefore = await databaseCommits(stack.pool);
   const intake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
+  // Warm-up included: its orders cost CPU too, so they are counted with it.
+  const intakeCpu = perOrderMs(cpuUsedBetween(intakeCpuBefore, await stackCpu(stack)), intake.orders_including_warmup);
+  const commitsPerOrder = ((await databaseCommits(stack.pool)) - commitsBefore) / intake.orders_including_warmup;
   log(`  ${round(intake.orders_per_s)} orders/s accepted, p50 ${ms(intake.p50_ms)}, p99 ${ms(intake.p99_ms)}, non-202: ${intake.non_202}`);
+  log(`  CPU per accepted order: web ${ms(intakeCpu.by_group.web ?? 0)}, Postgres backends ${ms(intakeCpu.by_group.postgres ?? 0)}; ${round(commitsPerOrder, 2)} database commits per order (auto-commit statements included)`);
 
   const connections = env().DB_POOL_MAX;
   log(`raw baseline: BEGIN; INSERT; COMMIT with pg, ${CLIENTS} clients over ${connections} connections (the web pool's DB_POOL_MAX), ${seconds} s…`);
   const raw = await measureRawInserts(stack.database.url, stack.database.name, CLIENTS, connections, WARMUP_SECONDS, seconds);
   const rawRatio = intake.orders_per_s / raw.tx_per_s;
   log(`  ${round(raw.tx_per_s)} tx/s; intake / raw insert = ${round(rawRatio, 3)}`);
+  const intakeCpuMs = { web: round(intakeCpu.by_group.web ?? 0, 2), postgres: round(intakeCpu.by_group.postgres ?? 0, 2), commits_per_order: round(commitsPerOrder, 2) };
+  if (process.env.BENCH_ONLY === "intake") {
+    return { machine, intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs }, raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) }, intake_to_raw_ratio: round(rawRatio, 3) };
+  }
 
   // While no worker runs, intake's orders stay pending: streams on them stay open.
   log(`SSE: ${SSE_STREAMS} open streams on pending orders, ${SSE_EVENTS_PER_STREAM} events each appended at ${SSE_EVENTS_PER_SECOND}/s…`);
@@ -143,7 +154,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   const admin = await adminPhase(stack);
   return {
     machine,
-    intake: roundedIntake(intake),
+    intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs },
     intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
     intake_with_pipeline_share: round(share, 3),
     admin_at_100k_orders: admin,
@@ -177,6 +188,17 @@ async function stackCpu(stack: BenchStack) {
 function perOrderMs(cpu: CpuUsage, orders: number) {
   const by_group = Object.fromEntries(Object.entries(cpu.by_group_s).map(([group, seconds]) => [group, (seconds * 1000) / orders]));
   return { total: (cpu.total_s * 1000) / orders, by_group };
+}
+
+/**
+ * Transactions the bench database committed so far (pg_stat_database). The statistics are
+ * flushed by each backend within a second or so of its work, hence the pause first.
+ */
+async function databaseCommits(pool: pg.Pool): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await pool.query("SELECT pg_stat_clear_snapshot()");
+  const { rows } = await pool.query<{ n: string }>("SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()");
+  return Number(rows[0]!.n);
 }
 
 async function shippedCount(pool: pg.Pool): Promise<number> {

@@ -6,14 +6,14 @@
 import pg from "pg";
 import { closedLoop, orderClient, percentile, type OrderClient } from "./load";
 
-export type IntakeResult = { clients: number; orders_per_s: number; p50_ms: number; p99_ms: number; non_202: number };
+export type IntakeResult = { clients: number; orders_per_s: number; p50_ms: number; p99_ms: number; non_202: number; orders_including_warmup: number };
 export type RawInsertResult = { clients: number; connections: number; database: string; tx_per_s: number };
 
 /** Closed loop of POST /api/orders, client i as shopper i; warm-up first, then `seconds` measured. */
 export async function measureIntake(baseUrl: string, apiKeys: string[], warmupSeconds: number, seconds: number): Promise<IntakeResult> {
   const client = orderClient(baseUrl, apiKeys.length);
   try {
-    await placeOrdersFor(client, apiKeys, warmupSeconds);
+    const warmup = await placeOrdersFor(client, apiKeys, warmupSeconds);
     const { accepted, non202, elapsedSeconds } = await placeOrdersFor(client, apiKeys, seconds);
     return {
       clients: apiKeys.length,
@@ -21,6 +21,7 @@ export async function measureIntake(baseUrl: string, apiKeys: string[], warmupSe
       p50_ms: percentile(accepted, 50),
       p99_ms: percentile(accepted, 99),
       non_202: non202,
+      orders_including_warmup: warmup.accepted.length + accepted.length,
     };
   } finally {
     client.close();

@@ -93,3 +93,150 @@ describe("placeOrder", () => {
     }
   });
 });
+
+/**
+ * Counts every statement a pool's clients send (BEGIN and COMMIT included) while `run` runs:
+ * each is one database round trip, the number intake's throughput is bound by.
+ */
+async function countRoundTrips(pool: pg.Pool, run: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const onAcquire = (client: pg.PoolClient) => {
+    const query = client.query;
+    client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+      const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
+      sent.push((text ?? "").trim().split(/\s+/).slice(0, 4).join(" "));
+      return (query as (...a: unknown[]) => unknown).apply(client, args);
+    } as typeof client.query;
+    client.once("release", () => (client.query = query));
+  };
+  pool.on("acquire", onAcquire);
+  try {
+    await run();
+  } finally {
+    pool.off("acquire", onAcquire);
+  }
+  return sent;
+}
+
+describe("placeOrder round trips", () => {
+  it("a new order with an Idempotency-Key takes at most 4 statements, BEGIN and COMMIT included", async () => {
+    const { db, pool, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const sent = await countRoundTrips(pool, () => placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "counted" }));
+    expect(sent, sent.join("\n")).toHaveLength(4);
+  });
+
+  it("without a key it is 4 as well, and a replay is 3 (nothing to write)", async () => {
+    const { db, pool, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    expect(await countRoundTrips(pool, () => placeOrder(db, queue, { shopperId, body: BODY }))).toHaveLength(4);
+    await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "twice" });
+    const sent = await countRoundTrips(pool, async () => expect((await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "twice" })).kind).toBe("replayed"));
+    expect(sent, sent.join("\n")).toHaveLength(3);
+  });
+});
+
+describe("placeOrder and its Idempotency-Key", () => {
+  it("concurrent requests with one key make exactly one order; the others replay it or are told it is in use", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "race" })));
+    const created = results.filter((r) => r.status === "fulfilled" && r.value.kind === "created");
+    expect(created).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === "rejected") expect(r.reason).toMatchObject({ status: 409, code: "idempotency_key_in_use" });
+      else expect(r.value.orderId).toBe((created[0] as PromiseFulfilledResult<{ orderId: string }>).value.orderId);
+    }
+    const [stored] = await db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopperId));
+    expect(stored!.n).toBe(1);
+  });
+
+  it("a replay answers the first response; an unknown SKU claims nothing, so the key still works for a good body", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const bad = { items: [{ sku: "NO-SUCH-SKU", quantity: 1 }, { sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };
+    await expect(placeOrder(db, queue, { shopperId, body: bad, idempotencyKey: "k" })).rejects.toMatchObject({
+      status: 422,
+      code: "unknown_sku",
+      details: { unknown_skus: ["NO-SUCH-SKU"] },
+    });
+    const first = await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "k" });
+    // Same body, keys in another order: the same request.
+    const again = await placeOrder(db, queue, { shopperId, body: { payment_method: "pm_visa_4242", items: [{ quantity: 2, sku: "WIDGET-42" }] }, idempotencyKey: "k" });
+    expect(first.kind).toBe("created");
+    expect(again).toEqual({ kind: "replayed", orderId: first.orderId, status: 202, body: first.kind === "created" ? first.accepted : {}, preferenceApplied: null });
+  });
+
+  it("while a held (Prefer: wait) request keeps its key, a replay is told the key is in use", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "held", holdSeconds: 5 });
+    await expect(placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "held" })).rejects.toMatchObject({ status: 409 });
+  });
+});
+
+describe("placeOrder under concurrency: requests share transactions (group commit)", () => {
+  it("20 requests at once are stored in fewer transactions than orders, each answered on its own with its own jobs", async () => {
+    const { db, pool, boss, queue, newShopperId } = svc();
+    const shoppers = await Promise.all(Array.from({ length: 20 }, () => newShopperId()));
+    let results: Awaited<ReturnType<typeof placeOrder>>[] = [];
+    const sent = await countRoundTrips(pool, async () => {
+      results = await Promise.all(shoppers.map((shopperId, i) => placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: `group-${i}` })));
+    });
+    expect(results.map((r) => r.kind)).toEqual(Array(20).fill("created"));
+    expect(new Set(results.map((r) => r.orderId)).size).toBe(20);
+    const commits = sent.filter((s) => s.toLowerCase() === "commit").length;
+    // At most half the pool's worth of groups start alone; everything after waits and goes together.
+    expect(commits).toBeLessThan(20);
+    expect(sent.length).toBe(commits * 4);
+    for (const r of results) expect(await jobsFor(boss, r.orderId)).toBe(2);
+  });
+
+  it("in one group, an unknown SKU, a reused key and a repeated key fail alone; the key of the refused request stays free", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "used" });
+    const other = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
+    const unknownSku = { items: [{ sku: "NO-SUCH-SKU", quantity: 1 }], payment_method: "pm_visa_4242" };
+    // Enough good ones around them that the bad ones share a group with some.
+    const good = Array.from({ length: 12 }, (_, i) => placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: `fine-${i}` }));
+    const bad = [
+      placeOrder(db, queue, { shopperId, body: unknownSku, idempotencyKey: "refused" }),
+      placeOrder(db, queue, { shopperId, body: other, idempotencyKey: "used" }),
+      placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "twice" }),
+      placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "twice" }),
+    ];
+    const [goodResults, badResults] = await Promise.all([Promise.all(good), Promise.allSettled(bad)]);
+    expect(goodResults.every((r) => r.kind === "created")).toBe(true);
+    expect(badResults[0]).toMatchObject({ status: "rejected", reason: { status: 422, code: "unknown_sku" } });
+    expect(badResults[1]).toMatchObject({ status: "rejected", reason: { status: 422, code: "idempotency_key_reused" } });
+    const twice = badResults.slice(2);
+    expect(twice.filter((r) => r.status === "fulfilled" && r.value.kind === "created")).toHaveLength(1);
+    for (const r of twice) if (r.status === "rejected") expect(r.reason).toMatchObject({ status: 409 });
+    expect((await placeOrder(db, queue, { shopperId, body: other, idempotencyKey: "refused" })).kind).toBe("created");
+    const [stored] = await db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopperId));
+    expect(stored!.n).toBe(1 + 12 + 1 + 1);
+  });
+
+  it("a group that fails as a whole is run again member by member, so only the member that broke it fails", async () => {
+    const { db, boss, queue, newShopperId } = svc();
+    const [badShopper, ...goodShoppers] = await Promise.all(Array.from({ length: 10 }, () => newShopperId()));
+    // No foldAdvance: the insert, then advance per order, which fails for one shopper's order.
+    const failingForOne: StepQueue = {
+      advance: async (tx, from, outcome, ctx) => {
+        if (ctx.order?.shopperId === badShopper) throw new Error("this order breaks the group");
+        return queue.advance(tx, from, outcome, ctx);
+      },
+    };
+    // Last, so it waits for a slot and shares a group with the others that waited.
+    const all = [...goodShoppers, badShopper!].map((shopperId) => placeOrder(db, failingForOne, { shopperId, body: BODY, idempotencyKey: "k" }));
+    const results = await Promise.allSettled(all);
+    expect(results.at(-1)).toMatchObject({ status: "rejected", reason: { message: "this order breaks the group" } });
+    for (const r of results.slice(0, -1)) {
+      expect(r.status).toBe("fulfilled");
+      if (r.status === "fulfilled") expect(await jobsFor(boss, r.value.orderId)).toBe(2);
+    }
+    const [left] = await db.select({ n: count() }).from(orders).where(eq(orders.shopperId, badShopper!));
+    expect(left!.n).toBe(0);
+  });
+});

@@ -1,13 +1,15 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { placeOrderInputSchema, type PlaceOrderInput } from "@/lib/contract";
 import type { Database, Transaction } from "@/server/db/client";
-import { idempotencyKeys, labRuns, orderLines, orders, products, type IdempotencyKey, type Order } from "@/server/db/schema";
+import { idempotencyKeys, orders, type Order } from "@/server/db/schema";
 import { badRequest, conflict, forbidden, isDatabaseUnavailable, unprocessable } from "@/server/errors";
+import { env } from "@/server/env";
 import { newId } from "@/server/ids";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { appendOrderEvent } from "./order-state-machine";
+import { IntakeGroup, type Settled } from "./intake-group";
+import { insertOrders, readCatalogAndClaimKeys, type CatalogEntry, type KeyClaim, type KeyClaimRequest, type NewOrder, type ReleasedClaim, type StoredKey } from "./intake-statements";
 
 export type AcceptedBody = { order_id: string; status: "pending"; status_url: string };
 
@@ -28,9 +30,13 @@ export function statusUrl(orderId: string): string {
 }
 
 /**
- * Order intake: validate, price from the database, then in ONE transaction claim the
- * idempotency key, insert order + lines + first event and enqueue the steps the table lists
- * after `placed` (charge and reserve, in parallel). The order and its jobs commit together or not at all; nothing else happens on the request path.
+ * Order intake: validate, then in ONE transaction of two statements (decision 022) read the
+ * catalog prices and claim the idempotency key, then insert order + lines + first event and the
+ * steps the table lists after `placed` (charge and reserve, in parallel). The order and its jobs
+ * commit together or not at all; nothing else happens on the request path. Concurrent requests
+ * of the process share that transaction (group commit), each answered on its own. A plain
+ * function of parsed input and the caller, so any route (REST, tRPC, the shop's checkout) calls
+ * it the same way.
  */
 export async function placeOrder(db: Database, queue: StepQueue, request: PlaceOrderRequest): Promise<PlaceOrderResult> {
   const parsed = placeOrderInputSchema.safeParse(request.body);
@@ -41,24 +47,62 @@ export async function placeOrder(db: Database, queue: StepQueue, request: PlaceO
   if (input.user_id !== undefined && input.user_id !== request.shopperId) {
     throw forbidden("user_id must be the authenticated shopper.");
   }
-
   const orderId = newId("ord");
   const accepted: AcceptedBody = { order_id: orderId, status: "pending", status_url: statusUrl(orderId) };
+  const requestHash = request.idempotencyKey === undefined ? undefined : hashRequest(input);
+  const claim: KeyClaimRequest | undefined =
+    request.idempotencyKey === undefined
+      ? undefined
+      : { shopperId: request.shopperId, key: request.idempotencyKey, requestHash: requestHash!, orderId, acceptedBody: accepted, holdSeconds: request.holdSeconds };
+  return intakeGroup(db, queue).submit({ shopperId: request.shopperId, input, orderId, accepted, claim });
+}
 
-  try {
-    return await db.transaction(async (tx) => {
-      if (request.idempotencyKey !== undefined) {
-        const existing = await claimIdempotencyKey(tx, request, input, accepted);
-        if (existing) return replay(existing, hashRequest(input));
-      }
-      const order = await insertOrder(tx, request.shopperId, orderId, input);
-      await queue.advance(tx, "placeOrder", "placed", { order });
-      return { kind: "created", orderId, accepted } as const;
-    });
-  } catch (err) {
-    if (isDatabaseUnavailable(err) && (await wasCommitted(db, orderId))) return { kind: "created", orderId, accepted };
-    throw err;
+/** One validated request on its way into a group's transaction. */
+type Intake = { shopperId: string; input: PlaceOrderInput; orderId: string; accepted: AcceptedBody; claim?: KeyClaimRequest };
+
+const MAX_GROUP_SIZE = 64;
+const groups = new WeakMap<Database, WeakMap<StepQueue, IntakeGroup<Intake, PlaceOrderResult>>>();
+
+function intakeGroup(db: Database, queue: StepQueue): IntakeGroup<Intake, PlaceOrderResult> {
+  let byQueue = groups.get(db);
+  if (!byQueue) groups.set(db, (byQueue = new WeakMap()));
+  let group = byQueue.get(queue);
+  if (!group) {
+    const run = (intakes: Intake[]) => storeIntakes(db, queue, intakes);
+    // Half the pool's connections at most, so the API-key lookups and reads of the same
+    // process still find one.
+    const inFlight = Math.max(1, Math.floor(env().DB_POOL_MAX / 2));
+    group = new IntakeGroup(run, (intakes, err) => whenGroupFails(db, run, intakes, err), inFlight, MAX_GROUP_SIZE);
+    byQueue.set(queue, group);
   }
+  return group;
+}
+
+/**
+ * The group's transaction failed as a whole. With the database gone, each member's fate is
+ * unknown: a connection lost during COMMIT may follow a commit (decision 012), so each order is
+ * looked up on a fresh connection and reported created if it is there. Any other error came
+ * from some member's data: each member is run again alone, so only that one fails.
+ */
+async function whenGroupFails(
+  db: Database,
+  run: (intakes: Intake[]) => Promise<Settled<PlaceOrderResult>[]>,
+  intakes: Intake[],
+  err: unknown,
+): Promise<Settled<PlaceOrderResult>[]> {
+  if (isDatabaseUnavailable(err)) {
+    return Promise.all(
+      intakes.map(async (intake): Promise<Settled<PlaceOrderResult>> =>
+        (await wasCommitted(db, intake.orderId)) ? { ok: true, value: { kind: "created", orderId: intake.orderId, accepted: intake.accepted } } : { ok: false, error: err },
+      ),
+    );
+  }
+  if (intakes.length === 1) return [{ ok: false, error: err }];
+  const alone = async (intake: Intake): Promise<Settled<PlaceOrderResult>> => {
+    const [settled] = await run([intake]).catch((error: unknown) => whenGroupFails(db, run, [intake], error));
+    return settled!;
+  };
+  return Promise.all(intakes.map(alone));
 }
 
 /**
@@ -76,78 +120,95 @@ async function wasCommitted(db: Database, orderId: string): Promise<boolean> {
   }
 }
 
-async function insertOrder(tx: Transaction, shopperId: string, orderId: string, input: PlaceOrderInput): Promise<Order> {
-  const skus = [...new Set(input.items.map((i) => i.sku))];
-  const catalog = await tx.select().from(products).where(inArray(products.sku, skus));
-  const bySku = new Map(catalog.map((p) => [p.sku, p]));
-  const unknown = skus.filter((sku) => !bySku.has(sku));
+/**
+ * One group's transaction: read prices and claim keys for all, decide each member's answer
+ * (created, replayed, or its own 409/422), then store every accepted order with its jobs and
+ * give back the keys claimed for refused ones. A key sent twice in one group is claimed by the
+ * first; the second is told it is in use, exactly as if it had come a moment later.
+ */
+async function storeIntakes(db: Database, queue: StepQueue, intakes: Intake[]): Promise<Settled<PlaceOrderResult>[]> {
+  return db.transaction(async (tx) => {
+    const seenKeys = new Set<string>();
+    const firstClaims = intakes.map((intake) => {
+      if (!intake.claim) return undefined;
+      const id = JSON.stringify([intake.claim.shopperId, intake.claim.key]);
+      if (seenKeys.has(id)) return undefined;
+      seenKeys.add(id);
+      return intake.claim;
+    });
+    const claims = firstClaims.filter((c) => c !== undefined);
+    const skus = [...new Set(intakes.flatMap((intake) => intake.input.items.map((i) => i.sku)))];
+    const read = await readCatalogAndClaimKeys(tx, skus, claims);
+    const claimOf = new Map(claims.map((c, i) => [c, read.claims[i]!]));
+
+    const toStore: PendingOrder[] = [];
+    const released: ReleasedClaim[] = [];
+    const settled = intakes.map((intake, i): Settled<PlaceOrderResult> => {
+      const first = firstClaims[i];
+      const key: KeyClaim | undefined = intake.claim ? (first ? claimOf.get(first) : { kind: "busy" }) : undefined;
+      try {
+        if (key?.kind === "busy") throw keyInUse();
+        if (key?.kind === "stored") return { ok: true, value: replay(key.stored, intake.claim!.requestHash) };
+        toStore.push(pendingOrder(intake, read.catalog));
+        return { ok: true, value: { kind: "created", orderId: intake.orderId, accepted: intake.accepted } };
+      } catch (error) {
+        if (key?.kind === "claimed") released.push({ shopperId: intake.shopperId, key: intake.claim!.key, orderId: intake.orderId });
+        return { ok: false, error };
+      }
+    });
+    if (toStore.length > 0 || released.length > 0) await storeOrders(tx, queue, toStore, released);
+    return settled;
+  });
+}
+
+type PendingOrder = NewOrder & { order: Order };
+
+/**
+ * The order as intake will store it, priced from the catalog just read (never from the
+ * client). `seq`, the timestamps and `labRunId` are the database's to fill in the insert; the
+ * steps after `placed` take only the order's id from it (steps.ts).
+ */
+function pendingOrder({ shopperId, orderId, input }: Intake, catalog: Map<string, CatalogEntry>): PendingOrder {
+  const unknown = [...new Set(input.items.map((i) => i.sku))].filter((sku) => !catalog.has(sku));
   if (unknown.length > 0) {
     throw unprocessable("unknown_sku", `Unknown SKU: ${unknown.join(", ")}.`, { unknown_skus: unknown });
   }
-
   const lines = input.items.map((item, index) => {
-    const product = bySku.get(item.sku)!;
-    return { orderId, lineNo: index + 1, sku: item.sku, name: product.name, quantity: item.quantity, unitPriceCents: product.priceCents };
+    const product = catalog.get(item.sku)!;
+    return { lineNo: index + 1, sku: item.sku, name: product.name, quantity: item.quantity, unitPriceCents: product.priceCents };
   });
-  const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-
-  const [order] = await tx.insert(orders).values({
+  const now = new Date();
+  const order: Order = {
     id: orderId,
+    seq: 0,
     shopperId,
+    status: "pending",
+    paymentState: "none",
+    stockState: "none",
     paymentMethod: input.payment_method,
-    totalCents,
+    totalCents: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
     currency: "USD",
-    // A lab run's shopper marks its orders as the lab's (one lookup on a unique index).
-    labRunId: sql`(SELECT ${labRuns.id} FROM ${labRuns} WHERE ${labRuns.shopperId} = ${shopperId})`,
-  }).returning();
-  await tx.insert(orderLines).values(lines);
-  await appendOrderEvent(tx, orderId, "pending");
-  return order!;
+    tracking: null,
+    failureReason: null,
+    labRunId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { order, lines, eventId: newId("evt") };
 }
 
-/**
- * Inserts the key's row, or returns the row an earlier request stored. A transaction-scoped
- * advisory lock on (shopper, key) marks the key as being processed: a concurrent request
- * with the same key does not wait for it but answers 409 at once, so exactly one order is
- * created and nobody queues behind a slow first attempt.
- */
-async function claimIdempotencyKey(
-  tx: Transaction,
-  request: PlaceOrderRequest,
-  input: PlaceOrderInput,
-  accepted: AcceptedBody,
-): Promise<IdempotencyKey | undefined> {
-  const key = request.idempotencyKey!;
-  const { rows } = await tx.execute<{ locked: boolean }>(
-    sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`${request.shopperId}:${key}`}, 0)) AS locked`,
-  );
-  if (!rows[0]?.locked) throw keyInUse();
-  const owner = and(eq(idempotencyKeys.shopperId, request.shopperId), eq(idempotencyKeys.key, key));
-  // Keys expire after 24 h: an expired one is forgotten and may be used again.
-  await tx.delete(idempotencyKeys).where(and(owner, sql`${idempotencyKeys.createdAt} < now() - interval '24 hours'`));
-  const claimed = await tx
-    .insert(idempotencyKeys)
-    .values({
-      shopperId: request.shopperId,
-      key,
-      requestHash: hashRequest(input),
-      orderId: accepted.order_id,
-      responseStatus: 202,
-      responseBody: accepted,
-      lockedUntil: request.holdSeconds ? sql`now() + make_interval(secs => ${request.holdSeconds + 5})` : null,
-    })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (claimed.length > 0) return undefined;
-  const [existing] = await tx.select().from(idempotencyKeys).where(owner);
-  return existing;
+/** One statement when the step queue can fold its jobs into it; else the insert, then `advance` per order. */
+async function storeOrders(tx: Transaction, queue: StepQueue, pending: PendingOrder[], released: ReleasedClaim[]): Promise<void> {
+  const jobs = pending.length > 0 ? queue.foldAdvance?.("placeOrder", "placed", pending.map(({ order }) => ({ order }))) : undefined;
+  await insertOrders(tx, pending, jobs, released);
+  if (!jobs) for (const { order } of pending) await queue.advance(tx, "placeOrder", "placed", { order });
 }
 
-function replay(existing: IdempotencyKey, requestHash: string): PlaceOrderResult {
+function replay(existing: StoredKey, requestHash: string): PlaceOrderResult {
   if (existing.requestHash !== requestHash) {
     throw unprocessable("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
   }
-  if (existing.lockedUntil && existing.lockedUntil.getTime() > Date.now()) throw keyInUse();
+  if (existing.held) throw keyInUse();
   return {
     kind: "replayed",
     orderId: existing.orderId,

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
 import type { Outcome, StepContext, StepName } from "./steps";
 
@@ -9,7 +10,17 @@ import type { Outcome, StepContext, StepName } from "./steps";
  */
 export interface StepQueue {
   advance<S extends StepName>(tx: Transaction, from: S, outcome: Outcome<S>, ctx: StepContext): Promise<StepName[]>;
+  /**
+   * Optional: the jobs `advance` would enqueue for this outcome in each of `contexts` (one per
+   * order), as SQL the caller folds into one of its own statements (`WITH <ctes>, … SELECT
+   * <inserted>, …`), for the hot path that cannot spend a round trip per job (intake, decision
+   * 022). Without it callers use `advance`.
+   */
+  foldAdvance?<S extends StepName>(from: S, outcome: Outcome<S>, contexts: StepContext[]): FoldedAdvance;
 }
+
+/** The jobs of an outcome as part of the caller's statement; `inserted` counts the rows that were new. */
+export type FoldedAdvance = { steps: StepName[]; ctes: SQL; inserted: SQL };
 
 const globalForQueue = globalThis as unknown as { conveyorStepQueue?: () => Promise<StepQueue> };
 
