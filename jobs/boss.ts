@@ -70,7 +70,7 @@ const NOTIFY_CHANNEL = sql.raw(`('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}
 
 /**
  * The rows pg-boss's `send` would insert for these jobs, as two CTEs a caller puts in front of
- * its own statement so the jobs commit with it at no extra round trip (decision 022). It is
+ * its own statement so the jobs commit with it at no extra round trip (decision 023). It is
  * pg-boss 12.35's insertJobs plan (dist/plans.js) narrowed to the options the step table uses
  * (id, data, startAfter): every other column comes from the queue's row exactly as send()
  * takes it, ON CONFLICT DO NOTHING keeps the deterministic ids' dedupe, and each notify-enabled

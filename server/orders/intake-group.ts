@@ -4,7 +4,7 @@ import "server-only";
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 /**
- * Group commit for intake (decision 022): while `maxInFlight` groups are in their transactions,
+ * Group commit for intake (decision 023): while `maxInFlight` groups are in their transactions,
  * requests that arrive wait and then go together, up to `maxSize`, in the next one. With a
  * free slot a request starts at once (a group of one), so an idle process adds no latency; under
  * load the groups grow by themselves and the round trips and commits per order shrink.

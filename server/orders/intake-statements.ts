@@ -5,7 +5,7 @@ import type { Order } from "@/server/db/schema";
 import type { FoldedAdvance } from "@/server/pipeline/step-queue";
 
 /**
- * Intake's two statements (decision 022), for one order or a group of them sharing a
+ * Intake's two statements (decision 023), for one order or a group of them sharing a
  * transaction: one reads what the orders need (catalog prices, the Idempotency-Keys' claims),
  * one writes everything (orders, lines, first events, their jobs). With BEGIN and COMMIT that
  * is four round trips per group, however many orders it holds. Hand-written SQL because

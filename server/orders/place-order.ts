@@ -30,7 +30,7 @@ export function statusUrl(orderId: string): string {
 }
 
 /**
- * Order intake: validate, then in ONE transaction of two statements (decision 022) read the
+ * Order intake: validate, then in ONE transaction of two statements (decision 023) read the
  * catalog prices and claim the idempotency key, then insert order + lines + first event and the
  * steps the table lists after `placed` (charge and reserve, in parallel). The order and its jobs
  * commit together or not at all; nothing else happens on the request path. Concurrent requests
