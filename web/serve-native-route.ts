@@ -52,7 +52,7 @@ async function dispatch(route: NativeRoute, req: IncomingMessage, res: ServerRes
     res.writeHead(204, { Allow: ALLOW_ALL });
     return void res.end();
   }
-  // HEAD is answered as GET, as Next does for route handlers (Node sends no body).
+  // HEAD runs GET (its checks, status and headers; Node sends no body), as Next did for route handlers.
   const asked = method === "HEAD" ? "GET" : method;
   if (asked !== route.method) return writeWebResponse(res, methodNotAllowed([route.method]));
   await route.serve(req, res, rawParam === undefined ? "" : decodeURIComponent(rawParam));

@@ -18,7 +18,13 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   const handleWithNext = app.getRequestHandler();
   await app.prepare();
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!serveNativeRoute(req, res)) void handleWithNext(req, res);
+    if (serveNativeRoute(req, res)) return;
+    handleWithNext(req, res).catch((err: unknown) => {
+      // What `next start`'s own listener does when its handler throws (it never should).
+      console.error(`[web] Next failed to handle ${req.url}:`, err);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end("Internal Server Error");
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

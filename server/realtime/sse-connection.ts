@@ -52,6 +52,8 @@ export class SseConnection implements FeedOutput, HeartbeatTarget {
    */
   async start(initialRead: () => Promise<void>): Promise<void> {
     this.res.writeHead(200, SSE_HEADERS);
+    // HEAD gets the headers only, as Next answered it: a stream nobody reads is not opened.
+    if (this.res.req.method === "HEAD") return this.close();
     try {
       await Promise.all(this.feeds.map((feed) => feed.subscribe()));
       if (this.closed) return this.stop(); // the client left while we subscribed
