@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderEvents } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -32,7 +33,10 @@ beforeAll(async () => {
     res.write = ((chunk: Uint8Array) => (chunks.push(chunk), write(chunk))) as typeof res.write;
     const ids = url.searchParams.get("ids")!.split(",");
     const options = { heartbeatSeconds: HEARTBEAT_SECONDS, hub };
-    void (ids.length === 1 ? streamOrderEvents(res, svc().db, ids[0]!, { ...options, lastEventId: null }) : streamShopperOrders(res, svc().db, ids, options));
+    // `delay` stands for the authentication round trips before the stream is opened.
+    void sleep(Number(url.searchParams.get("delay") ?? 0)).then(() =>
+      ids.length === 1 ? streamOrderEvents(res, svc().db, ids[0]!, { ...options, lastEventId: null }) : streamShopperOrders(res, svc().db, ids, options),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,11 +49,11 @@ afterAll(async () => {
 
 type Client = { text: () => string; ended: Promise<void>; request: http.ClientRequest };
 
-function connect(client: string, ids: string[]): Client {
+function connect(client: string, ids: string[], delayMs = 0): Client {
   let text = "";
   let ended!: () => void;
   const done = new Promise<void>((resolve) => (ended = resolve));
-  const request = http.get(`${baseUrl}/?client=${client}&ids=${ids.join(",")}`, (response) => {
+  const request = http.get(`${baseUrl}/?client=${client}&ids=${ids.join(",")}&delay=${delayMs}`, (response) => {
     response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
     response.on("end", ended);
     response.on("error", () => {});
@@ -112,5 +116,18 @@ describe("order event streams on node:http", () => {
     await client.ended;
     expect(client.text().match(/event: status_update/g)).toHaveLength(5);
     expect(client.text()).toMatch(/^retry: 2000\n\n/);
+  });
+
+  it("does not open a stream for a client that left before it was opened", async () => {
+    const { db, queue, newShopperId } = svc();
+    const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
+    const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
+    const client = connect("gone", [placed.orderId], 300);
+    await sleep(50);
+    client.request.destroy();
+    await until("the server to have handled the request", () => written.has("gone"));
+    await sleep(600); // past the delay, the subscription and the initial read
+    expect(ticker.size).toBe(0);
+    expect(written.get("gone")).toEqual([]);
   });
 });

@@ -56,16 +56,18 @@ export class SseConnection implements FeedOutput, HeartbeatTarget {
     if (this.res.req.method === "HEAD") return this.close();
     try {
       await Promise.all(this.feeds.map((feed) => feed.subscribe()));
-      if (this.closed) return this.stop(); // the client left while we subscribed
+      // The client left while we subscribed, or before we were built (authentication takes a
+      // round trip): then `close` has already fired and will not again.
+      if (this.closed || this.res.closed) return this.stop();
       this.ticker.join(this);
       this.write(RETRY_CHUNK);
       if (this.unfinished === 0) return this.close(); // a shopper stream of no orders
       await initialRead();
     } catch (err) {
+      // The 200 is already out, so no error body can follow: cut the connection.
       this.stop();
       this.res.destroy();
-      if (!(err instanceof Error)) throw err;
-      console.error("[sse] stream failed:", err.message);
+      console.error("[sse] stream failed:", err instanceof Error ? err.message : err);
       return;
     }
     for (const feed of this.feeds) feed.goLive();
