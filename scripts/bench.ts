@@ -161,6 +161,8 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
       heap_kb_per_stream: round(sse.heap_kb_per_stream),
       commit_to_event_p50_ms: round(sse.commit_to_event_p50_ms),
       commit_to_event_p99_ms: round(sse.commit_to_event_p99_ms),
+      insert_commit_p99_ms: round(sse.insert_commit_p99_ms),
+      event_after_commit_p99_ms: round(sse.event_after_commit_p99_ms),
     },
   };
 }
@@ -188,6 +190,7 @@ async function ssePhase(stack: BenchStack): Promise<SseResult> {
   const sse = await measureSseStreams(stack, SSE_STREAMS, SSE_EVENTS_PER_STREAM, SSE_EVENTS_PER_SECOND);
   log(`  web process: ${round(sse.rss_kb_per_stream)} KB RSS, ${round(sse.heap_kb_per_stream)} KB heap+external per stream (${sse.after_gc ? "after GC" : "GC not available"})`);
   log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
+  log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
   return sse;
 }
 
