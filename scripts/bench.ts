@@ -22,7 +22,8 @@
  *   7. the admin phase seeds 100,000 orders with their events and times the admin overview
  *      and order search at that volume (BENCH_EXPLAIN=1 prints their plans; BENCH_ONLY=admin
  *      runs this phase alone).
- *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling).
+ *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
+ *   BENCH_ONLY=sse runs phase 3 alone.
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -35,7 +36,7 @@ import { round } from "./bench/load";
 import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
 import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type CpuUsage } from "./bench/process-cpu";
 import { startNotifyCounter } from "./bench/notify-count";
-import { measureSseStreams } from "./bench/sse";
+import { measureSseStreams, type SseResult } from "./bench/sse";
 import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
 
 const CLIENTS = 32;
@@ -88,6 +89,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   if (machine.load_avg_1m > machine.cpus / 2) log(`  warning: the machine was already busy before the run (1-minute load ${machine.load_avg_1m}); the figures will be lower than on an idle one`);
 
   if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
+  if (process.env.BENCH_ONLY === "sse") return { machine, sse: await ssePhase(stack) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intakeCpuBefore = await stackCpu(stack);
@@ -110,10 +112,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   }
 
   // While no worker runs, intake's orders stay pending: streams on them stay open.
-  log(`SSE: ${SSE_STREAMS} open streams on pending orders, ${SSE_EVENTS_PER_STREAM} events each appended at ${SSE_EVENTS_PER_SECOND}/s…`);
-  const sse = await measureSseStreams(stack, SSE_STREAMS, SSE_EVENTS_PER_STREAM, SSE_EVENTS_PER_SECOND);
-  log(`  web process: ${round(sse.rss_kb_per_stream)} KB RSS, ${round(sse.heap_kb_per_stream)} KB heap+external per stream (${sse.after_gc ? "after GC" : "GC not available"})`);
-  log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
+  const sse = await ssePhase(stack);
 
   const discarded = await discardIntakeBacklog(stack.pool);
   log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
@@ -174,6 +173,8 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
       heap_kb_per_stream: round(sse.heap_kb_per_stream),
       commit_to_event_p50_ms: round(sse.commit_to_event_p50_ms),
       commit_to_event_p99_ms: round(sse.commit_to_event_p99_ms),
+      insert_commit_p99_ms: round(sse.insert_commit_p99_ms),
+      event_after_commit_p99_ms: round(sse.event_after_commit_p99_ms),
     },
   };
 }
@@ -204,6 +205,16 @@ async function databaseCommits(pool: pg.Pool): Promise<number> {
 async function shippedCount(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE status = 'shipped'");
   return rows[0]!.n;
+}
+
+/** Phase 3 (BENCH_ONLY=sse runs it alone, on orders it places itself while no worker runs). */
+async function ssePhase(stack: BenchStack): Promise<SseResult> {
+  log(`SSE: ${SSE_STREAMS} open streams on pending orders, ${SSE_EVENTS_PER_STREAM} events each appended at ${SSE_EVENTS_PER_SECOND}/s…`);
+  const sse = await measureSseStreams(stack, SSE_STREAMS, SSE_EVENTS_PER_STREAM, SSE_EVENTS_PER_SECOND);
+  log(`  web process: ${round(sse.rss_kb_per_stream)} KB RSS, ${round(sse.heap_kb_per_stream)} KB heap+external per stream (${sse.after_gc ? "after GC" : "GC not available"})`);
+  log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
+  log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
+  return sse;
 }
 
 async function adminPhase(stack: BenchStack) {

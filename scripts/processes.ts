@@ -1,6 +1,7 @@
 /**
  * Spawns Conveyor's processes: the simulated third parties, the pg-boss workers and the
- * Next.js web server. Shared by the launcher (`npm run dev` / `npm start`), the end-to-end
+ * web server (scripts/web-server.ts: Next.js behind a node:http server that serves the event
+ * streams and the payment webhook itself, decision 022). Shared by the launcher (`npm run dev` / `npm start`), the end-to-end
  * harness and the benchmark, so all three start the app exactly the same way. Simulators,
  * workers and the web server are supervised: one that crashes is started again.
  */
@@ -14,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 // Node processes run TypeScript through tsx; `react-server` lets them import modules marked
 // `server-only` (they are servers), exactly as Next resolves them for route handlers.
 const NODE_TS = ["--conditions=react-server", "--import", "tsx"];
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const WEB_SERVER = path.join(ROOT, "scripts", "web-server.ts");
 
 export type ProcessOptions = {
   mode: Mode;
@@ -72,7 +73,7 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
     for (let i = 0; i < count; i++) launch(`worker-${++workers}`, workerArgs, true);
   };
   addWorkers(options.workers);
-  const webArgs = (port: number) => [NEXT_BIN, options.mode, "-p", String(port), "-H", "127.0.0.1"];
+  const webArgs = (port: number) => [...NODE_TS, WEB_SERVER, options.mode, String(port), "127.0.0.1"];
   launch("web", webArgs(options.port), true);
 
   return {

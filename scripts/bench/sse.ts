@@ -7,7 +7,9 @@
  * per order. The benchmark then appends events to their logs itself — one autocommit INSERT
  * into order_events each, which fires the same NOTIFY trigger as a real transition — and
  * times each from sending the INSERT to its frame arriving, so the figure includes the
- * commit, the NOTIFY, the web process's fan-out and the HTTP write.
+ * commit, the NOTIFY, the web process's fan-out and the HTTP write. It also splits the tail:
+ * the INSERT's own round trip (the database's share) and the frame's arrival after the
+ * commit came back (the app's share), so a slow p99 says which of the two it was.
  */
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -26,7 +28,14 @@ export type SseResult = {
   events_missed: number;
   commit_to_event_p50_ms: number;
   commit_to_event_p99_ms: number;
+  /** The INSERT's own round trip (sent → commit acknowledged): the database's share of the figure above. */
+  insert_commit_p99_ms: number;
+  /** Frame arrival minus the commit's acknowledgement: the app's share (negative when the frame wins). */
+  event_after_commit_p99_ms: number;
 };
+
+/** When each appended event was sent, and when its INSERT's commit came back. */
+type AppendTimes = { sentAt: Map<string, number>; committedAt: Map<string, number> };
 
 type Stream = { request: http.ClientRequest; firstFrame: Promise<void> };
 
@@ -39,11 +48,15 @@ export async function measureSseStreams(stack: BenchStack, count: number, events
   const pending = await pendingOrderCount(stack.pool);
   if (pending < count) await placeBurst(stack, count - pending); // a short intake phase left too few
   const orders = await inFlightOrders(stack, count);
-  const sentAt = new Map<string, number>();
+  const times: AppendTimes = { sentAt: new Map(), committedAt: new Map() };
   const latencies: number[] = [];
+  const arrivedAt = new Map<string, number>();
   const onFrame = (eventId: string) => {
-    const sent = sentAt.get(eventId);
-    if (sent !== undefined) latencies.push(performance.now() - sent);
+    const sent = times.sentAt.get(eventId);
+    if (sent === undefined) return;
+    const now = performance.now();
+    latencies.push(now - sent);
+    arrivedAt.set(eventId, now);
   };
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const streams: Stream[] = [];
@@ -69,7 +82,7 @@ export async function measureSseStreams(stack: BenchStack, count: number, events
     const previous = new Map<string, Promise<void>>();
     await openLoop(events.length, eventsPerSecond, (i) => {
       const orderId = events[i]!;
-      const appended = (previous.get(orderId) ?? Promise.resolve()).then(() => appendEvent(stack.pool, orderId, sentAt));
+      const appended = (previous.get(orderId) ?? Promise.resolve()).then(() => appendEvent(stack.pool, orderId, times));
       previous.set(orderId, appended);
       return appended;
     });
@@ -85,6 +98,11 @@ export async function measureSseStreams(stack: BenchStack, count: number, events
       events_missed: events.length - latencies.length,
       commit_to_event_p50_ms: percentile(latencies, 50),
       commit_to_event_p99_ms: percentile(latencies, 99),
+      insert_commit_p99_ms: percentile([...times.committedAt].map(([id, at]) => at - times.sentAt.get(id)!), 99),
+      event_after_commit_p99_ms: percentile(
+        [...arrivedAt].flatMap(([id, at]) => (times.committedAt.has(id) ? [at - times.committedAt.get(id)!] : [])),
+        99,
+      ),
     };
   } finally {
     for (const stream of streams) stream.request.destroy();
@@ -112,12 +130,13 @@ async function pendingOrderCount(pool: pg.Pool): Promise<number> {
  * order_events trigger. Timed from when it is sent on its connection, so waiting for one of
  * the benchmark's own pooled connections does not count.
  */
-async function appendEvent(pool: pg.Pool, orderId: string, sentAt: Map<string, number>): Promise<void> {
+async function appendEvent(pool: pg.Pool, orderId: string, { sentAt, committedAt }: AppendTimes): Promise<void> {
   const id = newId("evt");
   const connection = await pool.connect();
   try {
     sentAt.set(id, performance.now());
     await connection.query("INSERT INTO order_events (id, order_id, status, detail) VALUES ($1, $2, 'payment_processing', '{}')", [id, orderId]);
+    committedAt.set(id, performance.now());
   } finally {
     connection.release();
   }

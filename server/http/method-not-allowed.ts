@@ -9,7 +9,11 @@ type Method = (typeof METHODS)[number];
  * error body (and an Allow header) instead of Next's empty 405.
  */
 export function methodsOtherThan(...allowed: Method[]): Record<Method, () => Response> {
-  const answer = () =>
-    errorResponse(405, "method_not_allowed", `This endpoint accepts ${allowed.join(" and ")} only.`, undefined, { Allow: allowed.join(", ") });
+  const answer = () => methodNotAllowed(allowed);
   return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, () => Response>;
+}
+
+/** The 405 of a route that accepts `allowed` only (also used by the natively served routes). */
+export function methodNotAllowed(allowed: readonly Method[]): Response {
+  return errorResponse(405, "method_not_allowed", `This endpoint accepts ${allowed.join(" and ")} only.`, undefined, { Allow: allowed.join(", ") });
 }

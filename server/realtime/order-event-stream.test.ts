@@ -1,11 +1,15 @@
-import { afterAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderEvents } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { placeOrder } from "@/server/orders/place-order";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { heartbeatTicker } from "./heartbeat-ticker";
 import { OrderEventHub } from "./order-event-hub";
-import { orderEventStream } from "./order-event-stream";
+import { streamOrderEvents } from "./order-event-stream";
+import { streamShopperOrders } from "./shopper-orders-stream";
 
 const svc = useServiceDatabase();
 const BODY = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };
@@ -13,48 +17,117 @@ const STREAMS = 50;
 const HEARTBEAT_SECONDS = 0.2;
 const decoder = new TextDecoder();
 
-let hub: OrderEventHub | undefined;
-afterAll(() => hub?.close());
+let hub: OrderEventHub;
+let server: http.Server;
+let baseUrl: string;
+// Every chunk each response was given, by reference: shared frames must be the same object.
+const written = new Map<string, Uint8Array[]>();
 
-type Reader = ReadableStreamDefaultReader<Uint8Array>;
+beforeAll(async () => {
+  hub = new OrderEventHub(svc().url);
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url!, "http://test");
+    const chunks: Uint8Array[] = [];
+    written.set(url.searchParams.get("client")!, chunks);
+    const write = res.write.bind(res) as (chunk: Uint8Array) => boolean;
+    res.write = ((chunk: Uint8Array) => (chunks.push(chunk), write(chunk))) as typeof res.write;
+    const ids = url.searchParams.get("ids")!.split(",");
+    const options = { heartbeatSeconds: HEARTBEAT_SECONDS, hub };
+    // `delay` stands for the authentication round trips before the stream is opened.
+    void sleep(Number(url.searchParams.get("delay") ?? 0)).then(() =>
+      ids.length === 1 ? streamOrderEvents(res, svc().db, ids[0]!, { ...options, lastEventId: null }) : streamShopperOrders(res, svc().db, ids, options),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await hub.close();
+});
 
-/** The next chunk of `reader` that `matches` (as text), skipping the others. */
-async function nextChunk(reader: Reader, matches: (text: string) => boolean): Promise<Uint8Array> {
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the stream ended");
-    if (matches(decoder.decode(value))) return value;
+type Client = { text: () => string; ended: Promise<void>; request: http.ClientRequest };
+
+function connect(client: string, ids: string[], delayMs = 0): Client {
+  let text = "";
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const request = http.get(`${baseUrl}/?client=${client}&ids=${ids.join(",")}&delay=${delayMs}`, (response) => {
+    response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    response.on("end", ended);
+    response.on("error", () => {});
+  });
+  request.on("error", () => {});
+  return { text: () => text, ended: done, request };
+}
+
+async function until(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-const isStatus = (status: string) => (text: string) => text.includes("event: status_update") && text.includes(`"status":"${status}"`);
-const isHeartbeat = (text: string) => text === ": heartbeat\n\n";
+const frameOf = (status: string) => (chunk: Uint8Array) => decoder.decode(chunk).includes(`"status":"${status}"`);
+const isHeartbeat = (chunk: Uint8Array) => decoder.decode(chunk) === ": heartbeat\n\n";
 
-describe("orderEventStream at many streams of one order", () => {
-  it("shares one heartbeat tick and one encoded frame per event among all streams, and lets go of both on cancel", async () => {
-    const { db, queue, url, newShopperId } = svc();
-    hub = new OrderEventHub(url);
+describe("order event streams on node:http", () => {
+  it("share one heartbeat tick and one encoded frame per event among all streams, and let go of the tick when clients leave", async () => {
+    const { db, queue, newShopperId } = svc();
     const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
     const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
-    const readers = Array.from({ length: STREAMS }, () =>
-      orderEventStream(db, placed.orderId, { lastEventId: null, heartbeatSeconds: HEARTBEAT_SECONDS, signal: new AbortController().signal, hub }).getReader(),
-    );
+    const clients = Array.from({ length: STREAMS }, (_, i) => connect(`many-${i}`, [placed.orderId]));
 
     // The current state at once, on every stream.
-    await Promise.all(readers.map((r) => nextChunk(r, isStatus("pending"))));
+    await until("the current state on every stream", () => clients.every((c) => c.text().includes('"status":"pending"')));
     expect(ticker.size).toBe(STREAMS);
 
     // One transition: every stream gets it, as the very same bytes (encoded once, not per subscriber).
     await db.insert(orderEvents).values({ id: newId("evt"), orderId: placed.orderId, status: "payment_processing" });
-    const frames = await Promise.all(readers.map((r) => nextChunk(r, isStatus("payment_processing"))));
+    await until("the transition on every stream", () => clients.every((c) => c.text().includes('"status":"payment_processing"')));
+    const frames = clients.map((_, i) => written.get(`many-${i}`)!.find(frameOf("payment_processing")));
     expect(new Set(frames).size).toBe(1);
     expect(decoder.decode(frames[0])).toMatch(/^id: evt_\w+\nevent: status_update\ndata: \{"order_id":"ord_\w+","status":"payment_processing","timestamp":"[^"]+"\}\n\n$/);
 
     // Heartbeats come from the shared tick, again the same bytes everywhere.
-    const heartbeats = await Promise.all(readers.map((r) => nextChunk(r, isHeartbeat)));
-    expect(new Set(heartbeats).size).toBe(1);
+    await until("a heartbeat on every stream", () => clients.every((_, i) => written.get(`many-${i}`)!.some(isHeartbeat)));
+    expect(new Set(clients.map((_, i) => written.get(`many-${i}`)!.find(isHeartbeat))).size).toBe(1);
 
-    await Promise.all(readers.map((r) => r.cancel()));
+    for (const client of clients) client.request.destroy();
+    await until("every stream to leave the tick", () => ticker.size === 0);
+  });
+
+  it("carries several orders on one connection with the per-order feed, and ends once every order is final", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const a = await placeOrder(db, queue, { shopperId, body: BODY });
+    const b = await placeOrder(db, queue, { shopperId, body: BODY });
+    const client = connect("shopper", [a.orderId, b.orderId]);
+    await until("both orders' current state", () => client.text().split('"status":"pending"').length === 3);
+
+    await db.insert(orderEvents).values({ id: newId("evt"), orderId: a.orderId, status: "cancelled" });
+    await until("the first order's final status", () => client.text().includes(`"order_id":"${a.orderId}","status":"cancelled"`));
+    // One order is final, the other is not: the stream stays open for it.
+    await db.insert(orderEvents).values({ id: newId("evt"), orderId: b.orderId, status: "payment_processing" });
+    await until("the second order's transition", () => client.text().includes(`"order_id":"${b.orderId}","status":"payment_processing"`));
+    await db.insert(orderEvents).values({ id: newId("evt"), orderId: b.orderId, status: "cancelled" });
+    await client.ended;
+    expect(client.text().match(/event: status_update/g)).toHaveLength(5);
+    expect(client.text()).toMatch(/^retry: 2000\n\n/);
+  });
+
+  it("does not open a stream for a client that left before it was opened", async () => {
+    const { db, queue, newShopperId } = svc();
+    const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
+    const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
+    const client = connect("gone", [placed.orderId], 300);
+    await sleep(50);
+    client.request.destroy();
+    await until("the server to have handled the request", () => written.has("gone"));
+    await sleep(600); // past the delay, the subscription and the initial read
     expect(ticker.size).toBe(0);
+    expect(written.get("gone")).toEqual([]);
   });
 });

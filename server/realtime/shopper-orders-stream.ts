@@ -1,15 +1,15 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { isFinalStatus, type OrderStatus } from "@/lib/order-status";
+import type { ServerResponse } from "node:http";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/server/db/client";
-import { orderEvents, orders } from "@/server/db/schema";
+import { orders } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
+import { heartbeatTicker } from "./heartbeat-ticker";
 import { getOrderEventHub, type OrderEventHub } from "./order-event-hub";
-import { formatStatusUpdate } from "./order-event-stream";
+import { latestEventRows } from "./order-feed";
+import { SseConnection } from "./sse-connection";
 
 export const MAX_STREAMED_ORDERS = 50;
-
-type Latest = { seq: number; id: string; status: OrderStatus; timestamp: string; tracking: string | null };
 
 /**
  * Checks that every order belongs to the shopper (404 otherwise, like GET) and returns their
@@ -28,81 +28,21 @@ export async function ownedOrderIds(db: Database, shopperId: string, ids: string
 
 /**
  * ONE stream for all of a shopper's orders on a page (a browser allows ~6 connections per
- * host, so never one per order row). On connect it sends each order's latest event, then
- * every change as its NOTIFY arrives through the process's single LISTEN (the hub), with
- * comment heartbeats. Per order, an event is sent only if it is newer than the last one
- * sent, so the initial read and the live feed may overlap. It ends when every order is
- * final. A reconnect simply starts over with the latest state: the client merges by the
- * state machine (lib/merge-order.ts), so a repeat is harmless.
+ * host, so never one per order row): the per-order feed of /api/orders/{id}/events once per
+ * order on one connection. On connect it sends each order's latest event (one query for
+ * all), then every change as its NOTIFY arrives, with comment heartbeats; it ends when
+ * every order is final. A reconnect simply starts over with the latest state: the client
+ * merges by the state machine (lib/merge-order.ts), so a repeat is harmless.
  */
-export function shopperOrdersStream(
+export async function streamShopperOrders(
+  res: ServerResponse,
   db: Database,
   orderIds: string[],
-  options: { heartbeatSeconds: number; signal: AbortSignal; hub?: OrderEventHub },
-): ReadableStream<Uint8Array> {
-  const hub = options.hub ?? getOrderEventHub();
-  const encoder = new TextEncoder();
-  const lastSeq = new Map<string, number>();
-  const finished = new Set<string>();
-  let closed = false;
-  let cleanup = () => {};
-
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        cleanup();
-        try {
-          controller.close();
-        } catch {
-          /* already closed by the client */
-        }
-      };
-      const send = (orderId: string, event: Latest) => {
-        if (closed || event.seq <= (lastSeq.get(orderId) ?? 0)) return;
-        lastSeq.set(orderId, event.seq);
-        controller.enqueue(encoder.encode(formatStatusUpdate(orderId, event)));
-        if (isFinalStatus(event.status)) finished.add(orderId);
-        if (finished.size === orderIds.length) close();
-      };
-      const sendLatest = async (ids: string[]) => {
-        const rows = await db
-          .selectDistinctOn([orderEvents.orderId])
-          .from(orderEvents)
-          .where(inArray(orderEvents.orderId, ids))
-          .orderBy(orderEvents.orderId, desc(orderEvents.seq));
-        for (const row of rows) {
-          const tracking = typeof row.detail.tracking === "string" ? row.detail.tracking : null;
-          send(row.orderId, { seq: row.seq, id: row.id, status: row.status, timestamp: row.createdAt.toISOString(), tracking });
-        }
-      };
-
-      const unsubscribes = await Promise.all(
-        orderIds.map((orderId) =>
-          hub.subscribe(orderId, {
-            onEvent: (notice) =>
-              send(orderId, { seq: notice.seq, id: notice.id, status: notice.status, timestamp: new Date(notice.timestamp).toISOString(), tracking: notice.tracking }),
-            onResync: () => void sendLatest([orderId]).catch(() => close()),
-          }),
-        ),
-      );
-      const heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(encoder.encode(": heartbeat\n\n"));
-      }, options.heartbeatSeconds * 1000);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribes.forEach((unsubscribe) => unsubscribe());
-      };
-      options.signal.addEventListener("abort", close, { once: true });
-
-      controller.enqueue(encoder.encode("retry: 2000\n\n"));
-      if (orderIds.length === 0) return close();
-      await sendLatest(orderIds);
-    },
-    cancel() {
-      closed = true;
-      cleanup();
-    },
+  options: { heartbeatSeconds: number; hub?: OrderEventHub },
+): Promise<void> {
+  const connection = new SseConnection(res, db, orderIds, options.hub ?? getOrderEventHub(), heartbeatTicker(options.heartbeatSeconds * 1000));
+  await connection.start(async () => {
+    const feedOf = new Map(connection.feeds.map((feed) => [feed.orderId, feed]));
+    for (const row of await latestEventRows(db, orderIds)) feedOf.get(row.orderId)?.sendRow(row);
   });
 }

@@ -1,24 +1,31 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { paymentWebhookSchema } from "@/lib/contract";
 import { webStepQueue } from "@/jobs/step-queue";
 import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { AppError, badRequest, unauthorized } from "@/server/errors";
-import { apiRoute, json } from "@/server/http/api-response";
+import { json } from "@/server/http/api-response";
 import { readRawBody } from "@/server/http/read-json-body";
 import { handlePaymentWebhook } from "@/server/payments/handle-payment-webhook";
 import { logWebhookDelivery } from "@/server/payments/log-webhook-delivery";
 import { verifyWebhook, WebhookSignatureError } from "@/server/payments/webhook-signature";
-import { methodsOtherThan } from "@/server/http/method-not-allowed";
-
-export const dynamic = "force-dynamic";
-export const { GET, PUT, PATCH, DELETE } = methodsOtherThan("POST");
+import { webRequestOf, writeWebResponse } from "./node-adapter";
 
 /**
  * POST /webhooks/payments — the payment provider reports an outcome (CONTRACT.md §3).
- * Verify over the raw bytes first; nothing unauthenticated is parsed or acted on (it is
- * only logged, as received, for the admin timeline).
+ * Served natively (decision 022): the provider's calls need none of Next's per-request work.
  */
-export const POST = apiRoute(async (request: Request) => {
+export async function servePaymentWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  await writeWebResponse(res, await receivePaymentWebhook(webRequestOf(req, { withBody: true })));
+}
+
+/**
+ * Verify over the raw bytes first; nothing unauthenticated is parsed or acted on (it is
+ * only logged, as received, for the admin timeline). Errors are thrown as AppErrors, which
+ * the native router answers with the contract's body.
+ */
+async function receivePaymentWebhook(request: Request): Promise<Response> {
   const db = getDb();
   const raw = await readRawBody(request);
   let webhook;
@@ -52,7 +59,7 @@ export const POST = apiRoute(async (request: Request) => {
     if (err instanceof AppError && err.status === 404) await logWebhookDelivery(db, { ...delivery, outcome: "unknown_order" });
     throw err;
   }
-});
+}
 
 /** The order a delivery claims to be about, read from JSON we do not otherwise trust. */
 function orderIdIn(raw: Buffer): string | null {

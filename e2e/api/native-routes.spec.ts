@@ -1,0 +1,86 @@
+import { expect, test } from "@playwright/test";
+import { expectErrorBody, placeOrder } from "../support/api";
+import { useStack } from "../support/stack";
+
+/**
+ * GET /api/orders/{id}/events, GET /api/orders/events and POST /webhooks/payments are served
+ * by the web process's node:http server before Next (decision 022). These are the answers
+ * the Next route handlers gave at the edges — methods, OPTIONS, HEAD, a trailing slash, the
+ * shopper stream's limits, the webhook's body limit — which the native routes must keep.
+ * (Streaming, auth and the webhook's outcomes are in sse.spec.ts and webhooks.spec.ts.)
+ */
+const stack = useStack();
+
+test("other methods are a contract 405 with Allow; OPTIONS lists the methods; HEAD answers GET's headers and ends", async () => {
+  const shopper = await stack().newShopper();
+  const orderId = await placeOrder(stack(), shopper);
+  const cases: [string, string, string][] = [
+    ["POST", `/api/orders/${orderId}/events`, "GET"],
+    ["DELETE", `/api/orders/${orderId}/events`, "GET"],
+    ["PUT", "/api/orders/events", "GET"],
+    ["GET", "/webhooks/payments", "POST"],
+    ["PATCH", "/webhooks/payments", "POST"],
+  ];
+  for (const [method, path, allow] of cases) {
+    const response = await fetch(`${stack().baseURL}${path}`, { method, headers: shopper.headers });
+    expect(response.status, `${method} ${path}`).toBe(405);
+    expect(response.headers.get("allow")).toBe(allow);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expectErrorBody(await response.json(), "method_not_allowed");
+  }
+  for (const path of [`/api/orders/${orderId}/events`, "/api/orders/events", "/webhooks/payments"]) {
+    const response = await fetch(`${stack().baseURL}${path}`, { method: "OPTIONS" });
+    expect(response.status, path).toBe(204);
+    expect(response.headers.get("allow")).toBe("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+  }
+  const head = await fetch(`${stack().baseURL}/api/orders/${orderId}/events`, { method: "HEAD", headers: shopper.headers });
+  expect(head.status).toBe(200);
+  expect(head.headers.get("content-type")).toMatch(/^text\/event-stream\b/);
+  expect(head.headers.get("cache-control")).toBe("no-cache, no-transform");
+  expect(await head.text()).toBe("");
+});
+
+test("a trailing slash is redirected to the exact path, and a percent-escaped id is decoded", async () => {
+  const shopper = await stack().newShopper();
+  const orderId = await placeOrder(stack(), shopper);
+  const redirected = await fetch(`${stack().baseURL}/api/orders/${orderId}/events/`, { headers: shopper.headers, redirect: "manual" });
+  expect(redirected.status).toBe(308);
+  expect(redirected.headers.get("location")).toBe(`/api/orders/${orderId}/events`);
+
+  const controller = new AbortController();
+  const escaped = await fetch(`${stack().baseURL}/api/orders/${orderId.replace("_", "%5F")}/events`, { headers: shopper.headers, signal: controller.signal });
+  expect(escaped.status).toBe(200);
+  const reader = escaped.body!.getReader();
+  let text = "";
+  while (!text.includes(`"order_id":"${orderId}"`)) text += new TextDecoder().decode((await reader.read()).value);
+  controller.abort();
+});
+
+test("the shopper stream: 400 past the id limit or for a malformed id, 404 for another's order, an empty list ends at once", async () => {
+  const shopper = await stack().newShopper();
+  const stranger = await stack().newShopper();
+  const theirs = await placeOrder(stack(), stranger);
+  const tooMany = Array.from({ length: 51 }, (_, i) => `ord_${String(i).padStart(20, "0")}`).join(",");
+  for (const ids of [tooMany, "not-an-order-id"]) {
+    const response = await fetch(`${stack().baseURL}/api/orders/events?ids=${ids}`, { headers: shopper.headers });
+    expect(response.status).toBe(400);
+    expectErrorBody(await response.json(), "invalid_request");
+  }
+  const foreign = await fetch(`${stack().baseURL}/api/orders/events?ids=${theirs}`, { headers: shopper.headers });
+  expect(foreign.status).toBe(404);
+  expectErrorBody(await foreign.json(), "not_found");
+
+  const empty = await fetch(`${stack().baseURL}/api/orders/events`, { headers: shopper.headers });
+  expect(empty.status).toBe(200);
+  expect(await empty.text()).toBe("retry: 2000\n\n");
+});
+
+test("the webhook refuses a body over 64 KiB with the contract's 413, before reading it", async () => {
+  const response = await fetch(`${stack().baseURL}/webhooks/payments`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ padding: "x".repeat(70_000) }),
+  });
+  expect(response.status).toBe(413);
+  expectErrorBody(await response.json(), "payload_too_large");
+});

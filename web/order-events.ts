@@ -1,0 +1,36 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ORDER_ID_PATTERN } from "@/lib/contract";
+import { getDb } from "@/server/db/client";
+import { env } from "@/server/env";
+import { badRequest } from "@/server/errors";
+import { authenticateRequest } from "@/server/http/authenticate-request";
+import { findShoppersOrder } from "@/server/orders/get-order";
+import { streamOrderEvents } from "@/server/realtime/order-event-stream";
+import { MAX_STREAMED_ORDERS, ownedOrderIds, streamShopperOrders } from "@/server/realtime/shopper-orders-stream";
+import { webRequestOf } from "./node-adapter";
+
+/** GET /api/orders/{id}/events — Server-Sent Events of the order's status (CONTRACT.md §2). */
+export async function serveOrderEvents(req: IncomingMessage, res: ServerResponse, orderId: string): Promise<void> {
+  const request = webRequestOf(req);
+  const shopper = await authenticateRequest(request);
+  const db = getDb();
+  await findShoppersOrder(db, shopper.id, orderId); // 404 before any stream is opened
+  await streamOrderEvents(res, db, orderId, { lastEventId: request.headers.get("last-event-id"), heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS });
+}
+
+/**
+ * GET /api/orders/events?ids=ord_a,ord_b — one SSE stream for several of the caller's
+ * orders (the storefront opens one per page). Same events as /api/orders/{id}/events.
+ */
+export async function serveShopperOrdersEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const request = webRequestOf(req);
+  const shopper = await authenticateRequest(request);
+  const ids = (new URL(request.url).searchParams.get("ids") ?? "").split(",").filter(Boolean);
+  if (ids.length > MAX_STREAMED_ORDERS || !ids.every((id) => ORDER_ID_PATTERN.test(id))) {
+    throw badRequest(`ids must be up to ${MAX_STREAMED_ORDERS} comma-separated order ids.`);
+  }
+  const db = getDb();
+  const owned = await ownedOrderIds(db, shopper.id, ids);
+  await streamShopperOrders(res, db, owned, { heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS });
+}
