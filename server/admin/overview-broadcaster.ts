@@ -30,14 +30,16 @@ class OverviewBroadcaster {
     this.running.add(window);
     try {
       while ((this.listeners.get(window)?.size ?? 0) > 0) {
-        const started = Date.now();
         try {
-          const overview = await getOverview(getDb(), await getBoss(), window);
+          const computed = await getOverview(getDb(), await getBoss(), window);
+          // Stamped as it goes out, and the pause counted from here: however long a
+          // computation takes under load, two deliveries are at least MIN_INTERVAL_MS apart.
+          const overview = { ...computed, generatedAt: new Date().toISOString() };
           for (const listener of this.listeners.get(window) ?? []) listener(overview);
         } catch (err) {
           console.error("[admin] overview failed:", (err as Error).message);
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.max(MIN_INTERVAL_MS - (Date.now() - started), 100)));
+        await new Promise((resolve) => setTimeout(resolve, MIN_INTERVAL_MS));
       }
     } finally {
       this.running.delete(window);
