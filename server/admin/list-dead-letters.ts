@@ -8,7 +8,8 @@ export type DeadLetter = {
   deadLetterQueue: string;
   queue: string;
   orderId: string | null;
-  data: unknown;
+  /** The job's payload (pg-boss jobs carry a JSON object, or none). */
+  data: Record<string, unknown> | null;
   error: string;
   retries: number | null;
   failedAt: string;
@@ -32,32 +33,34 @@ export type DeadLetterPage = { jobs: DeadLetter[]; nextCursor: string | null };
 export const JOBS_PER_GROUP = 20;
 
 /**
- * Every dead letter of the pipeline's dead-letter queues with its fingerprint: the source queue
- * plus the error message with its variable parts (ids, uuids, quoted text, numbers) masked, so a
- * thousand "carrier: HTTP 503 …" failures are one group. Computed in Postgres so that a listing
- * sends the groups and a page of jobs, never the tens of thousands a long outage leaves
- * (decision 022). Postgres regexes: `\y` is a word boundary (`\b` would be a backspace).
- * `$1` is the dead-letter queue names.
+ * Every waiting dead letter of the pipeline's dead-letter queues (`$1`), as a `dead` CTE, with
+ * its error as text and a keyset `cursor`. Listed in Postgres so that a listing sends the
+ * groups and a page of jobs, never the tens of thousands a long outage leaves (decision 022).
  */
-export const FINGERPRINTED_DEAD_LETTERS = `
+const DEAD_LETTERS = `
   dead AS (
     SELECT j.id, j.name AS dlq, COALESCE(j.source_name, left(j.name, -length('.dead'))) AS queue, j.data,
            COALESCE(${deadLetterErrorSql("j")}, '(no error recorded)') AS error,
-           j.source_retry_count AS retries, j.created_on, j.source_created_on
+           j.source_retry_count AS retries, j.created_on, j.source_created_on,
+           (floor(extract(epoch FROM j.created_on) * 1000000))::bigint::text || ':' || j.id AS cursor
       FROM ${PG_BOSS_JOB_TABLE} j
      WHERE ${waitingDeadLetters("j", "$1")}
-  ),
-  fingerprinted AS MATERIALIZED (
-    SELECT dead.*,
-           left(encode(sha256(convert_to(queue || E'\\n' ||
-             regexp_replace(regexp_replace(regexp_replace(regexp_replace(error,
+  )`;
+
+/**
+ * A dead letter's fingerprint: the source queue plus the error message with its variable parts
+ * (ids, uuids, quoted text, numbers) masked, so a thousand "carrier: HTTP 503 …" failures are
+ * one group; the first 16 hex digits of its sha256. Postgres regexes: `\y` is a word boundary
+ * (`\b` would be a backspace). The byte-wise "C" collation makes sorting by it cheap.
+ */
+function fingerprintSql(alias: string): string {
+  return `(left(encode(sha256(convert_to(${alias}.queue || E'\\n' ||
+             regexp_replace(regexp_replace(regexp_replace(regexp_replace(${alias}.error,
                '\\y[a-z]{2,4}_[A-Za-z0-9]{6,}\\y', '<id>', 'g'),
                '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '<uuid>', 'gi'),
                '"[^"]*"', '"…"', 'g'),
-               '[0-9]+', '<n>', 'g'), 'UTF8')), 'hex'), 16) AS fingerprint,
-           (floor(extract(epoch FROM created_on) * 1000000))::bigint::text || ':' || id AS cursor
-      FROM dead
-  )`;
+               '[0-9]+', '<n>', 'g'), 'UTF8')), 'hex'), 16) COLLATE "C")`;
+}
 
 /** The columns a `DeadLetter` is built from, from a `fingerprinted` row `f`. */
 const JOB_COLUMNS = "f.id, f.dlq, f.queue, f.data, f.error, f.retries, f.created_on, f.source_created_on, f.cursor";
@@ -66,7 +69,7 @@ type JobRow = {
   id: string;
   dlq: string;
   queue: string;
-  data: unknown;
+  data: Record<string, unknown> | null;
   error: string;
   retries: number | null;
   created_on: Date;
@@ -80,7 +83,8 @@ type JobRow = {
  */
 export async function listDeadLetters(boss: PgBoss, jobsPerGroup = JOBS_PER_GROUP): Promise<DeadLetterGroup[]> {
   const { rows } = await boss.getDb().executeSql(
-    `WITH ${FINGERPRINTED_DEAD_LETTERS},
+    `WITH ${DEAD_LETTERS},
+     fingerprinted AS MATERIALIZED (SELECT d.*, ${fingerprintSql("d")} AS fingerprint FROM dead d),
      groups AS (
        SELECT fingerprint, count(*)::int AS count, min(created_on) AS first_failed_at, max(created_on) AS last_failed_at
          FROM fingerprinted GROUP BY fingerprint
@@ -122,11 +126,16 @@ export async function listDeadLetterPage(boss: PgBoss, fingerprint: string, curs
   const after = cursor ? parseCursor(cursor) : null;
   if (cursor && !after) return { jobs: [], nextCursor: null };
   const { rows } = await boss.getDb().executeSql(
-    `WITH ${FINGERPRINTED_DEAD_LETTERS}
-     SELECT ${JOB_COLUMNS} FROM fingerprinted f
-      WHERE f.fingerprint = $2
-        AND ($3::bigint IS NULL OR (f.created_on, f.id) < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond', $4::uuid))
-      ORDER BY f.created_on DESC, f.id DESC
+    // Newest first, then the fingerprint row by row until the page is full (OFFSET 0 keeps the
+    // sort below the filter): a page of a large group masks about a page of errors, not the backlog.
+    `WITH ${DEAD_LETTERS}
+     SELECT ${JOB_COLUMNS} FROM (
+       SELECT * FROM dead d
+        WHERE $3::bigint IS NULL OR (d.created_on, d.id) < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond', $4::uuid)
+        ORDER BY d.created_on DESC, d.id DESC
+       OFFSET 0
+     ) f
+      WHERE ${fingerprintSql("f")} = $2
       LIMIT $5`,
     [deadLetterQueues(), fingerprint, after?.micros ?? null, after?.id ?? null, limit + 1],
   );
@@ -141,7 +150,7 @@ function parseCursor(cursor: string): { micros: string; id: string } | null {
 }
 
 function toDeadLetter(row: JobRow): DeadLetter {
-  const orderId = (row.data as { orderId?: unknown } | null)?.orderId;
+  const orderId = row.data?.orderId;
   return {
     id: row.id,
     deadLetterQueue: row.dlq,
