@@ -6,6 +6,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { placeOrder, waitForStatus } from "../support/api";
+import { signInAsAdmin } from "../support/admin-session";
 import { chargesFor } from "../support/db";
 import { useStack, type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
@@ -19,14 +20,6 @@ const PAGES = ["/admin", "/admin/orders", "/admin/dead-letters", "/admin/invento
 test.beforeAll(async () => {
   apiShopper = await stack().newShopper();
 });
-
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto(`${stack().baseURL}/sign-in?next=/admin`);
-  await page.getByRole("textbox", { name: "Email" }).fill("admin@conveyor.local");
-  await page.getByLabel("Password").fill("conveyor-admin");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Pipeline overview" })).toBeVisible();
-}
 
 test("a guest is sent to sign in and a shopper gets 403, on every page and every procedure", async ({ browser }) => {
   const guest = await browser.newPage();
@@ -60,7 +53,7 @@ test("a guest is sent to sign in and a shopper gets 403, on every page and every
 });
 
 test("the overview counts move live while orders flow", async ({ page }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, stack().baseURL);
   const shipped = page.locator('[data-stage="shipped"]');
   await expect(page.locator("[data-stage]")).toHaveCount(9);
   await expect(page.locator('[data-queue="payment.charge"]')).toHaveAttribute("data-depth", /^\d+$/);
@@ -71,7 +64,7 @@ test("the overview counts move live while orders flow", async ({ page }) => {
 });
 
 test("dead letters: after recovery, Redrive all (clicked twice) ships each order with exactly one charge", async ({ page }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, stack().baseURL);
   await stack().setDownstream("carrier", { outage: true });
   let orderIds: string[];
   try {
@@ -91,7 +84,7 @@ test("dead letters: after recovery, Redrive all (clicked twice) ships each order
 });
 
 test("restock from the inventory page resumes a back-ordered order", async ({ page }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, stack().baseURL);
   const orderId = await placeOrder(stack(), apiShopper, { items: [{ sku: "LIMITED-1", quantity: 5 }], payment_method: "pm_visa_4242" });
   await waitForStatus(stack(), apiShopper, orderId, ["backordered"]);
   await page.goto(`${stack().baseURL}/admin/inventory`);
@@ -104,7 +97,7 @@ test("restock from the inventory page resumes a back-ordered order", async ({ pa
 });
 
 test("the services form changes the latency the next order sees", async ({ page }) => {
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, stack().baseURL);
   await page.goto(`${stack().baseURL}/admin/services`);
   const invoicing = page.getByRole("group", { name: "invoicing" });
   await invoicing.getByRole("spinbutton", { name: "Latency (ms)" }).fill("700");
@@ -126,7 +119,7 @@ test("the services form changes the latency the next order sees", async ({ page 
 
 test("the lab runs all three modes and shows the cascade of a risk spike in direct", async ({ page }) => {
   test.setTimeout(120_000);
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, stack().baseURL);
   await page.goto(`${stack().baseURL}/admin/services`);
   const risk = page.getByRole("group", { name: "risk" });
   await risk.getByRole("spinbutton", { name: "Spike (+ms)" }).fill("200");
@@ -159,7 +152,7 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
 
 test("every page passes an accessibility scan and is captured at desktop and 375 px", async ({ page }) => {
   test.setTimeout(120_000);
-  await signInAsAdmin(page);
+  await signInAsAdmin(page, stack().baseURL);
   const orderId = await placeOrder(stack(), apiShopper);
   await waitForStatus(stack(), apiShopper, orderId, ["shipped"]);
   const pages: [string, string][] = [

@@ -6,6 +6,7 @@ export const ADMIN_PROCEDURES: { path: string; kind: "query" | "mutation"; input
   { path: "admin.cancelOrder", kind: "mutation", input: { orderId: "ord_doesnotexist" } },
   { path: "admin.retryStep", kind: "mutation", input: { orderId: "ord_doesnotexist", queue: "shipment.create" } },
   { path: "admin.deadLetters", kind: "query", input: undefined },
+  { path: "admin.deadLetterJobs", kind: "query", input: { fingerprint: "0000000000000000", cursor: "0:00000000-0000-0000-0000-000000000000" } },
   { path: "admin.redrive", kind: "mutation", input: { all: true } },
   { path: "admin.inventory", kind: "query", input: undefined },
   { path: "admin.restock", kind: "mutation", input: { sku: "WIDGET-42", quantity: 1 } },

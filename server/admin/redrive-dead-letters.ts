@@ -1,9 +1,14 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
 import { redriveDeadLetters as redriveEveryStep } from "@/jobs/dead-letters";
-import { listDeadLetters } from "./list-dead-letters";
+import { PG_BOSS_JOB_TABLE, waitingDeadLetters } from "@/jobs/dead-letter-table";
+import { deadLetterQueues } from "@/jobs/queues";
+import { listDeadLetterPage } from "./list-dead-letters";
 
 export type RedriveTarget = { all: true } | { fingerprint: string } | { jobId: string };
+
+/** pg-boss's redrive moves at most 1,000 jobs a call; a group is walked in pages of that size. */
+const REDRIVE_BATCH = 1000;
 
 /**
  * Sends dead letters back to their source queue with pg-boss's own redrive, which moves each
@@ -18,14 +23,33 @@ export async function redriveDeadLetters(boss: PgBoss, target: RedriveTarget): P
     const moved = await redriveEveryStep(boss);
     return { redriven: Object.values(moved).reduce((n, count) => n + count, 0) };
   }
-  const groups = await listDeadLetters(boss);
-  const jobs =
-    "fingerprint" in target
-      ? (groups.find((g) => g.fingerprint === target.fingerprint)?.jobs ?? [])
-      : groups.flatMap((g) => g.jobs).filter((job) => job.id === target.jobId);
-  const byQueue = new Map<string, string[]>();
-  for (const job of jobs) byQueue.set(job.deadLetterQueue, [...(byQueue.get(job.deadLetterQueue) ?? []), job.id]);
+  if ("jobId" in target) return { redriven: await redriveOne(boss, target.jobId) };
+  return { redriven: await redriveGroup(boss, target.fingerprint) };
+}
+
+/**
+ * A group, newest first, a page of ids at a time. The keyset cursor only moves on, so jobs that
+ * are dead-lettered again while this runs (newer than where it started) are left for the next
+ * click rather than swept around in a loop, and memory stays at one page.
+ */
+async function redriveGroup(boss: PgBoss, fingerprint: string): Promise<number> {
   let redriven = 0;
-  for (const [dlq, ids] of byQueue) redriven += await boss.redrive(dlq, { ids, limit: ids.length });
-  return { redriven };
+  let cursor: string | null = null;
+  do {
+    const page = await listDeadLetterPage(boss, fingerprint, cursor, REDRIVE_BATCH);
+    const byQueue = new Map<string, string[]>();
+    for (const job of page.jobs) byQueue.set(job.deadLetterQueue, [...(byQueue.get(job.deadLetterQueue) ?? []), job.id]);
+    for (const [dlq, ids] of byQueue) redriven += await boss.redrive(dlq, { ids, limit: ids.length });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return redriven;
+}
+
+async function redriveOne(boss: PgBoss, jobId: string): Promise<number> {
+  const { rows } = await boss.getDb().executeSql(`SELECT j.name FROM ${PG_BOSS_JOB_TABLE} j WHERE j.id = $2::uuid AND ${waitingDeadLetters("j", "$1")}`, [
+    deadLetterQueues(),
+    jobId,
+  ]);
+  const dlq = (rows as { name: string }[])[0]?.name;
+  return dlq ? boss.redrive(dlq, { ids: [jobId], limit: 1 }) : 0;
 }

@@ -7,7 +7,7 @@ import { stepQueue } from "@/server/pipeline/step-queue";
 import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSettings } from "@/server/admin/downstream-settings";
 import { getOrderTimeline } from "@/server/admin/get-order-timeline";
 import { getOverview } from "@/server/admin/get-overview";
-import { listDeadLetters } from "@/server/admin/list-dead-letters";
+import { listDeadLetterPage, listDeadLetters } from "@/server/admin/list-dead-letters";
 import { listInventory } from "@/server/admin/list-inventory";
 import { listMailbox } from "@/server/admin/list-mailbox";
 import { redriveDeadLetters } from "@/server/admin/redrive-dead-letters";
@@ -31,6 +31,9 @@ export const adminRouter = {
     .input(z.object({ orderId: z.string().min(1).max(64), queue: z.string().min(1).max(64) }))
     .mutation(async ({ input }) => retryOrderStep(await getBoss(), input.orderId, input.queue)),
   deadLetters: adminProcedure.query(async () => listDeadLetters(await getBoss())),
+  deadLetterJobs: adminProcedure
+    .input(z.object({ fingerprint: z.string().min(1).max(64), cursor: z.string().min(1).max(100), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(async ({ input }) => listDeadLetterPage(await getBoss(), input.fingerprint, input.cursor, input.limit)),
   redrive: adminProcedure
     .input(z.union([z.object({ all: z.literal(true) }), z.object({ fingerprint: z.string().min(1).max(64) }), z.object({ jobId: z.string().uuid() })]))
     .mutation(async ({ input }) => redriveDeadLetters(await getBoss(), input)),
