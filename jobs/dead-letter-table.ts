@@ -1,5 +1,5 @@
 /**
- * What Conveyor reads of pg-boss's own job table to list dead letters in SQL (decision 022).
+ * What Conveyor reads of pg-boss's own job table to list dead letters in SQL (decision 025).
  * pg-boss's API has no "group / count / page" for a dead-letter queue, and `findJobs` loads every
  * job, so the listings read `pgboss.job` directly; every action (redrive) still goes through
  * pg-boss's API. Pinned against pg-boss 12.35 by server/admin/dead-letters.test.ts, which

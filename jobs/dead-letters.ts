@@ -32,7 +32,7 @@ export type DeadLetterGroup = { step: QueueName; count: number; lastError: strin
 /**
  * Exact, per step: how many dead letters wait, and the error of the latest one. One statement:
  * a count per dead-letter queue and its newest row by ORDER BY … LIMIT 1, so the CLI reads a
- * row per step however many tens of thousands of jobs an outage left (decision 022).
+ * row per step however many tens of thousands of jobs an outage left (decision 025).
  */
 export async function listDeadLetters(boss: PgBoss): Promise<DeadLetterGroup[]> {
   const { rows } = await boss.getDb().executeSql(

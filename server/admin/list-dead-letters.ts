@@ -35,7 +35,7 @@ export const JOBS_PER_GROUP = 20;
 /**
  * Every waiting dead letter of the pipeline's dead-letter queues (`$1`), as a `dead` CTE, with
  * its error as text and a keyset `cursor`. Listed in Postgres so that a listing sends the
- * groups and a page of jobs, never the tens of thousands a long outage leaves (decision 022).
+ * groups and a page of jobs, never the tens of thousands a long outage leaves (decision 025).
  */
 const DEAD_LETTERS = `
   dead AS (
