@@ -71,16 +71,16 @@ async function takeStockOrFindShortage(tx: Transaction, orderId: string): Promis
     .where(eq(orderLines.orderId, orderId))
     .groupBy(orderLines.sku)
     .orderBy(asc(orderLines.sku));
+  // One line is one conditional UPDATE: nothing to undo, so no savepoint (two round trips).
+  if (lines.length === 1) {
+    const [line] = lines;
+    return (await takeLine(tx, line!)) ? undefined : line!.sku;
+  }
   let shortSku: string | undefined;
   try {
     await tx.transaction(async (savepoint) => {
       for (const line of lines) {
-        const taken = await savepoint
-          .update(products)
-          .set({ stock: sql`${products.stock} - ${line.quantity}`, updatedAt: sql`now()` })
-          .where(and(eq(products.sku, line.sku), gte(products.stock, line.quantity)))
-          .returning({ sku: products.sku });
-        if (taken.length === 0) {
+        if (!(await takeLine(savepoint, line))) {
           shortSku = line.sku;
           throw new ShortOfStock();
         }
@@ -90,6 +90,16 @@ async function takeStockOrFindShortage(tx: Transaction, orderId: string): Promis
     if (!(err instanceof ShortOfStock)) throw err;
   }
   return shortSku;
+}
+
+/** Takes a line's units if the SKU has that many (never below zero); false when short. */
+async function takeLine(tx: Transaction, line: { sku: string; quantity: number }): Promise<boolean> {
+  const taken = await tx
+    .update(products)
+    .set({ stock: sql`${products.stock} - ${line.quantity}`, updatedAt: sql`now()` })
+    .where(and(eq(products.sku, line.sku), gte(products.stock, line.quantity)))
+    .returning({ sku: products.sku });
+  return taken.length > 0;
 }
 
 class ShortOfStock extends Error {}
