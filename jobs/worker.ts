@@ -62,21 +62,19 @@ async function main(): Promise<void> {
     email: httpEmailService(),
     carrier: httpCarrierService(),
   });
-  // Two pollers per pipeline queue, each taking a batch of up to concurrency/2 jobs and
-  // running them in parallel. A full batch means more is waiting, so the poller fetches again
-  // at once (burst) and a backlog drains without waiting on the poll interval; otherwise
-  // NOTIFY wakes it when a job is inserted. (One poller per job slot would wake all of them
-  // for every insert and poll constantly when idle.)
-  const pollers = 2;
-  const batchSize = Math.max(1, Math.ceil(concurrency / pollers));
+  // One poller per queue, taking a batch of up to `concurrency` jobs and running them in
+  // parallel. A NOTIFY wakes it (or, when it is busy, makes it fetch again as soon as its
+  // batch is done), and a full batch means more is waiting, so it fetches again at once
+  // (burst) and a backlog drains without waiting on the poll interval. Two pollers per queue
+  // both woke on every NOTIFY and one of the two fetches came back empty (decision 024).
   for (const [queue, handler] of Object.entries(handlers)) {
     const isPipelineStep = (Object.values(QUEUES) as string[]).includes(queue);
     await boss.work(
       queue,
       {
         includeMetadata: true,
-        batchSize: isPipelineStep ? batchSize : 1,
-        localConcurrency: isPipelineStep ? pollers : 1,
+        batchSize: isPipelineStep ? concurrency : 1,
+        localConcurrency: 1,
         burstWhenBatchFull: true,
         perJobResults: true,
         // The poll is only the backstop for retries coming due (their backoff is seconds

@@ -1,8 +1,7 @@
-import { eq } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Database } from "@/server/db/client";
-import { downstreamSettings, type DownstreamService } from "@/server/db/schema";
+import type { DownstreamService } from "@/server/db/schema";
 import { ServiceCapacity } from "./capacity";
+import type { SettingsCache } from "./settings-cache";
 
 export class SimulatedFailure extends Error {
   constructor(
@@ -16,13 +15,12 @@ export class SimulatedFailure extends Error {
 const capacities = new Map<DownstreamService, ServiceCapacity>();
 
 /**
- * Makes a simulated service behave as its settings row says, read fresh on every call so
- * a change in the admin applies at once to every process: outages, a capacity (requests
- * served at once; the rest queue), latency (base + jitter + an optional spike) and random
- * failures.
+ * Makes a simulated service behave as its settings row says (from the settings cache, which
+ * a change in the admin invalidates at once): outages, a capacity (requests served at once;
+ * the rest queue), latency (base + jitter + an optional spike) and random failures.
  */
-export async function behaveAs(db: Database, service: DownstreamService): Promise<void> {
-  const [settings] = await db.select().from(downstreamSettings).where(eq(downstreamSettings.service, service));
+export async function behaveAs(settingsCache: SettingsCache, service: DownstreamService): Promise<void> {
+  const settings = await settingsCache.get(service);
   if (!settings) return;
   if (settings.outage) throw new SimulatedFailure(503, `${service} is in an outage`);
   let capacity = capacities.get(service);

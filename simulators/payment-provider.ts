@@ -3,10 +3,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { centsToMajor } from "@/lib/money";
 import type { PaymentEventType } from "@/lib/contract";
 import type { Database } from "@/server/db/client";
-import { downstreamSettings, simCharges, simReversals } from "@/server/db/schema";
+import { simCharges, simReversals } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import { behaveAs } from "./behaviour";
+import type { SettingsCache } from "./settings-cache";
 
 type Charge = typeof simCharges.$inferSelect;
 type Verdict = { outcome: "completed" | "failed" | "flagged"; reason?: string; riskScore: number | null };
@@ -30,11 +31,12 @@ export class PaymentSimulator {
     private readonly db: Database,
     private readonly webhookUrl: string,
     private readonly webhookSecret: string,
+    private readonly settings: SettingsCache,
   ) {}
 
   /** POST /payments/charges: answers "processing" at once; the verdict follows by webhook. */
   async createCharge(idempotencyKey: string, body: { order_id: string; amount: number; currency: string; payment_method: string }) {
-    await behaveAs(this.db, "payment");
+    await behaveAs(this.settings, "payment");
     const [inserted] = await this.db
       .insert(simCharges)
       .values({
@@ -66,23 +68,23 @@ export class PaymentSimulator {
    * services answered synchronously, for the lab's "direct" checkout that waits on each.
    */
   async authorizeNow(): Promise<{ status: "authorized" }> {
-    await behaveAs(this.db, "payment");
+    await behaveAs(this.settings, "payment");
     return { status: "authorized" };
   }
 
   async checkFraudNow(): Promise<{ status: "passed" }> {
-    await behaveAs(this.db, "fraud");
+    await behaveAs(this.settings, "fraud");
     return { status: "passed" };
   }
 
   async scoreRiskNow(): Promise<{ risk_score: number }> {
-    await behaveAs(this.db, "risk");
+    await behaveAs(this.settings, "risk");
     return { risk_score: 0.05 };
   }
 
   /** GET /payments/charges/by-key/{key}: the charge created with that idempotency key, as a real provider's lookup. */
   async lookupCharge(chargeKey: string) {
-    await behaveAs(this.db, "payment");
+    await behaveAs(this.settings, "payment");
     const [charge] = await this.db.select().from(simCharges).where(eq(simCharges.idempotencyKey, chargeKey));
     if (!charge) return undefined;
     return {
@@ -102,7 +104,7 @@ export class PaymentSimulator {
    * at the same moment either wins (then it is a refund) or never happens.
    */
   async reverseCharge(idempotencyKey: string, chargeKey: string) {
-    await behaveAs(this.db, "payment");
+    await behaveAs(this.settings, "payment");
     const [existing] = await this.db.select().from(simReversals).where(eq(simReversals.idempotencyKey, idempotencyKey));
     if (existing) return { kind: existing.kind, charge_id: existing.chargeId };
     const [voided] = await this.db
@@ -154,8 +156,8 @@ export class PaymentSimulator {
     if (!current.outcome) {
       // The provider's own chain: a fraud check, then risk scoring, each a service with its
       // own settings. A failure of either is retried by process() like any other.
-      await behaveAs(this.db, "fraud");
-      await behaveAs(this.db, "risk");
+      await behaveAs(this.settings, "fraud");
+      await behaveAs(this.settings, "risk");
       const verdict = screenCharge(current.paymentMethod);
       const [decided] = await this.db
         .update(simCharges)
@@ -181,10 +183,10 @@ export class PaymentSimulator {
       ...(charge.reason ? { reason: charge.reason } : {}),
       ...(charge.outcome === "flagged" ? { risk_score: charge.riskScore } : {}),
     });
-    const [settings] = await this.db.select().from(downstreamSettings).where(eq(downstreamSettings.service, "payment"));
+    const settings = await this.settings.get("payment");
     if (settings?.dropWebhooks) return; // lost in transit: only a lookup will tell the merchant
     for (let attempt = charge.webhookAttempts + 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt++) {
-      await this.db.update(simCharges).set({ webhookAttempts: attempt }).where(eq(simCharges.id, charge.id));
+      let delivered = false;
       try {
         const response = await fetch(this.webhookUrl, {
           method: "POST",
@@ -192,13 +194,17 @@ export class PaymentSimulator {
           body,
           signal: AbortSignal.timeout(10_000),
         });
-        if (response.ok) {
-          await this.db.update(simCharges).set({ webhookDeliveredAt: sql`now()` }).where(eq(simCharges.id, charge.id));
-          return;
-        }
+        delivered = response.ok;
       } catch {
         // endpoint down: retried below like any non-2xx answer
       }
+      // One write per attempt, after it: a simulator killed mid-delivery redelivers on restart
+      // (resumePending), which the merchant dedupes by webhook id, and counts one attempt fewer.
+      await this.db
+        .update(simCharges)
+        .set({ webhookAttempts: attempt, ...(delivered ? { webhookDeliveredAt: sql`now()` } : {}) })
+        .where(eq(simCharges.id, charge.id));
+      if (delivered) return;
       await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
     }
     console.error(`[payment-sim] gave up delivering the webhook of ${charge.id}`);

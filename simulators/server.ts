@@ -18,21 +18,23 @@ import { lowerProcessPriority } from "@/server/processes/lower-process-priority"
 import { SimulatedFailure } from "./behaviour";
 import { acceptEmail, createInvoice, createShipment, voidShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
+import { createSettingsCache } from "./settings-cache";
 
 const config = env();
 lowerProcessPriority(config.WORKER_NICE, "simulators");
 const { db, pool } = createDatabase(databaseUrl(), 6);
-const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET);
+const settings = createSettingsCache(db, databaseUrl());
+const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);
 
 type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray) => Promise<unknown>;
 
 const routes: [RegExp, Route][] = [
   [/^\/payments\/charges$/, (key, body) => payments.createCharge(key, body as never)],
   [/^\/payments\/charges\/by-key\/([^/]+)\/reverse$/, (key, _body, match) => payments.reverseCharge(key, decodeURIComponent(match[1]!))],
-  [/^\/invoicing\/invoices$/, (key) => createInvoice(db, key)],
-  [/^\/email\/messages$/, (key, body) => acceptEmail(db, key, body as never)],
-  [/^\/carrier\/shipments$/, (key) => createShipment(db, key)],
-  [/^\/carrier\/shipments\/by-key\/([^/]+)\/void$/, (_key, _body, match) => voidShipment(db, decodeURIComponent(match[1]!))],
+  [/^\/invoicing\/invoices$/, (key) => createInvoice(db, settings, key)],
+  [/^\/email\/messages$/, (key, body) => acceptEmail(db, settings, key, body as never)],
+  [/^\/carrier\/shipments$/, (key) => createShipment(db, settings, key)],
+  [/^\/carrier\/shipments\/by-key\/([^/]+)\/void$/, (_key, _body, match) => voidShipment(db, settings, decodeURIComponent(match[1]!))],
   [/^\/payments\/authorizations$/, () => payments.authorizeNow()],
   [/^\/fraud\/checks$/, () => payments.checkFraudNow()],
   [/^\/risk\/scores$/, () => payments.scoreRiskNow()],
@@ -87,6 +89,6 @@ server.listen(config.SIMULATOR_PORT, "127.0.0.1", () => {
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     server.close();
-    void pool.end().finally(() => process.exit(0));
+    void settings.stop().then(() => pool.end()).finally(() => process.exit(0));
   });
 }

@@ -1,12 +1,11 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/server/db/client";
-import { invoices } from "@/server/db/schema";
+import { invoices, orders, shoppers } from "@/server/db/schema";
 import { transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { readyToFulfil } from "@/server/pipeline/steps";
 import type { EmailService } from "./email-service";
-import { loadOrderWithEmail } from "./load-order-with-email";
 import { confirmationEmail } from "./templates";
 
 /**
@@ -18,9 +17,16 @@ import { confirmationEmail } from "./templates";
  */
 export async function sendConfirmation(db: Database, queue: StepQueue, email: EmailService, orderId: string): Promise<"confirmed" | "skipped"> {
   return db.transaction(async (tx) => {
-    const row = await loadOrderWithEmail(tx, orderId, { lock: true });
+    // The order (locked), its shopper's address and its invoice number: one statement.
+    const [row] = await tx
+      .select({ order: orders, email: shoppers.email, invoiceNumber: invoices.invoiceNumber })
+      .from(orders)
+      .innerJoin(shoppers, eq(shoppers.id, orders.shopperId))
+      .leftJoin(invoices, eq(invoices.orderId, orders.id))
+      .where(eq(orders.id, orderId))
+      .for("update", { of: orders });
     if (!row || !readyToFulfil(row.order)) return "skipped";
-    const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, orderId));
+    const invoice = row.invoiceNumber === null ? undefined : { invoiceNumber: row.invoiceNumber };
     await email.send({
       idempotencyKey: `confirmation_${orderId}`,
       to: row.email,

@@ -1,5 +1,6 @@
 import "server-only";
-import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Database, Transaction } from "@/server/db/client";
 import { orderLines, orders, products, type Order } from "@/server/db/schema";
 import { isFinalStatus } from "@/lib/order-status";
@@ -23,7 +24,8 @@ export async function reserveOrderStock(db: Database, queue: StepQueue, orderId:
     const order = await lockOrder(tx, orderId);
     if (!order || order.stockState !== "none" || isFinalStatus(order.status)) return "skipped";
 
-    const short = (await skuWithEarlierWaiters(tx, order)) ?? (await takeStockOrFindShortage(tx, orderId));
+    const lines = await linesOf(tx, order, { withEarlierWaiters: true });
+    const short = lines.find((line) => line.earlierWaiters)?.sku ?? (await takeStockOrFindShortage(tx, lines));
     if (short === undefined) {
       const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
       await queue.advance(tx, "reserveStock", "reserved", { order: reserved });
@@ -43,44 +45,48 @@ export async function reserveOrderStock(db: Database, queue: StepQueue, orderId:
 export async function retryBackorderedOrder(tx: Transaction, queue: StepQueue, orderId: string): Promise<{ reserved: boolean; shortSku?: string }> {
   const order = await lockOrder(tx, orderId);
   if (!order || order.status !== "backordered" || order.stockState !== "backordered") return { reserved: false };
-  const short = await takeStockOrFindShortage(tx, orderId);
+  const short = await takeStockOrFindShortage(tx, await linesOf(tx, order, { withEarlierWaiters: false }));
   if (short) return { reserved: false, shortSku: short };
   const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
   await queue.advance(tx, "resumeBackorders", "reserved", { order: reserved });
   return { reserved: true };
 }
 
-/** A SKU of this order that an earlier, still back-ordered order is waiting for. */
-async function skuWithEarlierWaiters(tx: Transaction, order: Order): Promise<string | undefined> {
-  const mine = tx.select({ sku: orderLines.sku }).from(orderLines).where(eq(orderLines.orderId, order.id));
-  const [waiting] = await tx
-    .select({ sku: orderLines.sku })
+type Line = { sku: string; quantity: number; earlierWaiters: boolean };
+
+/**
+ * The order's lines, one per SKU in SKU order (the order lines are taken in), and — in the
+ * same statement, when asked — whether an earlier, still back-ordered order waits for that SKU.
+ */
+async function linesOf(tx: Transaction, order: Order, options: { withEarlierWaiters: boolean }): Promise<Line[]> {
+  const waiting = alias(orderLines, "waiting");
+  const earlierWaiters = options.withEarlierWaiters
+    ? sql<boolean>`EXISTS (${tx
+        .select({ one: sql`1` })
+        .from(waiting)
+        .innerJoin(orders, eq(orders.id, waiting.orderId))
+        .where(and(eq(waiting.sku, orderLines.sku), eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, order.seq)))})`
+    : sql<boolean>`false`;
+  return tx
+    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters })
     .from(orderLines)
-    .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .where(and(eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, order.seq), inArray(orderLines.sku, mine)))
-    .orderBy(asc(orderLines.sku))
-    .limit(1);
-  return waiting?.sku;
+    .where(eq(orderLines.orderId, order.id))
+    .groupBy(orderLines.sku)
+    .orderBy(asc(orderLines.sku));
 }
 
 /** All-or-nothing inside a savepoint: a short line undoes the lines already taken. */
-async function takeStockOrFindShortage(tx: Transaction, orderId: string): Promise<string | undefined> {
-  const lines = await tx
-    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int` })
-    .from(orderLines)
-    .where(eq(orderLines.orderId, orderId))
-    .groupBy(orderLines.sku)
-    .orderBy(asc(orderLines.sku));
+async function takeStockOrFindShortage(tx: Transaction, lines: Line[]): Promise<string | undefined> {
+  // One line is one conditional UPDATE: nothing to undo, so no savepoint (two round trips).
+  if (lines.length === 1) {
+    const [line] = lines;
+    return (await takeLine(tx, line!)) ? undefined : line!.sku;
+  }
   let shortSku: string | undefined;
   try {
     await tx.transaction(async (savepoint) => {
       for (const line of lines) {
-        const taken = await savepoint
-          .update(products)
-          .set({ stock: sql`${products.stock} - ${line.quantity}`, updatedAt: sql`now()` })
-          .where(and(eq(products.sku, line.sku), gte(products.stock, line.quantity)))
-          .returning({ sku: products.sku });
-        if (taken.length === 0) {
+        if (!(await takeLine(savepoint, line))) {
           shortSku = line.sku;
           throw new ShortOfStock();
         }
@@ -90,6 +96,16 @@ async function takeStockOrFindShortage(tx: Transaction, orderId: string): Promis
     if (!(err instanceof ShortOfStock)) throw err;
   }
   return shortSku;
+}
+
+/** Takes a line's units if the SKU has that many (never below zero); false when short. */
+async function takeLine(tx: Transaction, line: { sku: string; quantity: number }): Promise<boolean> {
+  const taken = await tx
+    .update(products)
+    .set({ stock: sql`${products.stock} - ${line.quantity}`, updatedAt: sql`now()` })
+    .where(and(eq(products.sku, line.sku), gte(products.stock, line.quantity)))
+    .returning({ sku: products.sku });
+  return taken.length > 0;
 }
 
 class ShortOfStock extends Error {}

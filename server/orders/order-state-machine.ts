@@ -21,12 +21,19 @@ export function allowedPrevious(to: OrderStatus): OrderStatus[] {
   return (Object.keys(NEXT) as OrderStatus[]).filter((from) => NEXT[from].includes(to));
 }
 
-type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason">>;
+/** Columns a transition may set beside `status`: its own data, and the branch fact it records. */
+type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason" | "paymentState" | "stockState">>;
 
 /**
  * Moves the order to `to` if its current status allows it, appending the event (whose
- * trigger NOTIFYs listeners). Returns the updated order, or null when the move was not
- * allowed (already there, or past it).
+ * trigger NOTIFYs listeners) — one statement: the conditional UPDATE … RETURNING feeds the
+ * event's INSERT in the same CTE, so a step pays one round trip per transition, and the
+ * event exists exactly when the move happened. Returns the updated order, or null when the
+ * move was not allowed (already there, or past it). `set` may record a branch fact with the
+ * move when the caller holds the row lock and has checked that fact's allowed previous value.
+ *
+ * This is the one place where "a transition happened, in this transaction" is known: anything
+ * else that must follow every transition (a rollup, a counter) belongs in this statement.
  */
 export async function transitionOrder(
   tx: Transaction,
@@ -34,14 +41,18 @@ export async function transitionOrder(
   to: OrderStatus,
   options: { set?: OrderColumns; detail?: Record<string, unknown> } = {},
 ): Promise<Order | null> {
-  const [updated] = await tx
-    .update(orders)
-    .set({ ...options.set, status: to, updatedAt: sql`now()` })
-    .where(and(eq(orders.id, orderId), inArray(orders.status, allowedPrevious(to))))
-    .returning();
-  if (!updated) return null;
-  await appendOrderEvent(tx, orderId, to, options.detail);
-  return updated;
+  const moved = tx.$with("moved").as(
+    tx
+      .update(orders)
+      .set({ ...options.set, status: to, updatedAt: sql`now()` })
+      .where(and(eq(orders.id, orderId), inArray(orders.status, allowedPrevious(to))))
+      .returning(),
+  );
+  const event = tx.$with("event", {}).as(
+    sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${newId("evt")}, ${moved.id}, ${to}, ${JSON.stringify(options.detail ?? {})}::jsonb FROM ${moved}`,
+  );
+  const [updated] = await tx.with(moved, event).select().from(moved);
+  return updated ?? null;
 }
 
 /*

@@ -1,16 +1,16 @@
 import "server-only";
+import { eq, sql } from "drizzle-orm";
 import { ORDER_ID_PATTERN, type PaymentWebhook } from "@/lib/contract";
-import type { Database } from "@/server/db/client";
-import { webhookReceipts } from "@/server/db/schema";
+import type { Database, Transaction } from "@/server/db/client";
+import { orders, webhookReceipts, type Order } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
-import { lockOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { settlePayment } from "./settle-payment";
 
 /**
  * A verified payment webhook. The webhook id is recorded in the same transaction as its
- * effect, so a redelivery (same id) is answered 200 and changes nothing, and a crash
- * between the two cannot leave one without the other.
+ * effect (by the statement that locks the order), so a redelivery (same id) is answered 200
+ * and changes nothing, and a crash between the two cannot leave one without the other.
  */
 export async function handlePaymentWebhook(
   db: Database,
@@ -20,15 +20,30 @@ export async function handlePaymentWebhook(
 ): Promise<"processed" | "duplicate"> {
   if (!ORDER_ID_PATTERN.test(payload.order_id)) throw notFound(`No order ${payload.order_id}.`);
   return db.transaction(async (tx) => {
-    const order = await lockOrder(tx, payload.order_id);
-    if (!order) throw notFound(`No order ${payload.order_id}.`);
-    const receipt = await tx
-      .insert(webhookReceipts)
-      .values({ webhookId, event: payload.event, orderId: payload.order_id })
-      .onConflictDoNothing()
-      .returning({ webhookId: webhookReceipts.webhookId });
-    if (receipt.length === 0) return "duplicate";
-    await settlePayment(tx, queue, order, payload);
+    const received = await lockOrderAndRecordReceipt(tx, webhookId, payload);
+    if (!received) throw notFound(`No order ${payload.order_id}.`);
+    if (!received.fresh) return "duplicate";
+    await settlePayment(tx, queue, received.order, payload);
     return "processed";
   });
+}
+
+/**
+ * Locks the order and records the webhook id, in one statement: the receipt is inserted only
+ * when the order exists, and `fresh` says whether this id is new. A concurrent delivery of the
+ * same id waits on our uncommitted receipt (and on the row lock), then finds it taken.
+ */
+async function lockOrderAndRecordReceipt(tx: Transaction, webhookId: string, payload: PaymentWebhook): Promise<{ order: Order; fresh: boolean } | undefined> {
+  const receipt = tx.$with("receipt", {}).as(
+    sql`INSERT INTO ${webhookReceipts} (webhook_id, event, order_id)
+        SELECT ${webhookId}, ${payload.event}, ${payload.order_id} WHERE EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${payload.order_id})
+        ON CONFLICT DO NOTHING RETURNING webhook_id`,
+  );
+  const [row] = await tx
+    .with(receipt)
+    .select({ order: orders, fresh: sql<boolean>`EXISTS (SELECT 1 FROM receipt)` })
+    .from(orders)
+    .where(eq(orders.id, payload.order_id))
+    .for("update");
+  return row;
 }

@@ -44,13 +44,15 @@ export async function requestCharge(db: Database, queue: StepQueue, provider: Pa
     paymentMethod: order.paymentMethod,
   });
 
+  // The transition first: when it moves, it takes the order's row lock before the payment
+  // row, in the order every other step takes them. When it does not (a verdict got here
+  // first), the payment row alone is written, and only from `requested`.
   await db.transaction(async (tx) => {
-    if (!(await lockOrder(tx, orderId))) return;
+    await transitionOrder(tx, orderId, "payment_processing", { detail: { charge_id: charge.chargeId } });
     await tx
       .update(payments)
       .set({ providerChargeId: charge.chargeId, status: sql`CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END` })
       .where(eq(payments.orderId, orderId));
-    await transitionOrder(tx, orderId, "payment_processing", { detail: { charge_id: charge.chargeId } });
   });
   return "requested";
 }

@@ -35,18 +35,21 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
     .insert(payments)
     .values({ orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` })
     .onConflictDoUpdate({ target: payments.orderId, set: { status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` } });
-  const settled = (await recordPaymentFact(tx, order.id, chargeStatus)) ?? order;
+  // The fact rides on the transition (one statement) when the order moves; on its own when
+  // it does not (the order already ended on our side). The row lock and the check above
+  // make `none`/`processing` → verdict the allowed move of the fact either way.
+  const recordFactAlone = async () => (await recordPaymentFact(tx, order.id, chargeStatus)) ?? order;
 
   if (captured && !mismatch) {
-    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed");
-    await queue.advance(tx, "settlePayment", "paid", { order: confirmed ?? settled });
+    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed", { set: { paymentState: chargeStatus } });
+    await queue.advance(tx, "settlePayment", "paid", { order: confirmed ?? (await recordFactAlone()) });
     return "applied";
   }
   const to = verdict.event === "payment.flagged" ? "rejected" : "payment_failed";
   const detail = verdict.event === "payment.flagged" ? { reason, risk_score: riskScore } : { reason };
-  const moved = await transitionOrder(tx, order.id, to, { set: { failureReason: reason }, detail });
+  const moved = await transitionOrder(tx, order.id, to, { set: { failureReason: reason, paymentState: chargeStatus }, detail });
   if (moved) await releaseOrderStock(tx, order.id);
-  await queue.advance(tx, "settlePayment", moved ? "failed" : "late", { order: moved ?? settled });
+  await queue.advance(tx, "settlePayment", moved ? "failed" : "late", { order: moved ?? (await recordFactAlone()) });
   return "applied";
 }
 

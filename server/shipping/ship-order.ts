@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/server/db/client";
 import { orderLines, orders, shipments } from "@/server/db/schema";
 import { transitionOrder } from "@/server/orders/order-state-machine";
@@ -12,16 +12,15 @@ import type { CarrierService } from "./carrier-service";
  * key too, in case an earlier attempt booked and died before it could void.
  */
 export async function shipOrder(db: Database, carrier: CarrierService, orderId: string): Promise<"shipped" | "voided" | "skipped"> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  // The order's status and its item count in one statement.
+  const [order] = await db
+    .select({ status: orders.status, items: sql<number>`(SELECT coalesce(sum(${orderLines.quantity}), 0)::int FROM ${orderLines} WHERE ${orderLines.orderId} = ${orders.id})` })
+    .from(orders)
+    .where(eq(orders.id, orderId));
   const shipmentKey = `shipment_${orderId}`;
   if (order?.status === "cancelled") return (await carrier.voidShipment({ shipmentKey })).voided ? "voided" : "skipped";
   if (!order || order.status !== "confirmed") return "skipped";
-  const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId));
-  const parcel = await carrier.createShipment({
-    idempotencyKey: shipmentKey,
-    orderId,
-    items: lines.reduce((n, l) => n + l.quantity, 0),
-  });
+  const parcel = await carrier.createShipment({ idempotencyKey: shipmentKey, orderId, items: order.items });
   const shipped = await db.transaction(async (tx) => {
     const moved = await transitionOrder(tx, orderId, "shipped", {
       set: { tracking: parcel.trackingNumber },
