@@ -6,23 +6,31 @@ import { rejectMalformedPath } from "@/server/http/reject-malformed-path";
 import { writeWebResponse } from "./node-adapter";
 import { serveOrderEvents, serveShopperOrdersEvents } from "./order-events";
 import { servePaymentWebhook } from "./payment-webhook";
+import { servePostOrder } from "./post-order";
 
 type NativeRoute = {
   pattern: RegExp;
   method: "GET" | "POST";
+  /**
+   * Who answers the path's other methods (OPTIONS and HEAD included): the native 405 / 204
+   * below, or — for a path whose other methods are still a Next route's — Next itself.
+   */
+  otherMethods: "native" | "next";
   /** `param` is the route's one path parameter (decoded), when it has one. */
   serve(req: IncomingMessage, res: ServerResponse, param: string): Promise<void>;
 };
 
 /**
  * The routes the web process serves itself, before Next (decision 022): the event streams,
- * which stay open by the thousand, and the provider's webhook. Exact paths only; anything
- * else — a trailing slash included, which Next redirects to the exact path — goes to Next.
+ * which stay open by the thousand, the provider's webhook, and order intake. Exact paths only;
+ * anything else — a trailing slash included, which Next redirects to the exact path — goes to Next.
+ * `GET /api/orders` (the list) stays a Next route, so that path's other methods are Next's.
  */
 const NATIVE_ROUTES: NativeRoute[] = [
-  { pattern: /^\/api\/orders\/events$/, method: "GET", serve: (req, res) => serveShopperOrdersEvents(req, res) },
-  { pattern: /^\/api\/orders\/([^/]+)\/events$/, method: "GET", serve: serveOrderEvents },
-  { pattern: /^\/webhooks\/payments$/, method: "POST", serve: servePaymentWebhook },
+  { pattern: /^\/api\/orders\/events$/, method: "GET", otherMethods: "native", serve: (req, res) => serveShopperOrdersEvents(req, res) },
+  { pattern: /^\/api\/orders\/([^/]+)\/events$/, method: "GET", otherMethods: "native", serve: serveOrderEvents },
+  { pattern: /^\/webhooks\/payments$/, method: "POST", otherMethods: "native", serve: servePaymentWebhook },
+  { pattern: /^\/api\/orders$/, method: "POST", otherMethods: "next", serve: (req, res) => servePostOrder(req, res) },
 ];
 
 // What Next's route handlers answered to OPTIONS (they exported all five methods).
@@ -35,6 +43,7 @@ export function serveNativeRoute(req: IncomingMessage, res: ServerResponse): boo
   const pathname = query < 0 ? url : url.slice(0, query);
   for (const route of NATIVE_ROUTES) {
     const match = route.pattern.exec(pathname);
+    if (match && route.otherMethods === "next" && req.method !== route.method) return false;
     if (match) {
       void answer(res, () => dispatch(route, req, res, pathname, match[1]));
       return true;

@@ -3,7 +3,7 @@ import { expectErrorBody, placeOrder } from "../support/api";
 import { useStack } from "../support/stack";
 
 /**
- * GET /api/orders/{id}/events, GET /api/orders/events and POST /webhooks/payments are served
+ * GET /api/orders/{id}/events, GET /api/orders/events, POST /webhooks/payments and POST /api/orders are served
  * by the web process's node:http server before Next (decision 022). These are the answers
  * the Next route handlers gave at the edges — methods, OPTIONS, HEAD, a trailing slash, the
  * shopper stream's limits, the webhook's body limit — which the native routes must keep.
@@ -83,4 +83,30 @@ test("the webhook refuses a body over 64 KiB with the contract's 413, before rea
   });
   expect(response.status).toBe(413);
   expectErrorBody(await response.json(), "payload_too_large");
+});
+
+test("/api/orders: POST is native, its other methods are still Next's route — OPTIONS, HEAD, GET and the 405s answer as before", async () => {
+  const shopper = await stack().newShopper();
+  const orderId = await placeOrder(stack(), shopper);
+  const options = await fetch(`${stack().baseURL}/api/orders`, { method: "OPTIONS" });
+  expect(options.status).toBe(204);
+  expect(options.headers.get("allow")).toBe("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+  for (const method of ["PUT", "PATCH", "DELETE"]) {
+    const response = await fetch(`${stack().baseURL}/api/orders`, { method, headers: shopper.headers });
+    expect(response.status, method).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, POST");
+    expectErrorBody(await response.json(), "method_not_allowed");
+  }
+  const head = await fetch(`${stack().baseURL}/api/orders`, { method: "HEAD", headers: shopper.headers });
+  expect(head.status).toBe(200);
+  expect(head.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(await head.text()).toBe("");
+  expect((await fetch(`${stack().baseURL}/api/orders`, { method: "HEAD" })).status).toBe(401);
+  const list = await fetch(`${stack().baseURL}/api/orders?limit=1`, { headers: shopper.headers });
+  expect(list.status).toBe(200);
+  expect((await list.json()).data[0].order_id).toBe(orderId);
+
+  const redirected = await fetch(`${stack().baseURL}/api/orders/`, { method: "POST", headers: shopper.headers, redirect: "manual" });
+  expect(redirected.status).toBe(308);
+  expect(redirected.headers.get("location")).toBe("/api/orders");
 });

@@ -18,7 +18,16 @@ export async function enforceRateLimit(subject: string): Promise<void> {
   try {
     await limiter().consume(subject);
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+    if (isBudgetSpent(err)) throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
     throw err;
   }
+}
+
+/**
+ * The limiter rejects with a RateLimiterRes when the budget is spent. Not `instanceof` alone:
+ * the limiter lives on globalThis and whichever module graph made it first (the native routes'
+ * or Next's bundle, decision 022) has its own copy of the class.
+ */
+function isBudgetSpent(err: unknown): err is Pick<RateLimiterRes, "msBeforeNext"> {
+  return err instanceof RateLimiterRes || (typeof err === "object" && err !== null && !(err instanceof Error) && typeof (err as { msBeforeNext?: unknown }).msBeforeNext === "number");
 }
