@@ -13,8 +13,10 @@ export type QueueDepth = {
   queue: string;
   /** Jobs due now and not yet taken. */
   waiting: number;
-  /** Jobs due later (a retry backing off, or scheduled). */
+  /** Failed attempts backing off before their next try. */
   retrying: number;
+  /** Jobs deliberately due later (a payment lookup minutes after the charge, say): not trouble. */
+  scheduled: number;
   active: number;
   dead: number;
   oldestWaitingAt: string | null;

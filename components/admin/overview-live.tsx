@@ -132,6 +132,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
                   <TableHead className="text-right">Waiting</TableHead>
                   <TableHead className="text-right">Active</TableHead>
                   <TableHead className="text-right">Retrying</TableHead>
+                  <TableHead className="text-right">Scheduled</TableHead>
                   <TableHead className="text-right">Dead</TableHead>
                 </TableRow>
               </TableHeader>
@@ -142,6 +143,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
                     <TableCell className="text-right tabular-nums">{q.waiting}</TableCell>
                     <TableCell className="text-right tabular-nums">{q.active}</TableCell>
                     <TableCell className="text-right tabular-nums">{q.retrying}</TableCell>
+                    <TableCell className="text-right tabular-nums text-muted-foreground">{q.scheduled}</TableCell>
                     <TableCell className={cn("text-right tabular-nums", q.dead > 0 && "font-semibold text-destructive")}>{q.dead}</TableCell>
                   </TableRow>
                 ))}

@@ -58,17 +58,18 @@ async function countStatuses(db: Database): Promise<Record<OrderStatus, number>>
 }
 
 /**
- * Waiting, retrying and dead-lettered counts are read live from pg-boss's job table through
+ * Waiting, retrying, scheduled and dead-lettered counts are read live from pg-boss's job table through
  * its partial index on not-yet-active jobs; "active" comes from pg-boss's cached queue
  * stats (getQueues/getQueueStats, kept fresh by the workers' monitor), since counting active jobs directly would scan
  * every completed job kept for a week.
  */
 async function queueDepths(db: Database, boss: PgBoss): Promise<QueueDepth[]> {
   const names = Object.values(QUEUES);
-  const { rows } = await db.execute<{ name: string; waiting: number; retrying: number; total: number; oldest: string | null }>(sql`
+  const { rows } = await db.execute<{ name: string; waiting: number; retrying: number; scheduled: number; total: number; oldest: string | null }>(sql`
     SELECT name,
            count(*) FILTER (WHERE start_after <= now())::int AS waiting,
-           count(*) FILTER (WHERE start_after > now())::int AS retrying,
+           count(*) FILTER (WHERE start_after > now() AND state = 'retry')::int AS retrying,
+           count(*) FILTER (WHERE start_after > now() AND state <> 'retry')::int AS scheduled,
            count(*)::int AS total,
            min(created_on) FILTER (WHERE start_after <= now()) AS oldest
       FROM pgboss.job
@@ -84,6 +85,7 @@ async function queueDepths(db: Database, boss: PgBoss): Promise<QueueDepth[]> {
       queue,
       waiting: own?.waiting ?? 0,
       retrying: own?.retrying ?? 0,
+      scheduled: own?.scheduled ?? 0,
       active: active.get(queue) ?? 0,
       dead: pending.get(deadLetterQueue(queue))?.total ?? 0,
       oldestWaitingAt: oldest,
