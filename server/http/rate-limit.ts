@@ -7,27 +7,40 @@ import { rateLimited } from "@/server/errors";
  * Per-shopper request budget for the REST API, per web process (see
  * docs/decisions/004-rate-limiting.md for why in-memory is enough here).
  */
-const globalForLimiter = globalThis as unknown as { conveyorLimiter?: RateLimiterMemory };
+type RequestBudget = {
+  /** Spends one request of `subject`'s budget: null if it was there, else ms until it refills. */
+  spend(subject: string): Promise<number | null>;
+};
 
-function limiter(): RateLimiterMemory {
-  globalForLimiter.conveyorLimiter ??= new RateLimiterMemory({ points: env().RATE_LIMIT_PER_MINUTE, duration: 60 });
-  return globalForLimiter.conveyorLimiter;
+/**
+ * One budget per process, on globalThis: the web process loads this module twice (Next's
+ * bundle and the native routes, decision 022), and both must draw on the same budget. The
+ * limiter's rejection is told apart from a failure inside the budget that made it, with that
+ * graph's own RateLimiterRes class, so it works whichever graph asks.
+ */
+const globalForBudget = globalThis as unknown as { conveyorRequestBudget?: RequestBudget };
+
+function requestBudget(): RequestBudget {
+  globalForBudget.conveyorRequestBudget ??= createRequestBudget(env().RATE_LIMIT_PER_MINUTE);
+  return globalForBudget.conveyorRequestBudget;
+}
+
+function createRequestBudget(perMinute: number): RequestBudget {
+  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  return {
+    async spend(subject) {
+      try {
+        await limiter.consume(subject);
+        return null;
+      } catch (err) {
+        if (err instanceof RateLimiterRes) return err.msBeforeNext;
+        throw err;
+      }
+    },
+  };
 }
 
 export async function enforceRateLimit(subject: string): Promise<void> {
-  try {
-    await limiter().consume(subject);
-  } catch (err) {
-    if (isBudgetSpent(err)) throw rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-    throw err;
-  }
-}
-
-/**
- * The limiter rejects with a RateLimiterRes when the budget is spent. Not `instanceof` alone:
- * the limiter lives on globalThis and whichever module graph made it first (the native routes'
- * or Next's bundle, decision 022) has its own copy of the class.
- */
-function isBudgetSpent(err: unknown): err is Pick<RateLimiterRes, "msBeforeNext"> {
-  return err instanceof RateLimiterRes || (typeof err === "object" && err !== null && !(err instanceof Error) && typeof (err as { msBeforeNext?: unknown }).msBeforeNext === "number");
+  const refillsInMs = await requestBudget().spend(subject);
+  if (refillsInMs !== null) throw rateLimited(Math.max(1, Math.ceil(refillsInMs / 1000)));
 }

@@ -49,11 +49,10 @@ export async function placeOrder(db: Database, queue: StepQueue, request: PlaceO
   }
   const orderId = newId("ord");
   const accepted: AcceptedBody = { order_id: orderId, status: "pending", status_url: statusUrl(orderId) };
-  const requestHash = request.idempotencyKey === undefined ? undefined : hashRequest(input);
   const claim: KeyClaimRequest | undefined =
     request.idempotencyKey === undefined
       ? undefined
-      : { shopperId: request.shopperId, key: request.idempotencyKey, requestHash: requestHash!, orderId, acceptedBody: accepted, holdSeconds: request.holdSeconds };
+      : { shopperId: request.shopperId, key: request.idempotencyKey, requestHash: hashRequest(input), orderId, acceptedBody: accepted, holdSeconds: request.holdSeconds };
   return intakeGroup(db, queue).submit({ shopperId: request.shopperId, input, orderId, accepted, claim });
 }
 
