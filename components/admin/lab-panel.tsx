@@ -53,7 +53,7 @@ export function LabPanel({ initial }: { initial: Run[] }) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Lab: synchronous vs asynchronous checkout</h1>
         <p className="max-w-prose text-sm text-muted-foreground">
-          N checkouts at concurrency C in each mode, under the current downstream settings (set a risk spike on the Services page to see the cascade). Lab orders are marked and left out of shop figures.
+          N checkouts at concurrency C in each mode, under the current downstream settings (set a risk spike on the Services page to see the cascade). Each mode first sends C unmeasured warm-up checkouts, so the figures describe steady load rather than one opening burst. Lab orders are marked and left out of shop figures.
         </p>
       </div>
       <form
