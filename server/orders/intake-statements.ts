@@ -37,7 +37,10 @@ export type KeyClaimRequest = {
   requestHash: string;
   orderId: string;
   acceptedBody: Record<string, unknown>;
-  /** A held (Prefer: wait) request keeps the key locked this long, so replays meanwhile answer 409. */
+  /**
+   * A held (Prefer: wait) request keeps the key locked this long, so replays meanwhile answer
+   * 409. `wait=0` holds nothing: the 202 is answered at once and is the key's response.
+   */
   holdSeconds?: number;
 };
 
@@ -80,7 +83,7 @@ export async function readCatalogAndClaimKeys(
 
 function claimStatement(claims: KeyClaimRequest[], catalog: SQL): SQL {
   const wanted = JSON.stringify(
-    claims.map((c, i) => ({ i, shopper_id: c.shopperId, key: c.key, request_hash: c.requestHash, order_id: c.orderId, body: c.acceptedBody, hold_seconds: c.holdSeconds ?? null })),
+    claims.map((c, i) => ({ i, shopper_id: c.shopperId, key: c.key, request_hash: c.requestHash, order_id: c.orderId, body: c.acceptedBody, hold_seconds: c.holdSeconds || null })),
   );
   return sql`
     WITH wanted AS (

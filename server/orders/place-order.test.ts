@@ -173,6 +173,14 @@ describe("placeOrder and its Idempotency-Key", () => {
     await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "held", holdSeconds: 5 });
     await expect(placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "held" })).rejects.toMatchObject({ status: 409 });
   });
+
+  it("Prefer: wait=0 holds nothing: a replay straight after gets the 202 at once", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const first = await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "no-hold", holdSeconds: 0 });
+    const again = await placeOrder(db, queue, { shopperId, body: BODY, idempotencyKey: "no-hold" });
+    expect(again).toMatchObject({ kind: "replayed", orderId: first.orderId, status: 202 });
+  });
 });
 
 describe("placeOrder under concurrency: requests share transactions (group commit)", () => {
