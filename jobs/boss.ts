@@ -76,7 +76,7 @@ const NOTIFY_CHANNEL = sql.raw(`('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}
  * takes it, ON CONFLICT DO NOTHING keeps the deterministic ids' dedupe, and each notify-enabled
  * queue with a job runnable now gets one NOTIFY, as send() gives it. `inserted` must appear in
  * the caller's SELECT: it is what makes Postgres run the NOTIFY CTE.
- * jobs/boss.test.ts holds the rows equal to send()'s, so a pg-boss upgrade that changes them shows.
+ * jobs/step-queue.test.ts holds the rows equal to send()'s, so a pg-boss upgrade that changes them shows.
  */
 export function jobInsertCtes(jobs: PlannedJob[]): { ctes: SQL; inserted: SQL } {
   const rows = JSON.stringify(jobs.map((j) => ({ id: stepJobId(j.queue, j.key), name: j.queue, data: j.data, start_after_seconds: j.startAfterSeconds ?? 0 })));

@@ -1,10 +1,11 @@
 /**
- * Dead letters — jobs that exhausted their retries — seen and recovered through pg-boss's own
- * API, for `/api/health` and `npm run jobs` (and the admin page once it exists).
+ * Dead letters — jobs that exhausted their retries — counted and grouped in SQL over pg-boss's
+ * job table (decision 025) and recovered through pg-boss's own API, for `/api/health`,
+ * `npm run jobs` and the admin page.
  */
 import type { PgBoss } from "pg-boss";
 import { deadLetterErrorSql, PG_BOSS_JOB_TABLE, waitingDeadLetters } from "./dead-letter-table";
-import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
+import { QUEUES, deadLetterQueue, deadLetterQueues, type QueueName } from "./queues";
 
 const STEPS = Object.values(QUEUES);
 
@@ -16,7 +17,7 @@ export type DeadLetterDepth = { total: number; byStep: Record<string, number> };
  * probe that may be polled often. Steps without dead letters are left out.
  */
 export async function deadLetterDepth(boss: PgBoss): Promise<DeadLetterDepth> {
-  const queues = await boss.getQueues(STEPS.map(deadLetterQueue));
+  const queues = await boss.getQueues(deadLetterQueues());
   const byStep: Record<string, number> = {};
   let total = 0;
   for (const step of STEPS) {
@@ -47,7 +48,7 @@ export async function listDeadLetters(boss: PgBoss): Promise<DeadLetterGroup[]> 
           ORDER BY j.created_on DESC, j.id DESC
           LIMIT 1
        ) latest ON true`,
-    [STEPS.map(deadLetterQueue)],
+    [deadLetterQueues()],
   );
   const byQueue = new Map((rows as { dlq: string; count: number; created_on: Date | null; error: string | null }[]).map((row) => [row.dlq, row]));
   return STEPS.map((step) => {

@@ -22,7 +22,7 @@ export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSe
     },
     foldAdvance(from, outcome, contexts) {
       const planned = contexts.flatMap((ctx) => planJobs(from, outcome, ctx, settings));
-      return { steps: [...new Set(planned.map((p) => p.step))], ...jobInsertCtes(planned.map((p) => p.job)) };
+      return jobInsertCtes(planned.map((p) => p.job));
     },
   };
 }
@@ -46,8 +46,10 @@ export function stepSettings(): StepSettings {
 const globalForQueue = globalThis as unknown as { conveyorWebStepQueue?: Promise<StepQueue> };
 
 /**
- * The web process's StepQueue over its send-only pg-boss: one per process, so intake groups
- * every request of the process into shared transactions (server/orders/intake-group.ts).
+ * The web process's StepQueue over its send-only pg-boss, one per process (on globalThis:
+ * the web process loads this module in two graphs, decision 022). Intake's groups are per
+ * graph (server/orders/place-order.ts), so the native POST /api/orders and Next's tRPC
+ * checkout each group their own requests; both share the one connection pool.
  */
 export function webStepQueue(): Promise<StepQueue> {
   globalForQueue.conveyorWebStepQueue ??= getBoss().then(

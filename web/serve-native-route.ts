@@ -27,10 +27,10 @@ type NativeRoute = {
  * `GET /api/orders` (the list) stays a Next route, so that path's other methods are Next's.
  */
 const NATIVE_ROUTES: NativeRoute[] = [
-  { pattern: /^\/api\/orders\/events$/, method: "GET", otherMethods: "native", serve: (req, res) => serveShopperOrdersEvents(req, res) },
+  { pattern: /^\/api\/orders\/events$/, method: "GET", otherMethods: "native", serve: serveShopperOrdersEvents },
   { pattern: /^\/api\/orders\/([^/]+)\/events$/, method: "GET", otherMethods: "native", serve: serveOrderEvents },
   { pattern: /^\/webhooks\/payments$/, method: "POST", otherMethods: "native", serve: servePaymentWebhook },
-  { pattern: /^\/api\/orders$/, method: "POST", otherMethods: "next", serve: (req, res) => servePostOrder(req, res) },
+  { pattern: /^\/api\/orders$/, method: "POST", otherMethods: "next", serve: servePostOrder },
 ];
 
 // What Next's route handlers answered to OPTIONS (they exported all five methods).

@@ -78,10 +78,10 @@ type JobRow = {
 };
 
 /**
- * The groups, largest first, each with its `jobsPerGroup` newest jobs: one statement, whose
+ * The groups, largest first, each with its `JOBS_PER_GROUP` newest jobs: one statement, whose
  * answer grows with the number of groups, not of dead letters.
  */
-export async function listDeadLetters(boss: PgBoss, jobsPerGroup = JOBS_PER_GROUP): Promise<DeadLetterGroup[]> {
+export async function listDeadLetters(boss: PgBoss): Promise<DeadLetterGroup[]> {
   const { rows } = await boss.getDb().executeSql(
     `WITH ${DEAD_LETTERS},
      fingerprinted AS MATERIALIZED (SELECT d.*, ${fingerprintSql("d")} AS fingerprint FROM dead d),
@@ -96,7 +96,7 @@ export async function listDeadLetters(boss: PgBoss, jobsPerGroup = JOBS_PER_GROU
      SELECT g.fingerprint, g.count, g.first_failed_at, g.last_failed_at, ${JOB_COLUMNS}
        FROM groups g JOIN ranked f ON f.fingerprint = g.fingerprint AND f.rank <= $2
       ORDER BY g.count DESC, g.fingerprint, f.rank`,
-    [deadLetterQueues(), jobsPerGroup],
+    [deadLetterQueues(), JOBS_PER_GROUP],
   );
   const groups = new Map<string, DeadLetterGroup>();
   for (const row of rows as (JobRow & { fingerprint: string; count: number; first_failed_at: Date; last_failed_at: Date })[]) {
@@ -116,7 +116,7 @@ export async function listDeadLetters(boss: PgBoss, jobsPerGroup = JOBS_PER_GROU
       groups.set(row.fingerprint, group);
     }
     group.jobs.push(toDeadLetter(row));
-    if (group.jobs.length === jobsPerGroup && group.count > jobsPerGroup) group.nextCursor = row.cursor;
+    if (group.jobs.length === JOBS_PER_GROUP && group.count > JOBS_PER_GROUP) group.nextCursor = row.cursor;
   }
   return [...groups.values()];
 }

@@ -26,15 +26,15 @@ export async function sendConfirmation(db: Database, queue: StepQueue, email: Em
       .where(eq(orders.id, orderId))
       .for("update", { of: orders });
     if (!row || !readyToFulfil(row.order)) return "skipped";
-    const invoice = row.invoiceNumber === null ? undefined : { invoiceNumber: row.invoiceNumber };
+    const invoiceNumber = row.invoiceNumber ?? undefined;
     await email.send({
       idempotencyKey: `confirmation_${orderId}`,
       to: row.email,
       template: "confirmation",
       orderId,
-      ...confirmationEmail(row.order, invoice?.invoiceNumber),
+      ...confirmationEmail(row.order, invoiceNumber),
     });
-    const confirmed = await transitionOrder(tx, orderId, "confirmed", { detail: invoice ? { invoice_number: invoice.invoiceNumber } : {} });
+    const confirmed = await transitionOrder(tx, orderId, "confirmed", { detail: invoiceNumber !== undefined ? { invoice_number: invoiceNumber } : {} });
     if (!confirmed) return "skipped";
     await queue.advance(tx, "sendConfirmation", "confirmed", { order: confirmed });
     return "confirmed";

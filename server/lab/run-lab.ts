@@ -71,13 +71,12 @@ async function runMode(
   one: () => Promise<CheckoutSample>,
   onMeasured: () => void,
 ): Promise<{ warmUp: CheckoutSample[]; measured: CheckoutSample[] }> {
-  const warmUpCount = concurrency;
-  const total = warmUpCount + measured;
+  const total = concurrency + measured;
   const result = { warmUp: [] as CheckoutSample[], measured: [] as CheckoutSample[] };
   let started = 0;
   const shopper = async () => {
     while (started < total) {
-      const isWarmUp = started++ < warmUpCount;
+      const isWarmUp = started++ < concurrency;
       const sample = await one();
       if (isWarmUp) {
         result.warmUp.push(sample);
@@ -87,7 +86,7 @@ async function runMode(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, shopper));
+  await Promise.all(Array.from({ length: concurrency }, shopper));
   return result;
 }
 

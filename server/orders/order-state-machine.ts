@@ -21,16 +21,17 @@ export function allowedPrevious(to: OrderStatus): OrderStatus[] {
   return (Object.keys(NEXT) as OrderStatus[]).filter((from) => NEXT[from].includes(to));
 }
 
-/** Columns a transition may set beside `status`: its own data, and the branch fact it records. */
-type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason" | "paymentState" | "stockState">>;
+/** Columns a transition may set beside `status`: its own data, and the payment fact it records. */
+type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason" | "paymentState">>;
 
 /**
  * Moves the order to `to` if its current status allows it, appending the event (whose
  * trigger NOTIFYs listeners) — one statement: the conditional UPDATE … RETURNING feeds the
  * event's INSERT in the same CTE, so a step pays one round trip per transition, and the
  * event exists exactly when the move happened. Returns the updated order, or null when the
- * move was not allowed (already there, or past it). `set` may record a branch fact with the
- * move when the caller holds the row lock and has checked that fact's allowed previous value.
+ * move was not allowed (already there, or past it). `set` may record the payment fact with
+ * the move; the fact's own rule (its allowed previous values, below) is part of the same
+ * condition, so the move happens only when both the status and the fact may change.
  *
  * This is the one place where "a transition happened, in this transaction" is known: anything
  * else that must follow every transition (a rollup, a counter) belongs in this statement.
@@ -45,7 +46,7 @@ export async function transitionOrder(
     tx
       .update(orders)
       .set({ ...options.set, status: to, updatedAt: sql`now()` })
-      .where(and(eq(orders.id, orderId), inArray(orders.status, allowedPrevious(to))))
+      .where(and(eq(orders.id, orderId), inArray(orders.status, allowedPrevious(to)), paymentFactAllowed(options.set?.paymentState)))
       .returning(),
   );
   const event = tx.$with("event", {}).as(
@@ -80,12 +81,17 @@ const STOCK_FACT_FROM: Record<StockState, readonly StockState[]> = {
   released: ["reserved", "backordered"],
 };
 
+/** The condition under which the payment fact may become `to` (none when it is not being set). */
+function paymentFactAllowed(to: PaymentState | undefined) {
+  return to === undefined ? undefined : inArray(orders.paymentState, [...PAYMENT_FACT_FROM[to]]);
+}
+
 /** Records the payment branch's fact if its current value allows it; null otherwise. */
 export async function recordPaymentFact(tx: Transaction, orderId: string, to: PaymentState): Promise<Order | null> {
   const [updated] = await tx
     .update(orders)
     .set({ paymentState: to, updatedAt: sql`now()` })
-    .where(and(eq(orders.id, orderId), inArray(orders.paymentState, [...PAYMENT_FACT_FROM[to]])))
+    .where(and(eq(orders.id, orderId), paymentFactAllowed(to)))
     .returning();
   return updated ?? null;
 }
@@ -102,15 +108,6 @@ export async function recordStockFact(tx: Transaction, orderId: string, to: Stoc
     .where(and(eq(orders.id, orderId), inArray(orders.stockState, allowed)))
     .returning();
   return updated ?? null;
-}
-
-export async function appendOrderEvent(
-  tx: Transaction,
-  orderId: string,
-  status: OrderStatus,
-  detail: Record<string, unknown> = {},
-): Promise<void> {
-  await tx.insert(orderEvents).values({ id: newId("evt"), orderId, status, detail });
 }
 
 /** Reads the order and locks its row for the rest of the transaction: every pipeline step serialises here. */

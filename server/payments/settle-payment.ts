@@ -36,8 +36,7 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
     .values({ orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` })
     .onConflictDoUpdate({ target: payments.orderId, set: { status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` } });
   // The fact rides on the transition (one statement) when the order moves; on its own when
-  // it does not (the order already ended on our side). The row lock and the check above
-  // make `none`/`processing` → verdict the allowed move of the fact either way.
+  // it does not (the order already ended on our side).
   const recordFactAlone = async () => (await recordPaymentFact(tx, order.id, chargeStatus)) ?? order;
 
   if (captured && !mismatch) {

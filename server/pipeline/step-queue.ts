@@ -20,7 +20,7 @@ export interface StepQueue {
 }
 
 /** The jobs of an outcome as part of the caller's statement; `inserted` counts the rows that were new. */
-export type FoldedAdvance = { steps: StepName[]; ctes: SQL; inserted: SQL };
+export type FoldedAdvance = { ctes: SQL; inserted: SQL };
 
 const globalForQueue = globalThis as unknown as { conveyorStepQueue?: () => Promise<StepQueue> };
 

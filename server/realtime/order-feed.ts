@@ -10,7 +10,7 @@ type EventRow = typeof orderEvents.$inferSelect;
 
 const encoder = new TextEncoder();
 
-export function formatStatusUpdate(orderId: string, event: StreamEvent): string {
+function formatStatusUpdate(orderId: string, event: StreamEvent): string {
   const data: Record<string, string> = { order_id: orderId, status: event.status, timestamp: event.timestamp };
   if (event.tracking) data.tracking = event.tracking;
   return `id: ${event.id}\nevent: status_update\ndata: ${JSON.stringify(data)}\n\n`;
@@ -38,9 +38,9 @@ function frameOfRow(row: EventRow): Uint8Array {
 export interface FeedOutput {
   write(chunk: Uint8Array): void;
   /** The feed sent its order's final status (or the client already had it): nothing more will come. */
-  feedFinished(feed: OrderFeed): void;
+  feedFinished(): void;
   /** The feed could not read the log (database gone): the connection cannot go on. */
-  feedFailed(feed: OrderFeed): void;
+  feedFailed(): void;
 }
 
 /**
@@ -111,7 +111,7 @@ export class OrderFeed implements OrderEventSubscriber {
 
   /** The hub's LISTEN reconnected and may have missed notices: read what came after the last sent. */
   onResync(): void {
-    this.catchUp().catch(() => this.output.feedFailed(this));
+    this.catchUp().catch(() => this.output.feedFailed());
   }
 
   stop(): void {
@@ -141,7 +141,7 @@ export class OrderFeed implements OrderEventSubscriber {
 
   private finish(): void {
     this.stop();
-    this.output.feedFinished(this);
+    this.output.feedFinished();
   }
 }
 

@@ -5,6 +5,7 @@ import { env } from "@/server/env";
 import { badRequest } from "@/server/errors";
 import { apiRoute } from "@/server/http/api-response";
 import { methodsOtherThan } from "@/server/http/method-not-allowed";
+import { SSE_HEADERS } from "@/server/realtime/sse-connection";
 
 export const dynamic = "force-dynamic";
 export const { POST, PUT, PATCH, DELETE } = methodsOtherThan("GET");
@@ -15,6 +16,6 @@ export const GET = apiRoute(async (request: Request) => {
   const window = new URL(request.url).searchParams.get("window") ?? "15m";
   if (!(window in OVERVIEW_WINDOWS)) throw badRequest(`window must be one of ${Object.keys(OVERVIEW_WINDOWS).join(", ")}.`);
   return new Response(overviewStream(window as OverviewWindow, request.signal, env().SSE_HEARTBEAT_SECONDS), {
-    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+    headers: SSE_HEADERS,
   });
 });
