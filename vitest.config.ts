@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["{lib,server,jobs,simulators,scripts}/**/*.test.ts"],
+    include: ["{lib,server,jobs,simulators,scripts,web}/**/*.test.ts"],
     globalSetup: ["tests/support/vitest-global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

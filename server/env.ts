@@ -43,6 +43,9 @@ const envSchema = z.object({
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(10),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Reverse proxies in front of the web server whose X-Forwarded-For entries are believed.
+  // 0: the client is the socket's peer and any X-Forwarded-For it sends is ignored.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),

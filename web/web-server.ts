@@ -2,6 +2,8 @@ import "server-only";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { env } from "@/server/env";
+import { pinClientAddress } from "./client-address";
 import { serveNativeRoute } from "./serve-native-route";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -17,7 +19,9 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
   const handleWithNext = app.getRequestHandler();
   await app.prepare();
+  const trustedHops = env().TRUSTED_PROXY_HOPS;
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    pinClientAddress(req, trustedHops);
     if (serveNativeRoute(req, res)) return;
     handleWithNext(req, res).catch((err: unknown) => {
       // What `next start`'s own listener does when its handler throws (it never should).
