@@ -3,7 +3,7 @@
  * Client-safe, so the storefront can validate with the exact rules the server applies.
  */
 import { z } from "zod";
-import type { OrderStatus } from "./order-status";
+import { ORDER_STATUSES, type OrderStatus } from "./order-status";
 
 export const MAX_ORDER_LINES = 100;
 
@@ -67,7 +67,67 @@ export const paymentWebhookSchema = z.discriminatedUnion("event", [
 
 export type PaymentWebhook = z.infer<typeof paymentWebhookSchema>;
 
-/** The public shape of an order (CONTRACT.md §2, GET /api/orders/{id}). */
+/**
+ * The answers of the REST API, as schemas: GET /api/openapi.json is generated from them and
+ * from the request schemas above (server/openapi/document.ts), and the API spec validates
+ * real answers against that document, so the description cannot drift from the code.
+ */
+const isoTime = z.string().meta({ format: "date-time", example: "2026-04-13T14:32:07.000Z" });
+const orderIdSchema = z.string().meta({ description: "Prefixed, random order id.", example: "ord_x7k9m2q4" });
+const money = z.number().meta({ description: "Major units with two decimals.", example: 49.98 });
+
+export const orderStatusSchema = z.enum(ORDER_STATUSES).meta({ id: "OrderStatus", description: "One overall status per order (docs/api.md, Order statuses)." });
+
+export const eventViewSchema = z
+  .object({ id: z.string().meta({ example: "evt_5f2k" }), status: orderStatusSchema, timestamp: isoTime })
+  .catchall(z.unknown())
+  .meta({ id: "OrderEvent", description: "One entry of the order's event log; shipped events carry `tracking`, failures a `reason`." });
+
+export const orderViewSchema = z
+  .object({
+    order_id: orderIdSchema,
+    status: orderStatusSchema,
+    items: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unit_price: money })),
+    total: money,
+    currency: z.string().meta({ example: "USD" }),
+    payment_method: z.string().meta({ example: "pm_visa_4242" }),
+    tracking: z.string().optional(),
+    failure_reason: z.string().optional(),
+    created_at: isoTime,
+    updated_at: isoTime,
+    events: z.array(eventViewSchema),
+  })
+  .meta({ id: "Order" });
+
+export const orderAcceptedSchema = z
+  .object({ order_id: orderIdSchema, status: z.literal("pending"), status_url: z.string().meta({ example: "/api/orders/ord_x7k9m2q4" }) })
+  .meta({ id: "OrderAccepted" });
+
+export const orderListSchema = z
+  .object({ data: z.array(orderViewSchema), next_cursor: z.string().nullable() })
+  .meta({ id: "OrderList" });
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "invalid_request" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+      request_id: z.string().optional(),
+    }),
+  })
+  .meta({ id: "Error", description: "Every 4xx/5xx answer of the API." });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded", "unavailable"]),
+    database: z.enum(["ok", "unavailable"]),
+    workers: z.number().int().meta({ description: "Workers alive." }),
+  })
+  .catchall(z.unknown())
+  .meta({ id: "Health" });
+
+/** The public shape of an order (GET /api/orders/{id}; orderViewSchema above describes it). */
 export type OrderView = {
   order_id: string;
   status: OrderStatus;
@@ -83,3 +143,8 @@ export type OrderView = {
 };
 
 export type EventView = { id: string; status: OrderStatus; timestamp: string } & Record<string, unknown>;
+
+// The schemas describe exactly the types the server builds its answers with.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const orderViewMatches: Same<OrderView, z.infer<typeof orderViewSchema>> = true;
+void orderViewMatches;
