@@ -117,7 +117,8 @@ export function OverviewLive({ initial }: { initial: Overview }) {
         </Card>
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+      {/* Stacked: side by side, six queue columns did not fit half of a 1280 px page. */}
+      <div className="grid gap-4">
         <Card>
           <CardHeader>
             <CardTitle>
