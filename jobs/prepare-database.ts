@@ -9,7 +9,7 @@ import { PgBoss } from "pg-boss";
 import { queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
 import { env } from "@/server/env";
-import { createDatabase } from "@/server/db/client";
+import { createDatabase, type Database } from "@/server/db/client";
 import { seedDatabase } from "@/server/db/seed";
 import { seedAdmin } from "@/server/auth/seed-admin";
 
@@ -26,10 +26,22 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     await boss.stop({ graceful: false });
     const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
     if (seededCatalog) console.log("[db] seeded the catalog");
-    // The admin account exists whatever SEED says: without it nobody can reach /admin.
-    const { created } = await seedAdmin(db, env().ADMIN_EMAIL, env().ADMIN_PASSWORD);
-    if (created) console.log(`[db] created the admin account ${env().ADMIN_EMAIL}`);
+    await seedConfiguredAdmin(db);
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * The admin of ADMIN_EMAIL / ADMIN_PASSWORD, whatever SEED says: without one nobody can
+ * reach /admin. Production has no default address, so without ADMIN_EMAIL there is none.
+ */
+async function seedConfiguredAdmin(db: Database): Promise<void> {
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = env();
+  if (!email || !password) {
+    console.log("[db] ADMIN_EMAIL is not set: no admin account is seeded");
+    return;
+  }
+  const { created } = await seedAdmin(db, email, password);
+  if (created) console.log(`[db] created the admin account ${email}`);
 }
