@@ -8,7 +8,7 @@ import type { StepQueue } from "@/server/pipeline/step-queue";
 
 /** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
 export type PaymentVerdict =
-  | { event: "payment.completed"; amount?: number; currency?: string }
+  | { event: "payment.completed"; amount: number; currency: string }
   | { event: "payment.failed"; reason?: string }
   | { event: "payment.flagged"; risk_score?: number; reason?: string };
 
@@ -74,8 +74,6 @@ async function completionAfterRefusal(tx: Transaction, queue: StepQueue, order: 
  * fails (`amount_mismatch`) and the captured money is refunded, rather than shipping goods
  * that were not paid for.
  */
-function paysOrder(verdict: { amount?: number; currency?: string }, order: Order): boolean {
-  const rightAmount = verdict.amount === undefined || Math.round(verdict.amount * 100) === order.totalCents;
-  const rightCurrency = verdict.currency === undefined || verdict.currency === order.currency;
-  return rightAmount && rightCurrency;
+function paysOrder(verdict: { amount: number; currency: string }, order: Order): boolean {
+  return Math.round(verdict.amount * 100) === order.totalCents && verdict.currency === order.currency;
 }
