@@ -1,7 +1,6 @@
 import { verifyPassword } from "better-auth/crypto";
 import { and, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { seedConfiguredAdmin } from "@/jobs/prepare-database";
+import { describe, expect, it } from "vitest";
 import { authAccounts, authSessions, shoppers } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { useServiceDatabase } from "@/tests/support/service-database";
@@ -11,10 +10,6 @@ import { setAccountPassword } from "./set-account-password";
 
 const svc = useServiceDatabase();
 let accounts = 0;
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 function newEmail(): string {
   return `seed${++accounts}.${Date.now()}@example.test`;
@@ -76,21 +71,15 @@ describe("the seeded admin: ADMIN_EMAIL / ADMIN_PASSWORD applied on every start"
     expect(await sessionsOf(admin.id)).toBe(0);
   });
 
-  it("never promotes an account someone else registered with that address: it keeps its role and password, and one error line says what to do", async () => {
+  it("never promotes an account someone else registered with that address: it keeps its role and password until the operator promotes it", async () => {
     const { db } = svc();
     const email = newEmail();
     const squatter = await registerShopper(email, "the-squatters-password");
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
 
-    await seedConfiguredAdmin(db, { ADMIN_EMAIL: email.toUpperCase(), ADMIN_PASSWORD: "the-operators-password" });
+    expect(await seedAdmin(db, email.toUpperCase(), "the-operators-password")).toBe("not_promoted");
     expect((await account(email))?.role).toBe("shopper");
     expect(await signsIn(email, "the-squatters-password")).toBe(true);
     expect(await signsIn(email, "the-operators-password")).toBe(false);
-    expect(errors).toHaveBeenCalledTimes(1);
-    const line = String(errors.mock.calls[0]![0]);
-    expect(line).not.toContain("\n");
-    expect(line).toContain(`ADMIN_EMAIL ${email.toUpperCase()} belongs to an existing account that is not an admin`);
-    expect(line).toContain(`npm run admin -- promote --email ${email.toUpperCase()}`);
 
     // The operator decides it is theirs: from then on the environment is the source of truth.
     expect(await promoteAdmin(db, email)).toBe("promoted");
@@ -98,15 +87,6 @@ describe("the seeded admin: ADMIN_EMAIL / ADMIN_PASSWORD applied on every start"
     expect(await seedAdmin(db, email, "the-operators-password")).toBe("password_set");
     expect(await signsIn(email, "the-operators-password")).toBe(true);
     expect((await account(email))?.id).toBe(squatter);
-  });
-
-  it("without ADMIN_EMAIL (production's default) seeds nobody", async () => {
-    const { db } = svc();
-    const before = (await db.select().from(shoppers).where(eq(shoppers.role, "admin"))).length;
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await seedConfiguredAdmin(db, { ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined });
-    expect(log).toHaveBeenCalledWith("[db] ADMIN_EMAIL is not set: no admin account is seeded");
-    expect((await db.select().from(shoppers).where(eq(shoppers.role, "admin"))).length).toBe(before);
   });
 });
 
