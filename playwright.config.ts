@@ -44,12 +44,17 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
+      // Security properties: production configuration, exposure, money (docs/security.md).
+      name: "security",
+      testMatch: /e2e\/security\/.+\.spec\.ts$/,
+    },
+    {
       // The lab's measured comparison (calm vs spiked acknowledgement percentiles) runs last
       // and alone: on a small machine, other files' stacks running beside it would be the
       // noise it measures, not the spike.
       name: "lab",
       testMatch: /e2e\/admin\/lab\.spec\.ts$/,
-      dependencies: ["api", "browser", "admin"],
+      dependencies: ["api", "browser", "admin", "security"],
     },
   ],
 });

@@ -8,8 +8,8 @@ import path from "node:path";
 import { PgBoss } from "pg-boss";
 import { queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
-import { env } from "@/server/env";
-import { createDatabase } from "@/server/db/client";
+import { env, type Env } from "@/server/env";
+import { createDatabase, type Database } from "@/server/db/client";
 import { seedDatabase } from "@/server/db/seed";
 import { seedAdmin } from "@/server/auth/seed-admin";
 
@@ -26,10 +26,30 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     await boss.stop({ graceful: false });
     const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
     if (seededCatalog) console.log("[db] seeded the catalog");
-    // The admin account exists whatever SEED says: without it nobody can reach /admin.
-    const { created } = await seedAdmin(db, env().ADMIN_EMAIL, env().ADMIN_PASSWORD);
-    if (created) console.log(`[db] created the admin account ${env().ADMIN_EMAIL}`);
+    await seedConfiguredAdmin(db, env());
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * The admin of ADMIN_EMAIL / ADMIN_PASSWORD, whatever SEED says: without one nobody can
+ * reach /admin. Production has no default address, so without ADMIN_EMAIL there is none.
+ */
+export async function seedConfiguredAdmin(db: Database, config: Pick<Env, "ADMIN_EMAIL" | "ADMIN_PASSWORD">): Promise<void> {
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = config;
+  if (!email || !password) {
+    console.log("[db] ADMIN_EMAIL is not set: no admin account is seeded");
+    return;
+  }
+  const outcome = await seedAdmin(db, email, password);
+  if (outcome === "created") console.log(`[db] created the admin account ${email}`);
+  if (outcome === "password_set") console.log(`[db] applied ADMIN_PASSWORD to the admin account ${email} and signed out its sessions`);
+  if (outcome === "not_promoted") {
+    console.error(
+      `[db] ADMIN_EMAIL ${email} belongs to an existing account that is not an admin (someone registered that address): ` +
+        `it is not promoted, so there is no seeded admin. If that account is yours, run \`npm run admin -- promote --email ${email}\`; ` +
+        `otherwise set ADMIN_EMAIL to another address.`,
+    );
   }
 }

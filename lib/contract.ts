@@ -46,8 +46,10 @@ export const PAYMENT_EVENT_TYPES = ["payment.completed", "payment.failed", "paym
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
 /**
- * Body of POST /webhooks/payments: `payment.failed` carries a `reason`, `payment.flagged` a
- * `risk_score` (CONTRACT.md §3). Extra fields from a provider are tolerated (forward
+ * Body of POST /webhooks/payments: `payment.completed` carries the `amount` and `currency`
+ * captured (without them a completion could not be checked against the order, so it is a
+ * schema violation, not a payment), `payment.failed` a `reason`, `payment.flagged` a
+ * `risk_score` (docs/api.md). Extra fields from a provider are tolerated (forward
  * compatibility).
  */
 const webhookBase = {
@@ -60,7 +62,7 @@ const webhookBase = {
 };
 
 export const paymentWebhookSchema = z.discriminatedUnion("event", [
-  z.object({ ...webhookBase, event: z.literal("payment.completed") }),
+  z.object({ ...webhookBase, event: z.literal("payment.completed"), amount: webhookBase.amount.unwrap(), currency: webhookBase.currency.unwrap() }),
   z.object({ ...webhookBase, event: z.literal("payment.failed"), reason: webhookBase.reason.unwrap() }),
   z.object({ ...webhookBase, event: z.literal("payment.flagged"), risk_score: webhookBase.risk_score.unwrap() }),
 ]);

@@ -12,7 +12,7 @@ import { createDatabase } from "@/server/db/client";
 import { shoppers } from "@/server/db/schema";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/jobs/prepare-database";
-import { env } from "@/server/env";
+import { env, envOrExit } from "@/server/env";
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { email: { type: "string" }, admin: { type: "boolean" } } });
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   // Progress messages go to stderr so stdout carries only the key.
   console.log = console.error;
-  let url = env().DATABASE_URL;
+  let url = envOrExit("api-key").DATABASE_URL;
   let stop = async () => {};
   if (!url) {
     const embedded = await ensureEmbeddedPostgres(env().DATA_DIR, env().EMBEDDED_PG_PORT);

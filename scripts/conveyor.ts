@@ -7,14 +7,15 @@
 import { existsSync } from "node:fs";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/jobs/prepare-database";
-import { env } from "@/server/env";
+import { envOrExit } from "@/server/env";
 import { ensurePortsFree, PortInUseError, startProcesses, waitUntilHealthy, type Mode } from "./processes";
 
 async function main(): Promise<void> {
   const mode = process.argv[2] as Mode;
   if (mode !== "dev" && mode !== "start") throw new Error("usage: conveyor dev|start");
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = env();
+  // Before anything starts (Postgres, children): a configuration that must not run stops here.
+  const config = envOrExit("launcher");
   await ensurePortsFree([
     { port: config.PORT, variable: "PORT", role: "web server" },
     { port: config.SIMULATOR_PORT, variable: "SIMULATOR_PORT", role: "simulated third parties" },

@@ -5,13 +5,13 @@
 import { existsSync } from "node:fs";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/jobs/prepare-database";
-import { env } from "@/server/env";
+import { envOrExit } from "@/server/env";
 
 async function main(): Promise<void> {
   const command = process.argv[2];
   if (command !== "migrate" && command !== "seed") throw new Error("usage: db migrate|seed");
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = env();
+  const config = envOrExit("db");
   const database = config.DATABASE_URL
     ? { url: config.DATABASE_URL, stop: async () => {} }
     : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);

@@ -9,7 +9,7 @@ import { PgBoss } from "pg-boss";
 import { listDeadLetters, parseStep, redriveDeadLetters } from "@/jobs/dead-letters";
 import { QUEUES } from "@/jobs/queues";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
-import { env } from "@/server/env";
+import { envOrExit } from "@/server/env";
 
 const USAGE = "usage: npm run jobs -- dead-letters | redrive [step]";
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (stepName !== undefined && !step) fail(`unknown step "${stepName}"; one of: ${Object.values(QUEUES).join(", ")}`);
 
   if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = env();
+  const config = envOrExit("jobs");
   const database = config.DATABASE_URL
     ? { url: config.DATABASE_URL, stop: async () => {} }
     : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);

@@ -6,6 +6,7 @@
  * workers and the web server are supervised: one that crashes is started again.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -120,6 +121,18 @@ export async function waitUntilHealthy(url: string, timeoutMs = 120_000, options
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not become healthy in ${timeoutMs} ms (last: ${last})`);
+}
+
+/**
+ * Fresh secrets for a stack a harness (end-to-end tests, benchmark) starts in production mode,
+ * which refuses missing or committed ones (docs/security.md): made like .env.example says.
+ */
+export function generatedSecrets(): { PAYMENT_WEBHOOK_SECRET: string; BETTER_AUTH_SECRET: string; HEALTH_TOKEN: string } {
+  return {
+    PAYMENT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+    BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+    HEALTH_TOKEN: randomBytes(32).toString("base64"),
+  };
 }
 
 /** A TCP port nothing listens on right now (for test and benchmark stacks). */

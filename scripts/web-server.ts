@@ -11,5 +11,8 @@ env.NODE_ENV ??= mode === "dev" ? "development" : "production";
 
 export {}; // a module, for the top-level await
 
+// Imported only now: NODE_ENV above decides which rules the configuration must meet.
+const { envOrExit } = await import("@/server/env");
+envOrExit("web");
 const { startWebServer } = await import("@/web/web-server");
 await startWebServer({ dev: mode === "dev", port: Number(port), hostname });

@@ -1,14 +1,29 @@
 /**
- * The one validated view of configuration. Every variable is documented in .env.example;
- * each has a development default so `npm run dev` works on a fresh machine.
+ * The one validated view of configuration. Every variable is documented in .env.example.
+ * Outside production each has a development default, so `npm run dev` and the tests work on
+ * a fresh machine; in production (NODE_ENV=production) the secrets have none: a secret that
+ * is missing, too short or equal to a default committed here stops the process with one
+ * line naming the variable (docs/security.md).
  * Deliberately free of `server-only` so the launcher, workers and simulators (plain Node
  * processes) can import it too.
  */
 import { z } from "zod";
 
+/** Development defaults of the secrets. Public (they are in the repository): refused in production. */
 export const DEV_WEBHOOK_SECRET = "whsec_Y29udmV5b3ItZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
-/** Signs session cookies. Development only: set BETTER_AUTH_SECRET in production. */
 export const DEV_AUTH_SECRET = "conveyor-development-auth-secret-change-me-in-production-0123456789";
+export const DEV_ADMIN_EMAIL = "admin@conveyor.local";
+export const DEV_ADMIN_PASSWORD = "conveyor-admin";
+
+/** Production's minimum lengths (docs/security.md). */
+export const MIN_SECRET_LENGTH = 32;
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
+
+const GENERATE_SECRET = "openssl rand -base64 32";
+const GENERATE_WEBHOOK_SECRET = 'echo "whsec_$(openssl rand -base64 32)"';
+
+/** `whsec_` then canonical base64 (padding only at the end), so the key cannot be empty. */
+const webhookSecret = z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be whsec_<base64>");
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -19,10 +34,9 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   APP_URL: z.string().url().optional(),
-  PAYMENT_WEBHOOK_SECRET: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/=]+$/, "must be whsec_<base64>")
-    .default(DEV_WEBHOOK_SECRET),
+  PAYMENT_WEBHOOK_SECRET: webhookSecret.optional(),
+  // The secret being retired during a rotation: a signature under either one is accepted.
+  PAYMENT_WEBHOOK_SECRET_PREVIOUS: webhookSecret.optional(),
   SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4100),
   PAYMENT_PROVIDER_URL: z.string().url().optional(),
   INVOICING_URL: z.string().url().optional(),
@@ -49,14 +63,19 @@ const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
-  BETTER_AUTH_SECRET: z.string().min(32).default(DEV_AUTH_SECRET),
-  ADMIN_EMAIL: z.string().email().default("admin@conveyor.local"),
-  ADMIN_PASSWORD: z.string().min(8).default("conveyor-admin"),
+  // Secrets' lengths and committed defaults are checked below, with their own messages.
+  BETTER_AUTH_SECRET: z.string().optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  // Shows /api/health's details to `Authorization: Bearer <token>` (admins see them signed in).
+  HEALTH_TOKEN: z.string().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DATA_DIR: z.string().default(".data"),
 });
 
-export type Env = z.infer<typeof envSchema> & {
+type Parsed = z.infer<typeof envSchema>;
+
+export type Env = Omit<Parsed, "PAYMENT_WEBHOOK_SECRET" | "BETTER_AUTH_SECRET"> & {
   DATABASE_URL: string;
   APP_URL: string;
   PAYMENT_PROVIDER_URL: string;
@@ -65,20 +84,87 @@ export type Env = z.infer<typeof envSchema> & {
   CARRIER_URL: string;
   FRAUD_URL: string;
   RISK_URL: string;
+  PAYMENT_WEBHOOK_SECRET: string;
+  BETTER_AUTH_SECRET: string;
 };
 
-function loadEnv(source: NodeJS.ProcessEnv): Env {
+/**
+ * Configuration that must not run. Branded by `code` (not by class): the web process may load
+ * this module twice. The message is one line naming every variable at fault, never a value.
+ */
+export class ConfigurationError extends Error {
+  readonly code = "CONFIGURATION_INVALID";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigurationError";
+  }
+}
+
+export function isConfigurationError(err: unknown): err is ConfigurationError {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "CONFIGURATION_INVALID";
+}
+
+type SecretRule = { minLength: number; committed: readonly string[]; generate: string; required: boolean; requiredWhy?: string };
+
+/** What is wrong with one secret; undefined when nothing is. Names the variable, never the value. */
+function secretProblem(variable: string, value: string | undefined, rule: SecretRule): string | undefined {
+  const hint = `set one of ${rule.minLength}+ characters (${rule.generate})`;
+  if (value === undefined) return rule.required ? `${variable} is not set: production needs it${rule.requiredWhy ?? ""}; ${hint}` : undefined;
+  if (rule.committed.includes(value)) return `${variable} is the development default committed in the repository; ${hint}`;
+  if (value.length < rule.minLength) return `${variable} is too short (${value.length} characters); ${hint}`;
+  return undefined;
+}
+
+/**
+ * The secrets' rules (docs/security.md). Production: none may be missing, short or a default
+ * committed here; the admin's password is required with ADMIN_EMAIL (no admin is seeded
+ * without it). Elsewhere the development defaults stand in for what is unset, and only
+ * lengths that would weaken something real are checked.
+ */
+function secretProblems(e: Parsed, production: boolean): string[] {
+  const webhook = { minLength: MIN_SECRET_LENGTH, committed: [DEV_WEBHOOK_SECRET], generate: GENERATE_WEBHOOK_SECRET };
+  const rules: [string, string | undefined, SecretRule][] = [
+    ["BETTER_AUTH_SECRET", e.BETTER_AUTH_SECRET, { minLength: MIN_SECRET_LENGTH, committed: production ? [DEV_AUTH_SECRET] : [], generate: GENERATE_SECRET, required: production }],
+    [
+      "ADMIN_PASSWORD",
+      e.ADMIN_PASSWORD,
+      {
+        minLength: production ? MIN_ADMIN_PASSWORD_LENGTH : 8,
+        committed: production ? [DEV_ADMIN_PASSWORD] : [],
+        generate: GENERATE_SECRET,
+        required: production && e.ADMIN_EMAIL !== undefined,
+        requiredWhy: " with ADMIN_EMAIL",
+      },
+    ],
+    ["HEALTH_TOKEN", e.HEALTH_TOKEN, { minLength: MIN_SECRET_LENGTH, committed: [], generate: GENERATE_SECRET, required: false }],
+  ];
+  if (production) {
+    rules.unshift(
+      ["PAYMENT_WEBHOOK_SECRET", e.PAYMENT_WEBHOOK_SECRET, { ...webhook, required: true }],
+      ["PAYMENT_WEBHOOK_SECRET_PREVIOUS", e.PAYMENT_WEBHOOK_SECRET_PREVIOUS, { ...webhook, required: false }],
+    );
+  }
+  return rules.map(([variable, value, rule]) => secretProblem(variable, value, rule)).filter((p): p is string => p !== undefined);
+}
+
+/** Validates `source` (process.env) into the configuration; throws ConfigurationError. Exported for its tests. */
+export function loadEnv(source: Record<string, string | undefined>): Env {
   // Empty strings in a shell or .env mean "not set", not "set to nothing".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid configuration:\n${problems}`);
-  }
+  if (!parsed.success) throw new ConfigurationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const problems = secretProblems(e, production);
+  if (problems.length > 0) throw new ConfigurationError(problems);
   const simulators = `http://127.0.0.1:${e.SIMULATOR_PORT}`;
   return {
     ...e,
+    PAYMENT_WEBHOOK_SECRET: e.PAYMENT_WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
+    BETTER_AUTH_SECRET: e.BETTER_AUTH_SECRET ?? DEV_AUTH_SECRET,
+    // Production seeds an admin only when told which address (there is no default one).
+    ADMIN_EMAIL: e.ADMIN_EMAIL ?? (production ? undefined : DEV_ADMIN_EMAIL),
+    ADMIN_PASSWORD: e.ADMIN_PASSWORD ?? (production ? undefined : DEV_ADMIN_PASSWORD),
     DATABASE_URL: e.DATABASE_URL ?? "",
     APP_URL: e.APP_URL ?? `http://127.0.0.1:${e.PORT}`,
     PAYMENT_PROVIDER_URL: e.PAYMENT_PROVIDER_URL ?? `${simulators}/payments`,
@@ -95,6 +181,20 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= loadEnv(process.env);
   return cached;
+}
+
+/**
+ * For a process's entry point, before it starts anything: the configuration, or — when it
+ * must not run — its one line on stderr and exit code 1.
+ */
+export function envOrExit(role: string): Env {
+  try {
+    return env();
+  } catch (err) {
+    if (!isConfigurationError(err)) throw err;
+    console.error(`[${role}] ${err.message}`);
+    process.exit(1);
+  }
 }
 
 /** For processes that cannot run without a database (web, workers, simulators). */

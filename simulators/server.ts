@@ -13,14 +13,14 @@
 import "server-only";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createDatabase } from "@/server/db/client";
-import { databaseUrl, env } from "@/server/env";
+import { databaseUrl, envOrExit } from "@/server/env";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { SimulatedFailure } from "./behaviour";
 import { acceptEmail, createInvoice, createShipment, voidShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 import { createSettingsCache } from "./settings-cache";
 
-const config = env();
+const config = envOrExit("simulators");
 lowerProcessPriority(config.WORKER_NICE, "simulators");
 const { db, pool } = createDatabase(databaseUrl(), 6);
 const settings = createSettingsCache(db, databaseUrl());

@@ -30,7 +30,7 @@ async function receivePaymentWebhook(request: Request): Promise<Response> {
   const raw = await readRawBody(request);
   let webhook;
   try {
-    webhook = verifyWebhook(request.headers, raw, env().PAYMENT_WEBHOOK_SECRET);
+    webhook = verifyWebhook(request.headers, raw, webhookSecrets());
   } catch (err) {
     if (err instanceof WebhookSignatureError) {
       await logWebhookDelivery(db, { outcome: "rejected_signature", raw, orderId: orderIdIn(raw), detail: err.message });
@@ -59,6 +59,12 @@ async function receivePaymentWebhook(request: Request): Promise<Response> {
     if (err instanceof AppError && err.status === 404) await logWebhookDelivery(db, { ...delivery, outcome: "unknown_order" });
     throw err;
   }
+}
+
+/** The current secret and, during a rotation, the previous one (docs/security.md). */
+function webhookSecrets(): string[] {
+  const { PAYMENT_WEBHOOK_SECRET: current, PAYMENT_WEBHOOK_SECRET_PREVIOUS: previous } = env();
+  return previous ? [current, previous] : [current];
 }
 
 /** The order a delivery claims to be about, read from JSON we do not otherwise trust. */

@@ -21,8 +21,9 @@ async function jobsCli(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** /api/health with its details (dead letters), as a monitor holding HEALTH_TOKEN reads it. */
 async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${stack().baseURL}/api/health`);
+  const response = await fetch(`${stack().baseURL}/api/health`, { headers: { Authorization: `Bearer ${stack().healthToken}` } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -4,8 +4,7 @@ import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase } from "@/server/db/client";
-import { DEV_WEBHOOK_SECRET } from "@/server/env";
-import { freePort, waitUntilHealthy } from "@/scripts/processes";
+import { freePort, generatedSecrets, waitUntilHealthy } from "@/scripts/processes";
 import { createTestDatabase } from "@/tests/support/test-postgres";
 import { TWO_WIDGETS } from "../support/api";
 
@@ -17,7 +16,7 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
   let output = "";
   const child = spawn(process.execPath, LAUNCHER, {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET, ...env },
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...generatedSecrets(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));

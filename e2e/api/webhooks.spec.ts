@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { products } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
@@ -9,9 +10,12 @@ import { openJobsForOrder } from "../support/db";
 import { useStack, type Shopper } from "../support/stack";
 import { hexSignature, newWebhookId, nowSeconds, postWebhook, sendWebhook, xWebhookHeaders } from "../support/webhooks";
 
+// Our side of a secret rotation in progress: the secret being retired is still accepted.
+const PREVIOUS_SECRET = `whsec_${randomBytes(32).toString("base64")}`;
+
 // A high retry limit keeps the charge job of every order retrying against the outage below
 // for the whole file, instead of giving up and failing the order on its own.
-const stack = useStack({ JOB_RETRY_LIMIT: "50" });
+const stack = useStack({ JOB_RETRY_LIMIT: "50", PAYMENT_WEBHOOK_SECRET_PREVIOUS: PREVIOUS_SECRET });
 
 test.beforeAll(async () => {
   // The simulated provider never creates a charge: this file plays the provider and sends
@@ -124,6 +128,30 @@ test("secret rotation: several space-separated signatures, only one of them vali
   await waitForStatus(stack(), shopper, standardOrder, ["shipped"]);
 });
 
+test("our own secret rotation: a delivery signed with PAYMENT_WEBHOOK_SECRET_PREVIOUS alone → 200, one signed with neither secret → 401", async () => {
+  const shopper = await stack().newShopper();
+  const orderId = await placeOrder(stack(), shopper);
+  const body = JSON.stringify(completed(orderId));
+  const forged = xWebhookHeaders(WRONG_SECRET, { id: newWebhookId(), timestamp: nowSeconds(), body });
+  expect((await postWebhook(stack(), body, forged)).status).toBe(401);
+
+  const id = newWebhookId();
+  const sentAt = new Date();
+  const standard = {
+    "Content-Type": "application/json",
+    "webhook-id": id,
+    "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+    "webhook-signature": new Webhook(PREVIOUS_SECRET).sign(id, sentAt, body),
+  };
+  expect((await postWebhook(stack(), body, standard)).status).toBe(200);
+  await waitForStatus(stack(), shopper, orderId, ["shipped"]);
+
+  const other = await placeOrder(stack(), shopper);
+  const xBody = JSON.stringify(failed(other));
+  expect((await postWebhook(stack(), xBody, xWebhookHeaders(PREVIOUS_SECRET, { id: newWebhookId(), timestamp: nowSeconds(), body: xBody }))).status).toBe(200);
+  await waitForStatus(stack(), shopper, other, ["payment_failed"]);
+});
+
 test("the signature covers the raw body bytes: odd whitespace, key order and non-ASCII text verify as sent", async () => {
   const shopper = await stack().newShopper();
   const orderId = await placeOrder(stack(), shopper);
@@ -210,10 +238,15 @@ test("a correctly signed body that violates the schema → 400 with the error bo
   const before = await snapshot(shopper, orderId);
   const { event: _event, ...withoutEvent } = completed(orderId);
   const { order_id: _orderId, ...withoutOrder } = completed(orderId);
+  // A completion must say what was captured, or it could not be checked against the order.
+  const { amount: _amount, ...withoutAmount } = completed(orderId);
+  const { currency: _currency, ...withoutCurrency } = completed(orderId);
   const bodies = [
     { ...completed(orderId), event: "payment.unknown" },
     withoutEvent,
     withoutOrder,
+    withoutAmount,
+    withoutCurrency,
     { ...completed(orderId), amount: "49.98" },
     { ...failed(orderId), risk_score: "high" },
     { event: "payment.failed", order_id: orderId },

@@ -7,8 +7,7 @@ import { eq } from "drizzle-orm";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase, type Database } from "@/server/db/client";
 import { downstreamSettings, shoppers, type DownstreamService } from "@/server/db/schema";
-import { DEV_WEBHOOK_SECRET } from "@/server/env";
-import { freePort, startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
+import { freePort, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-postgres";
 import pg from "pg";
 
@@ -20,7 +19,10 @@ export type Stack = {
   db: Database;
   pool: pg.Pool;
   processes: RunningProcesses;
+  /** PAYMENT_WEBHOOK_SECRET of this stack (generated unless the file sets one). */
   webhookSecret: string;
+  /** HEALTH_TOKEN of this stack: `Authorization: Bearer` it to see /api/health's details. */
+  healthToken: string;
   newShopper(options?: { admin?: boolean }): Promise<Shopper>;
   setDownstream(service: DownstreamService, settings: Partial<typeof downstreamSettings.$inferInsert>): Promise<void>;
   stop(): Promise<void>;
@@ -33,6 +35,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const database: TestDatabase = await createTestDatabase();
   const [port, simulatorPort] = [await freePort(), await freePort()];
   const baseURL = `http://127.0.0.1:${port}`;
+  // Production mode: secrets of its own, generated unless the file's `env` chooses them.
+  const settings = { ...generatedSecrets(), ...env };
   const processes = startProcesses({
     mode: "start",
     port,
@@ -44,12 +48,11 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       DATABASE_URL: database.url,
       APP_URL: baseURL,
       SIMULATOR_PORT: String(simulatorPort),
-      PAYMENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
       // Two stacks run side by side on one Postgres (max_connections 100): keep each small.
       WORKER_CONCURRENCY: "4",
       DB_POOL_MAX: "5",
       NEXT_TELEMETRY_DISABLED: "1",
-      ...env,
+      ...settings,
     },
   });
   const { db, pool } = createDatabase(database.url, 4);
@@ -67,7 +70,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     db,
     pool,
     processes,
-    webhookSecret: DEV_WEBHOOK_SECRET,
+    webhookSecret: settings.PAYMENT_WEBHOOK_SECRET,
+    healthToken: settings.HEALTH_TOKEN,
     async newShopper(options = {}) {
       const email = `shopper${++shopperCounter}.${process.pid}.${Date.now()}@example.test`;
       const { shopper, key } = await createApiKey(db, email);

@@ -15,7 +15,7 @@ import { createApiKey } from "@/server/auth/api-keys";
 import * as schema from "@/server/db/schema";
 import { downstreamSettings } from "@/server/db/schema";
 import { env } from "@/server/env";
-import { freePort, startProcesses, waitUntilHealthy, type RunningProcesses } from "../processes";
+import { freePort, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "../processes";
 import { createBenchDatabase, type BenchDatabase } from "./database";
 import type { ProcessGroup } from "./process-cpu";
 
@@ -95,6 +95,8 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
       env: {
         ...process.env,
         NODE_ENV: "production",
+        // Production refuses the committed development secrets.
+        ...generatedSecrets(),
         DATABASE_URL: database.url,
         APP_URL: baseUrl,
         SIMULATOR_PORT: String(simulatorPort),

@@ -20,6 +20,20 @@ export type Health =
   | { ok: true; body: { status: "ok" | "degraded" } & Parts }
   | { ok: false; body: { status: "unavailable"; database: "ok" | "unavailable"; workers: number; failing: string[] } };
 
+/**
+ * What anyone may read (docs/api.md): the contract's three parts, and on a 503 which part
+ * fails. Dead letters per step tell an outsider which third party is struggling and how many
+ * orders wait on it, so they are for admins and the HEALTH_TOKEN holder only.
+ */
+export type PublicHealth =
+  | { status: "ok"; database: "ok"; workers: number }
+  | { status: "unavailable"; database: "ok" | "unavailable"; workers: number; failing: string[] };
+
+export function publicHealth(health: Health): PublicHealth {
+  if (!health.ok) return health.body;
+  return { status: "ok", database: health.body.database, workers: health.body.workers };
+}
+
 export async function checkHealth(db: Database, deadLetters: () => Promise<DeadLetterCount>): Promise<Health> {
   let workers: number;
   let dead: DeadLetterCount;

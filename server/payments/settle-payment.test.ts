@@ -98,17 +98,48 @@ describe("payment outcomes", () => {
     expect(await order(stockFirst)).toMatchObject({ status: "payment_confirmed", paymentState: "completed", stockState: "reserved" });
   });
 
-  it("a decline fails the order, releases its stock and queues one notice; a later completion is ignored", async () => {
+  it("a decline fails the order, releases its stock and queues one notice; nothing was taken, so nothing is given back", async () => {
     const { db, queue } = svc();
     const orderId = await newOrder();
     await reserveOrderStock(db, queue, orderId);
     await deliver(orderId, { event: "payment.failed", reason: "card_declined" });
     expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "failed", stockState: "released", failureReason: "card_declined" });
-    expect(await deliver(orderId, PAID)).toBe("ignored");
+    expect(await deliver(orderId, { event: "payment.flagged", risk_score: 0.9 })).toBe("ignored");
     expect((await jobs("email.notification", orderId)).map((j) => j.data.template)).toEqual(["payment_failed"]);
-    // Nothing was taken, so nothing is to be given back.
     expect(await jobs("payment.reverse", orderId)).toHaveLength(0);
   });
+
+  for (const refusal of [
+    { event: "payment.failed", reason: "card_declined" },
+    { event: "payment.flagged", risk_score: 0.97, reason: "high_risk_score" },
+  ] as const) {
+    it(`a completion after ${refusal.event} (a retried charge) keeps the order's end, and its money is refunded exactly once`, async () => {
+      const { db, queue } = svc();
+      const fake = fakeProvider();
+      const orderId = await newOrder();
+      await reserveOrderStock(db, queue, orderId);
+      await requestCharge(db, queue, fake.provider, orderId);
+      await deliver(orderId, refusal);
+      const ended = await order(orderId);
+      expect(ended.status).toBe(refusal.event === "payment.failed" ? "payment_failed" : "rejected");
+
+      // The provider retried the charge and took the money after all; it says so twice.
+      fake.decide(`charge_${orderId}`, PAID);
+      expect(await deliver(orderId, PAID)).toBe("applied");
+      expect(await deliver(orderId, PAID)).toBe("ignored");
+      expect(await order(orderId)).toMatchObject({ status: ended.status, paymentState: "completed", stockState: "released", failureReason: ended.failureReason });
+      expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ status: "completed" });
+      // No second notice, no fulfilment: only the reversal.
+      expect((await jobs("email.notification", orderId)).map((j) => j.data.template)).toEqual([ended.status]);
+      expect(await jobs("invoice.create", orderId)).toHaveLength(0);
+      expect(await jobs("payment.reverse", orderId)).toHaveLength(1);
+
+      const reversals = await Promise.all([1, 2].map(() => reversePayment(db, fake.provider, orderId)));
+      expect(reversals).toContain("reversed");
+      expect([...fake.reversals.values()]).toEqual([{ kind: "refund", chargeKey: `charge_${orderId}` }]);
+      expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
+    });
+  }
 
   it("a completion for the wrong amount fails the order and queues the refund of the capture", async () => {
     const orderId = await newOrder();

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
 import { payments, type Order } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
@@ -8,20 +8,23 @@ import type { StepQueue } from "@/server/pipeline/step-queue";
 
 /** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
 export type PaymentVerdict =
-  | { event: "payment.completed"; amount?: number; currency?: string }
+  | { event: "payment.completed"; amount: number; currency: string }
   | { event: "payment.failed"; reason?: string }
   | { event: "payment.flagged"; risk_score?: number; reason?: string };
 
 /**
  * Records the provider's verdict on an order's payment — the one code path for the signed
- * webhook and for reconciliation. The first verdict wins: a later, duplicated or
- * contradicting one is ignored. A completion is a fact even when the order already ended
- * on our side (cancelled, failed after retries) or does not pay it (another amount or
- * currency): the money is then held on an order that will not ship, and the step table's
- * money rule queues its reversal. The caller holds the order's row lock.
+ * webhook and for reconciliation. The first verdict decides the order's status: a later,
+ * duplicated or contradicting one never moves it. But a completion is a fact whenever it
+ * comes — after the order ended on our side (cancelled, failed after retries), when it does
+ * not pay the order (another amount or currency), or after a refusal (a provider retrying a
+ * declined charge can report it completed after all): the money is then held on an order that
+ * will not ship, and the step table's money rule queues its reversal (decision 010). The
+ * caller holds the order's row lock.
  */
 export async function settlePayment(tx: Transaction, queue: StepQueue, order: Order, verdict: PaymentVerdict): Promise<"applied" | "ignored"> {
-  if (order.paymentState === "completed" || order.paymentState === "failed" || order.paymentState === "flagged") return "ignored";
+  if (order.paymentState === "completed") return "ignored";
+  if (order.paymentState === "failed" || order.paymentState === "flagged") return completionAfterRefusal(tx, queue, order, verdict);
   // A verdict proves the charge was requested, even when it overtook our charge job's own
   // record of that: log `payment_processing` first, so every order's timeline is complete.
   if (order.status === "pending") await transitionOrder(tx, order.id, "payment_processing");
@@ -53,12 +56,24 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
 }
 
 /**
+ * The order already ended on a refusal (payment_failed or rejected). Another refusal changes
+ * nothing; a completion is money the provider now holds for it: recorded on the charge and
+ * the order (whose status stays final), so the money rule refunds it — once, however often
+ * the completion is delivered, as every later one finds the payment completed.
+ */
+async function completionAfterRefusal(tx: Transaction, queue: StepQueue, order: Order, verdict: PaymentVerdict): Promise<"applied" | "ignored"> {
+  if (verdict.event !== "payment.completed") return "ignored";
+  await tx.update(payments).set({ status: "completed", settledAt: sql`now()` }).where(eq(payments.orderId, order.id));
+  const held = await recordPaymentFact(tx, order.id, "completed");
+  await queue.advance(tx, "settlePayment", "late", { order: held ?? order });
+  return "applied";
+}
+
+/**
  * A completion for another amount or currency than the order's does not pay the order: it
  * fails (`amount_mismatch`) and the captured money is refunded, rather than shipping goods
  * that were not paid for.
  */
-function paysOrder(verdict: { amount?: number; currency?: string }, order: Order): boolean {
-  const rightAmount = verdict.amount === undefined || Math.round(verdict.amount * 100) === order.totalCents;
-  const rightCurrency = verdict.currency === undefined || verdict.currency === order.currency;
-  return rightAmount && rightCurrency;
+function paysOrder(verdict: { amount: number; currency: string }, order: Order): boolean {
+  return Math.round(verdict.amount * 100) === order.totalCents && verdict.currency === order.currency;
 }

@@ -44,6 +44,18 @@ describe("verifyWebhook", () => {
     expect(() => verifyWebhook(headers(delivery.headers), Buffer.from(delivery.body), SECRET, NOW)).toThrow(WebhookSignatureError);
   });
 
+  it("during our own rotation, accepts a delivery signed with either the current or the previous secret, and no other", () => {
+    const THIRD = "whsec_" + Buffer.from("neither-of-them").toString("base64");
+    const both = [SECRET, OTHER_SECRET];
+    for (const signer of both) {
+      const h = signedWebhookHeaders(signer, "evt_6", BODY, NOW);
+      expect(verifyWebhook(headers(h), Buffer.from(BODY), both, NOW).id).toBe("evt_6");
+    }
+    expect(() => verifyWebhook(headers(signedWebhookHeaders(THIRD, "evt_6", BODY, NOW)), Buffer.from(BODY), both, NOW)).toThrow(WebhookSignatureError);
+    // Once the previous secret is dropped, its signatures stop counting.
+    expect(() => verifyWebhook(headers(signedWebhookHeaders(OTHER_SECRET, "evt_6", BODY, NOW)), Buffer.from(BODY), [SECRET], NOW)).toThrow(WebhookSignatureError);
+  });
+
   it("accepts the edge of the 300 s tolerance", () => {
     const h = signedWebhookHeaders(SECRET, "evt_5", BODY, NOW - 300);
     expect(verifyWebhook(headers(h), Buffer.from(BODY), SECRET, NOW).id).toBe("evt_5");

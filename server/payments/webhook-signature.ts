@@ -6,7 +6,9 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  *   X-Webhook-Id / X-Webhook-Timestamp / X-Webhook-Signature: sha256=<hex>
  *   webhook-id / webhook-timestamp / webhook-signature: v1,<base64>   (Standard Webhooks)
  * Several space-separated signatures may be sent during a secret rotation; one valid
- * signature suffices. Comparison is constant-time.
+ * signature suffices. Comparison is constant-time. On our side, a rotation of the secret
+ * verifies against the new and the previous one until the provider signs with the new one
+ * (PAYMENT_WEBHOOK_SECRET_PREVIOUS, docs/security.md).
  */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
@@ -31,10 +33,11 @@ export function signPayload(key: Buffer, id: string, timestamp: number, body: st
   return createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest();
 }
 
+/** `secrets`: every secret a genuine delivery may be signed with (the current one, and during a rotation the previous one). */
 export function verifyWebhook(
   headers: WebhookHeaders,
   rawBody: Buffer,
-  secret: string,
+  secrets: string | readonly string[],
   nowSeconds = Math.floor(Date.now() / 1000),
 ): VerifiedWebhook {
   const id = headers.get("x-webhook-id") ?? headers.get("webhook-id");
@@ -51,8 +54,8 @@ export function verifyWebhook(
   if (Math.abs(nowSeconds - timestamp) > WEBHOOK_TOLERANCE_SECONDS) {
     throw new WebhookSignatureError(`The webhook timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s away from now.`);
   }
-  const expected = signPayload(webhookKey(secret), id, timestamp, rawBody);
-  const valid = signatures.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected));
+  const expected = (typeof secrets === "string" ? [secrets] : secrets).map((secret) => signPayload(webhookKey(secret), id, timestamp, rawBody));
+  const valid = expected.some((mac) => signatures.some((candidate) => candidate.length === mac.length && timingSafeEqual(candidate, mac)));
   if (!valid) throw new WebhookSignatureError("No valid webhook signature.");
   return { id, timestamp };
 }
