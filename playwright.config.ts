@@ -44,9 +44,10 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
-      // Security properties: production configuration, exposure, money (docs/security.md).
+      // Security findings (docs/security.md), each with the test that failed before its fix; some drive a browser.
       name: "security",
       testMatch: /e2e\/security\/.+\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
       // The lab's measured comparison (calm vs spiked acknowledgement percentiles) runs last

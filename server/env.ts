@@ -60,6 +60,12 @@ const envSchema = z.object({
   // Reverse proxies in front of the web server whose X-Forwarded-For entries are believed.
   // 0: the client is the socket's peer and any X-Forwarded-For it sends is ignored.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Sign-in and sign-up limits (docs/security.md): attempts per client address and per
+  // account (email) in a 15-minute window; new guest shoppers per address in 10 minutes.
+  SIGN_IN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  SIGN_IN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  SIGN_UPS_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+  GUEST_SESSIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),

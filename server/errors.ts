@@ -21,8 +21,8 @@ export const forbidden = (message: string) => new AppError(403, "forbidden", mes
 export const notFound = (message = "Not found.") => new AppError(404, "not_found", message);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
-export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError(429, "rate_limited", `Too many requests. Retry after ${retryAfterSeconds} s.`, undefined, {
+export const rateLimited = (retryAfterSeconds: number, message = `Too many requests. Retry after ${retryAfterSeconds} s.`) =>
+  new AppError(429, "rate_limited", message, undefined, {
     "Retry-After": String(retryAfterSeconds),
   });
 /** What every entry point (REST, tRPC) answers while `isDatabaseUnavailable` holds. */

@@ -6,6 +6,8 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { describeWait } from "@/lib/describe-wait";
+import { sameOriginPath } from "@/lib/same-origin-path";
 
 type Mode = "sign-in" | "sign-up";
 
@@ -22,11 +24,6 @@ const COPY: Record<Mode, { submit: string; endpoint: string; alternative: { text
   },
 };
 
-/** Only same-site paths: `?next=//evil.example` must not become an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
-
 /**
  * Email + password against better-auth's endpoints. A guest's session cookie rides along, so
  * the library links the guest (cart, orders) to the account. A full page load afterwards
@@ -34,7 +31,8 @@ function safeNext(next: string | null): string {
  */
 export function CredentialsForm({ mode }: { mode: Mode }) {
   const copy = COPY[mode];
-  const next = safeNext(useSearchParams().get("next"));
+  // Checked where it is used (sameOriginPath): only a path on this site is ever followed.
+  const next = useSearchParams().get("next");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -48,14 +46,14 @@ export function CredentialsForm({ mode }: { mode: Mode }) {
     const body = mode === "sign-up" ? { email, password, name: email.split("@")[0] ?? email } : { email, password };
     const response = await fetch(copy.endpoint, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(() => null);
     if (response?.ok) {
-      window.location.assign(next);
+      window.location.assign(sameOriginPath(next, window.location.origin));
       return;
     }
     setPending(false);
     setError(await describeFailure(response, mode));
   }
 
-  const hrefWithNext = next === "/" ? copy.alternative.href : `${copy.alternative.href}?next=${encodeURIComponent(next)}`;
+  const hrefWithNext = next ? `${copy.alternative.href}?next=${encodeURIComponent(next)}` : copy.alternative.href;
   return (
     <form onSubmit={submit} className="grid gap-4" noValidate={false}>
       <div className="grid gap-2">
@@ -98,7 +96,11 @@ export function CredentialsForm({ mode }: { mode: Mode }) {
 
 async function describeFailure(response: Response | null, mode: Mode): Promise<string> {
   if (!response) return "We could not reach the shop. Check your connection and try again.";
-  if (response.status === 429) return "Too many attempts. Wait a few seconds and try again.";
+  if (response.status === 429) {
+    const seconds = Number(response.headers.get("retry-after"));
+    const wait = Number.isFinite(seconds) && seconds > 0 ? `in ${describeWait(seconds)}` : "later";
+    return mode === "sign-in" ? `Too many sign-in attempts. Try again ${wait}.` : `Too many new accounts from your network. Try again ${wait}.`;
+  }
   const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
   if (mode === "sign-in" && response.status === 401) return "That email and password do not match an account.";
   if (body?.code === "USER_ALREADY_EXISTS" || body?.code === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") return "An account with this email already exists. Sign in instead.";

@@ -12,8 +12,11 @@ export function AddToCartButton({ sku, name, size = "default" }: { sku: string; 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const add = useMutation(
-    trpc.cart.add.mutationOptions({
+  const add = useMutation({
+    // One at a time, page-wide: a visitor's first add makes them a guest (its answer sets the
+    // session cookie), and a second add sent before that answer would make another guest.
+    scope: { id: "cart.add" },
+    ...trpc.cart.add.mutationOptions({
       onSuccess(cart) {
         queryClient.setQueryData(trpc.cart.get.queryKey(), cart);
         toast.success(`${name} is in your cart`, { action: { label: "View cart", onClick: () => router.push("/cart") } });
@@ -22,7 +25,7 @@ export function AddToCartButton({ sku, name, size = "default" }: { sku: string; 
         toast.error(`Could not add ${name} to your cart`, { description: error.message });
       },
     }),
-  );
+  });
   return (
     <Button size={size} disabled={add.isPending} onClick={() => add.mutate({ sku, quantity: 1 })}>
       <ShoppingCartIcon aria-hidden />

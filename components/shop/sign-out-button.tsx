@@ -4,7 +4,7 @@ import { useState } from "react";
 import { toast } from "@/components/shop/toast";
 import { Button } from "@/components/ui/button";
 
-/** Ends the session; the next page load starts a fresh guest session. */
+/** Ends the session; the visitor is nobody again until their next cart line makes them a new guest. */
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
   async function signOut() {

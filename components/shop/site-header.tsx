@@ -10,7 +10,8 @@ const navLink = "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium ho
 /** Brand, catalog, cart count, orders and the account controls; on every page. */
 export async function SiteHeader() {
   const shopper = await getCurrentShopper();
-  if (shopper) prefetch(trpc.cart.get.queryOptions());
+  // A visitor without a session gets the empty cart (no query): the count renders at once either way.
+  prefetch(trpc.cart.get.queryOptions());
   const signedIn = shopper !== null && !shopper.isAnonymous;
   return (
     <header className="border-b bg-background/95 supports-[backdrop-filter]:bg-background/80 sticky top-0 z-40 backdrop-blur">

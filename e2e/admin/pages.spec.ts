@@ -8,6 +8,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
 import { chargesFor } from "../support/db";
+import { addToCart } from "../support/shop";
 import { useStack, type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
 
@@ -27,7 +28,8 @@ test("a guest is sent to sign in and a shopper gets 403, on every page and every
     await guest.goto(`${stack().baseURL}${path}`);
     await expect(guest, path).toHaveURL(/\/sign-in/);
   }
-  // The guest has a session cookie now (every visitor is a guest shopper): still 403.
+  // A guest shopper (a session from their first cart line): still 403.
+  await addToCart(guest, stack(), "Widget");
   for (const { path, kind, input } of ADMIN_PROCEDURES) {
     const response =
       kind === "query"

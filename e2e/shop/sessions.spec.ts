@@ -1,12 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { shoppers } from "@/server/db/schema";
+import { addToCart } from "../support/shop";
 import { useStack } from "../support/stack";
 
 const stack = useStack();
 
-test("a first visit is a guest shopper with an httpOnly session cookie and a usr_ id", async ({ page, context }) => {
+test("a visitor becomes a guest shopper on their first cart line, with an httpOnly session cookie and a usr_ id", async ({ page, context }) => {
   await page.goto(stack().baseURL);
+  // Looking around makes nobody: no cookie, no shopper (docs/decisions/026-lazy-guests-and-sign-in-limits.md).
+  expect((await context.cookies()).find((c) => c.name.endsWith("session_token"))).toBeUndefined();
+  await addToCart(page, stack(), "Widget");
   const cookie = (await context.cookies()).find((c) => c.name.endsWith("session_token"));
   expect(cookie?.httpOnly).toBe(true);
   const me = await page.request.get(`${stack().baseURL}/api/auth/get-session`);
@@ -18,7 +22,7 @@ test("a first visit is a guest shopper with an httpOnly session cookie and a usr
 });
 
 test("the session cookie authenticates REST like an API key, and cross-site mutations are refused", async ({ page }) => {
-  await page.goto(stack().baseURL);
+  await addToCart(page, stack(), "Gadget");
   const listed = await page.request.get(`${stack().baseURL}/api/orders`);
   expect(listed.status()).toBe(200);
   expect((await listed.json()).data).toEqual([]);

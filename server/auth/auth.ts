@@ -1,28 +1,55 @@
 import "server-only";
-import { betterAuth } from "better-auth";
+import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { admin, anonymous } from "better-auth/plugins";
-import { getDb } from "@/server/db/client";
+import { getDb, type Database } from "@/server/db/client";
 import { authAccounts, authSessions, authVerifications, shoppers } from "@/server/db/schema";
-import { env } from "@/server/env";
+import { env, type Env } from "@/server/env";
 import { newId } from "@/server/ids";
 import { adoptGuestShopper } from "./adopt-guest-shopper";
+import { perAccountHooks, perAddressRateLimit, PINNED_ADDRESS_HEADER } from "./sign-in-limits";
 
 const ID_PREFIX = { user: "usr", session: "ses", account: "acc", verification: "vfy" } as const;
 
-function createAuth() {
-  const config = env();
+/**
+ * How the session cookie is named and flagged. Over https (APP_URL's scheme: behind a
+ * TLS-terminating proxy APP_URL is the public https URL, which better-auth's origin check
+ * needs anyway) it is `Secure` and named `__Host-…`, so the browser refuses it without
+ * Secure, with a Domain or off `Path=/` — no subdomain or plain-http page can plant or
+ * shadow it. Over plain http (development, tests on 127.0.0.1) neither applies: a browser
+ * drops Secure cookies there. better-auth's own switch would only give `__Secure-`, so its
+ * prefix is turned off and ours set.
+ */
+export function sessionCookieOptions(appUrl: string): Pick<NonNullable<BetterAuthOptions["advanced"]>, "useSecureCookies" | "cookiePrefix" | "defaultCookieAttributes"> {
+  const https = new URL(appUrl).protocol === "https:";
+  return {
+    useSecureCookies: false,
+    cookiePrefix: https ? "__Host-better-auth" : "better-auth",
+    defaultCookieAttributes: { secure: https, httpOnly: true, sameSite: "lax", path: "/" },
+  };
+}
+
+/** better-auth over our database, for one process (getAuth) or a test. */
+export function createAuth(config: Env, db: Database) {
+  const limits = { perAddress: config.SIGN_IN_ATTEMPTS_PER_ADDRESS, perAccount: config.SIGN_IN_ATTEMPTS_PER_ACCOUNT, signUpsPerAddress: config.SIGN_UPS_PER_ADDRESS };
   return betterAuth({
     appName: "Conveyor",
     baseURL: config.APP_URL,
     secret: config.BETTER_AUTH_SECRET,
     trustedOrigins: [new URL(config.APP_URL).origin],
-    database: drizzleAdapter(getDb(), {
+    database: drizzleAdapter(db, {
       provider: "pg",
       schema: { user: shoppers, session: authSessions, account: authAccounts, verification: authVerifications },
     }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
+    rateLimit: perAddressRateLimit(limits),
+    hooks: perAccountHooks(limits.perAccount),
+    // Guests start server-side, when they first need to exist (start-guest-session.ts), under
+    // a per-address budget; nobody else may mint them.
+    disabledPaths: ["/sign-in/anonymous"],
     advanced: {
+      ...sessionCookieOptions(config.APP_URL),
+      ipAddress: PINNED_ADDRESS_HEADER,
       // One identity for API keys and cookies: better-auth's users are the API's `usr_…` shoppers.
       database: { generateId: ({ model }) => newId(ID_PREFIX[model as keyof typeof ID_PREFIX] ?? "usr") },
     },
@@ -31,18 +58,18 @@ function createAuth() {
         emailDomainName: "guest.conveyor.invalid",
         generateName: () => "Guest",
         // Runs before the guest row is deleted: its cart and orders move to the account.
-        onLinkAccount: ({ anonymousUser, newUser }) => adoptGuestShopper(getDb(), anonymousUser.user.id, newUser.user.id),
+        onLinkAccount: ({ anonymousUser, newUser }) => adoptGuestShopper(db, anonymousUser.user.id, newUser.user.id),
       }),
       admin({ defaultRole: "shopper", adminRoles: ["admin"] }),
     ],
   });
 }
 
-type Auth = ReturnType<typeof createAuth>;
+export type Auth = ReturnType<typeof createAuth>;
 const globalForAuth = globalThis as unknown as { conveyorAuth?: Auth };
 
 /** Created on first use, so importing this module needs no database or configuration. */
 export function getAuth(): Auth {
-  globalForAuth.conveyorAuth ??= createAuth();
+  globalForAuth.conveyorAuth ??= createAuth(env(), getDb());
   return globalForAuth.conveyorAuth;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { authenticateApiKey } from "@/server/auth/api-keys";
 import { shopperFromSession } from "@/server/auth/session-shopper";
+import { startGuestSession } from "@/server/auth/start-guest-session";
 import { getDb } from "@/server/db/client";
 import type { Shopper } from "@/server/db/schema";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
@@ -11,21 +12,44 @@ import { enforceRateLimit } from "@/server/http/rate-limit";
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
  * tRPC identifies the caller by the same credentials as REST: an API key, else the
- * session cookie (`viaCookie`, whose mutations must come from our own pages).
+ * session cookie (`viaCookie`, whose mutations must come from our own pages). A visitor
+ * with neither is no shopper yet: `startGuest` (HTTP requests without an Authorization
+ * header only) makes them a guest when a procedure needs one, and puts the session cookie
+ * on this response (`resHeaders`).
  */
-export async function createTRPCContext(opts: {
+export async function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers }): Promise<{
+  db: ReturnType<typeof getDb>;
+  shopper: Shopper | null;
+  viaCookie: boolean;
   headers: Headers;
-}): Promise<{ db: ReturnType<typeof getDb>; shopper: Shopper | null; viaCookie: boolean; headers: Headers }> {
+  startGuest?: () => Promise<Shopper>;
+}> {
   const db = getDb();
-  const bearer = /^Bearer\s+(\S+)$/i.exec(opts.headers.get("authorization") ?? "")?.[1];
+  const authorization = opts.headers.get("authorization");
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
   try {
     if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers };
     const shopper = await shopperFromSession(opts.headers);
-    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers };
+    const resHeaders = opts.resHeaders;
+    const startGuest =
+      shopper || authorization || !resHeaders
+        ? undefined
+        : once(async () => {
+            const guest = await startGuestSession(db, opts.headers);
+            for (const cookie of guest.setCookies) resHeaders.append("set-cookie", cookie);
+            return guest.shopper;
+          });
+    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers, startGuest };
   } catch (err) {
     // Procedure middleware never sees a failing context: map it here (a database outage is a 503).
     throw toTRPCError(err);
   }
+}
+
+/** A batch may hold several calls that each need the guest: they get the same one. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
 }
 
 type Context = Awaited<ReturnType<typeof createTRPCContext>>;
@@ -72,16 +96,44 @@ const spendRequestBudget = t.middleware(async ({ ctx, next }) => {
   return next();
 });
 
+/**
+ * A mutation that creates something for the caller (a cart line, an order) from a visitor
+ * without a session makes them a guest first — after the same-site check a cookie mutation
+ * gets, so another site cannot mint guests through a visitor's browser.
+ */
+const becomeGuestIfNone = t.middleware(async ({ ctx, type, next }) => {
+  if (ctx.shopper || !ctx.startGuest || type !== "mutation") return next();
+  assertSameSiteMutation("POST", ctx.headers);
+  const shopper = await ctx.startGuest();
+  return next({ ctx: { ...ctx, shopper, viaCookie: true } });
+});
+
 /* 3. PROCEDURES */
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapServiceErrors).use(spendRequestBudget);
+const withServiceErrors = t.procedure.use(mapServiceErrors);
+export const publicProcedure = withServiceErrors.use(spendRequestBudget);
 
 /** Narrows `ctx.shopper` to non-null; a cookie-authenticated mutation must be same-site. */
-export const protectedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+const requireShopper = t.middleware(({ ctx, type, next }) => {
   if (!ctx.shopper) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   if (ctx.viaCookie && type === "mutation") assertSameSiteMutation("POST", ctx.headers);
   return next({ ctx: { ...ctx, shopper: ctx.shopper } });
+});
+
+export const protectedProcedure = publicProcedure.use(requireShopper);
+
+/** Like protectedProcedure, but a visitor without a session becomes a guest (the first cart line or order). */
+export const shopperProcedure = withServiceErrors.use(becomeGuestIfNone).use(spendRequestBudget).use(requireShopper);
+
+/**
+ * Reads of the caller's own things (cart, orders). A visitor without a session owns nothing
+ * yet: `ctx.shopper` is null and the procedure answers "nothing" instead of 401, so pages
+ * render for them without making them a guest. A bad API key is still a 401.
+ */
+export const ownReadProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.shopper && ctx.headers.get("authorization")) throw new TRPCError({ code: "UNAUTHORIZED", message: "The API key is not valid." });
+  return next();
 });
 
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

@@ -23,7 +23,11 @@ export const shoppers = pgTable("shoppers", {
 
 export type Shopper = typeof shoppers.$inferSelect;
 
-/** API keys are stored as SHA-256 hashes; the plain key is shown once, when created. */
+/**
+ * API keys are stored as SHA-256 hashes; the plain key is shown once, when created. A key
+ * stops working once revoked or past `expiresAt` (null: never expires); `lastUsedAt` is
+ * refreshed at most once a minute (server/auth/api-keys.ts).
+ */
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -35,6 +39,8 @@ export const apiKeys = pgTable(
     prefix: text("prefix").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   },
   (t) => [index("api_keys_shopper_idx").on(t.shopperId)],
 );

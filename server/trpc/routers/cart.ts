@@ -5,13 +5,18 @@ import { stepQueue } from "@/server/pipeline/step-queue";
 import { idempotencyKeySchema, MAX_LINE_QUANTITY, placeOrderInputSchema, skuSchema } from "@/lib/contract";
 import { checkOut } from "@/server/cart/check-out";
 import { addToCart, removeFromCart, setCartQuantity } from "@/server/cart/change-cart";
-import { getCart } from "@/server/cart/get-cart";
-import { protectedProcedure } from "../init";
+import { getCart, type CartView } from "@/server/cart/get-cart";
+import { ownReadProcedure, protectedProcedure, shopperProcedure } from "../init";
 
-/** The signed-in (or guest) shopper's server-side cart. Every change answers the new cart. */
+const EMPTY_CART: CartView = { lines: [], item_count: 0, total_cents: 0, currency: "USD" };
+
+/**
+ * The signed-in (or guest) shopper's server-side cart. Every change answers the new cart. A
+ * visitor without a session has an empty cart; their first `add` makes them a guest.
+ */
 export const cartRouter = {
-  get: protectedProcedure.query(({ ctx }) => getCart(ctx.db, ctx.shopper.id)),
-  add: protectedProcedure
+  get: ownReadProcedure.query(({ ctx }) => (ctx.shopper ? getCart(ctx.db, ctx.shopper.id) : EMPTY_CART)),
+  add: shopperProcedure
     .input(z.object({ sku: skuSchema, quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY).default(1) }))
     .mutation(async ({ ctx, input }) => {
       await addToCart(ctx.db, ctx.shopper.id, input.sku, input.quantity);
@@ -28,7 +33,7 @@ export const cartRouter = {
     return getCart(ctx.db, ctx.shopper.id);
   }),
   /** Places the order shown at checkout (one idempotency key per attempt) and answers it in full. */
-  checkout: protectedProcedure
+  checkout: shopperProcedure
     .input(z.object({ order: placeOrderInputSchema.omit({ user_id: true }), idempotencyKey: idempotencyKeySchema }))
     .mutation(async ({ ctx, input }) => checkOut(ctx.db, await stepQueue(), ctx.shopper.id, input.order, input.idempotencyKey)),
 } satisfies TRPCRouterRecord;

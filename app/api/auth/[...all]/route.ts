@@ -1,9 +1,26 @@
 import { toNextJsHandler } from "better-auth/next-js";
+import { describeWait } from "@/lib/describe-wait";
 import { getAuth } from "@/server/auth/auth";
 
 export const dynamic = "force-dynamic";
 
-/** better-auth's endpoints: sign-up/in/out (email + password), guest sessions, admin. */
-const handler = (request: Request) => getAuth().handler(request);
+/** better-auth's endpoints: sign-up/in/out (email + password), sessions, admin. */
+const handler = async (request: Request) => withRetryAfter(await getAuth().handler(request));
+
+/**
+ * better-auth's per-address limiter answers 429 with `X-Retry-After` and a generic message;
+ * clients (and the sign-in page) read the standard `Retry-After`, as on every other 429 of
+ * the app (docs/api.md). The per-account limit sets it already.
+ */
+async function withRetryAfter(response: Response): Promise<Response> {
+  if (response.status !== 429 || response.headers.has("retry-after")) return response;
+  const seconds = Math.max(1, Number(response.headers.get("x-retry-after")) || 1);
+  const headers = new Headers(response.headers);
+  headers.set("Retry-After", String(seconds));
+  headers.set("Content-Type", "application/json");
+  headers.delete("content-length");
+  const body = { code: "TOO_MANY_REQUESTS", message: `Too many attempts from your network. Try again in ${describeWait(seconds)}.` };
+  return new Response(JSON.stringify(body), { status: 429, headers });
+}
 
 export const { GET, POST, PATCH, PUT, DELETE } = toNextJsHandler(handler);

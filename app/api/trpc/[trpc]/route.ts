@@ -15,7 +15,8 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req: limitBodySize(req),
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: req.headers }),
+    // resHeaders: a visitor's first cart line or order starts their guest session on this response.
+    createContext: ({ resHeaders }) => createTRPCContext({ headers: req.headers, resHeaders }),
     responseMeta: headersOfServiceErrors,
   });
 
