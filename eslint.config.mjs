@@ -24,10 +24,11 @@ export default defineConfig([
     },
   },
   {
-    // The admin dashboard and the lab are operator tooling over the pg-boss adapter itself
-    // (queue depths, job attempts, dead letters, lab runs as jobs): they read and steer jobs/,
-    // they are not pipeline steps. The pipeline's domain services above still may not.
-    files: ["server/admin/**", "server/lab/**", "server/trpc/routers/admin.ts"],
+    // The admin dashboard, the lab and the test controls are operator tooling over the pg-boss
+    // adapter itself (queue depths, job attempts, dead letters, lab runs as jobs, settling and
+    // resetting the queues): they read and steer jobs/, they are not pipeline steps. The
+    // pipeline's domain services above still may not.
+    files: ["server/admin/**", "server/lab/**", "server/test-controls/**", "server/trpc/routers/admin.ts"],
     rules: { "no-restricted-imports": "off" },
   },
   {
