@@ -34,7 +34,7 @@ export default defineConfig([
   {
     // Tests are not React: their `use…` helpers register test hooks, and response bodies
     // are untyped JSON on purpose (the tests check the contract's shape themselves).
-    files: ["e2e/**", "tests/**", "**/*.test.ts"],
+    files: ["e2e/**", "tests/**", "examples/**", "**/*.test.ts"],
     rules: { "react-hooks/rules-of-hooks": "off", "@typescript-eslint/no-explicit-any": "off" },
   },
   globalIgnores([".next/**", ".next-*/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
