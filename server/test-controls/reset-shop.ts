@@ -1,5 +1,6 @@
 import "server-only";
 import { ne, sql } from "drizzle-orm";
+import { PG_BOSS_JOB_TABLE } from "@/jobs/dead-letter-table";
 import { LAB_QUEUE, QUEUES, deadLetterQueue } from "@/jobs/queues";
 import { getDb, type Database } from "@/server/db/client";
 import { downstreamSettings, products, shoppers } from "@/server/db/schema";
@@ -45,7 +46,7 @@ export async function resetShop(db: Database): Promise<void> {
            ORDER BY c.relname`);
         await tx.execute(sql.raw(`TRUNCATE ${rows.map((r) => `public."${r.name.replaceAll('"', '""')}"`).join(", ")}`));
         await tx.delete(shoppers).where(ne(shoppers.role, "admin"));
-        await tx.execute(sql`DELETE FROM pgboss.job WHERE name IN (${sql.join(RESET_QUEUES.map((q) => sql`${q}`), sql`, `)})`);
+        await tx.execute(sql`DELETE FROM ${sql.raw(PG_BOSS_JOB_TABLE)} WHERE name IN (${sql.join(RESET_QUEUES.map((q) => sql`${q}`), sql`, `)})`);
         await tx
           .insert(products)
           .values(SEED_PRODUCTS)

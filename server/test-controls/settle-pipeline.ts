@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { PG_BOSS_JOB_TABLE } from "@/jobs/dead-letter-table";
 import { QUEUES } from "@/jobs/queues";
 import { getDb, type Database } from "@/server/db/client";
 import { env } from "@/server/env";
@@ -32,7 +33,7 @@ export async function pendingWork(db: Database, horizonSeconds: number, provider
   const queues = sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `);
   const { rows } = await db.execute<{ name: string; n: number }>(sql`
     SELECT name, count(*)::int AS n
-      FROM pgboss.job
+      FROM ${sql.raw(PG_BOSS_JOB_TABLE)}
      WHERE name IN (${queues})
        AND (state = 'active' OR (state < 'active' AND start_after <= now() + make_interval(secs => ${horizonSeconds})))
      GROUP BY name
