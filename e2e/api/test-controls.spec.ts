@@ -1,15 +1,15 @@
 /**
- * The test controls of docs/testing.md, over HTTP as an outside suite calls them: absent
- * without TEST_CONTROLS_TOKEN (a 404 like any unknown path), 401 without the bearer token,
- * and each control's answers and effects — a shopper's cookie in a real browser, downstream
- * settings, stock and back-orders, the mailbox, settle, and a reset the shop carries on after.
+ * The test controls of docs/testing.md, over HTTP as an outside suite calls them: 401 without
+ * the bearer token, and each control's answers and effects — a shopper's cookie in a real
+ * browser, downstream settings, stock and back-orders, the mailbox, settle, and a reset the
+ * shop carries on after. Without TEST_CONTROLS_TOKEN: test-controls-absent.spec.ts.
  */
 import { expect, test } from "@playwright/test";
 import { adminCall } from "../support/admin-trpc";
 import { expectErrorBody } from "../support/api";
 import { browserLaunchOptions } from "../support/chromium";
 import { openJobsForOrder, stockOf } from "../support/db";
-import { E2E_TEST_CONTROLS_TOKEN, startStack, useStack } from "../support/stack";
+import { useStack } from "../support/stack";
 
 // Two retries a second apart, so a step in an outage dead-letters within a test.
 const stack = useStack({ JOB_RETRY_LIMIT: "2", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" });
@@ -56,29 +56,6 @@ const cookieHeader = (shopper: TestShopper) => shopper.cookies.map((c) => `${c.n
 async function sessionOf(cookie: string): Promise<any> {
   return (await fetch(`${stack().baseURL}/api/auth/get-session`, { headers: { Cookie: cookie } })).json();
 }
-
-test("without TEST_CONTROLS_TOKEN every /api/test/* path is a 404, answered exactly as an unknown API path", async () => {
-  test.setTimeout(150_000);
-  const bare = await startStack({ TEST_CONTROLS_TOKEN: "" });
-  try {
-    const answer = async (method: string, path: string, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${bare.baseURL}${path}`, { method, headers });
-      const kept = [...response.headers].filter(([name]) => !["date", "connection", "keep-alive"].includes(name));
-      return { status: response.status, headers: Object.fromEntries(kept), body: await response.text() };
-    };
-    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) {
-      const unknown = await answer(method, "/api/no-such-endpoint");
-      for (const path of ["/api/test/reset", "/api/test/shoppers", "/api/test/settle?timeout_s=1", "/api/test/downstream/carrier", "/api/test/emails?to=a@b.test", "/api/test/no/such/control"]) {
-        expect(await answer(method, path, { Authorization: `Bearer ${E2E_TEST_CONTROLS_TOKEN}` }), `${method} ${path}`).toEqual(unknown);
-      }
-    }
-    const get = await answer("GET", "/api/test/reset");
-    expect(get.status).toBe(404);
-    expectErrorBody(JSON.parse(get.body), "not_found");
-  } finally {
-    await bare.stop();
-  }
-});
 
 test("with the token set, a missing or wrong bearer token is a 401 on every /api/test/* path, and nothing is done", async () => {
   const before = await stockOf(stack(), "WIDGET-42");
