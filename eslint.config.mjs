@@ -24,16 +24,17 @@ export default defineConfig([
     },
   },
   {
-    // The admin dashboard and the lab are operator tooling over the pg-boss adapter itself
-    // (queue depths, job attempts, dead letters, lab runs as jobs): they read and steer jobs/,
-    // they are not pipeline steps. The pipeline's domain services above still may not.
-    files: ["server/admin/**", "server/lab/**", "server/trpc/routers/admin.ts"],
+    // The admin dashboard, the lab and the test controls are operator tooling over the pg-boss
+    // adapter itself (queue depths, job attempts, dead letters, lab runs as jobs, settling and
+    // resetting the queues): they read and steer jobs/, they are not pipeline steps. The
+    // pipeline's domain services above still may not.
+    files: ["server/admin/**", "server/lab/**", "server/test-controls/**", "server/trpc/routers/admin.ts"],
     rules: { "no-restricted-imports": "off" },
   },
   {
     // Tests are not React: their `use…` helpers register test hooks, and response bodies
     // are untyped JSON on purpose (the tests check the contract's shape themselves).
-    files: ["e2e/**", "tests/**", "**/*.test.ts"],
+    files: ["e2e/**", "tests/**", "examples/**", "**/*.test.ts"],
     rules: { "react-hooks/rules-of-hooks": "off", "@typescript-eslint/no-explicit-any": "off" },
   },
   globalIgnores([".next/**", ".next-*/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),

@@ -1,17 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { userInfo } from "node:os";
-import { findChromium } from "./e2e/support/chromium";
-
-/**
- * The Chromium e2e/support/chromium.ts finds (scripts/ensure-browser.ts, run by `npm test`,
- * installs one when there is none); Playwright's own needs no path. Root needs --no-sandbox.
- */
-function browserLaunchOptions() {
-  const found = findChromium();
-  const executablePath = found && found.source !== "playwright" ? found.executablePath : undefined;
-  const args = userInfo().uid === 0 ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] : [];
-  return { executablePath, args };
-}
+import { browserLaunchOptions } from "./e2e/support/chromium";
 
 export default defineConfig({
   testDir: "./e2e",

@@ -77,6 +77,9 @@ const envSchema = z.object({
   HEALTH_TOKEN: z.string().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DATA_DIR: z.string().default(".data"),
+  // End-to-end suites only (docs/testing.md): when set, /api/test/* answers to
+  // `Authorization: Bearer <this>`; unset, those paths do not exist (404 like any unknown path).
+  TEST_CONTROLS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
 });
 
 type Parsed = z.infer<typeof envSchema>;

@@ -27,6 +27,9 @@ const WEBHOOK_MAX_ATTEMPTS = 12;
 const PROCESS_MAX_ATTEMPTS = 12;
 
 export class PaymentSimulator {
+  /** Charges this process is still deciding or reporting (their verdict's webhook not yet answered). */
+  private readonly inFlight = new Set<string>();
+
   constructor(
     private readonly db: Database,
     private readonly webhookUrl: string,
@@ -123,6 +126,15 @@ export class PaymentSimulator {
     return { kind: reversal!.kind, charge_id: charge.id };
   }
 
+  /**
+   * GET /payments/in-flight: the ids of the charges whose verdict is still to come by webhook
+   * from this process (deciding, delivering, or waiting to retry a delivery). Test tooling
+   * asks it to know whether the provider still owes the shop a webhook (docs/testing.md).
+   */
+  inFlightCharges(): { charges: string[] } {
+    return { charges: [...this.inFlight] };
+  }
+
   /** On start: finish charges a previous run left undecided or unreported. */
   async resumePending(): Promise<void> {
     const pending = await this.db
@@ -138,17 +150,22 @@ export class PaymentSimulator {
    * backoff, each retry starting from the stored row (the verdict may already be recorded).
    */
   private async process(charge: Charge): Promise<void> {
-    for (let attempt = 1; attempt <= PROCESS_MAX_ATTEMPTS; attempt++) {
-      try {
-        const current = attempt === 1 ? charge : (await this.db.select().from(simCharges).where(eq(simCharges.id, charge.id)))[0];
-        if (current) await this.decideAndReport(current);
-        return;
-      } catch (err) {
-        console.error(`[payment-sim] charge ${charge.id} (attempt ${attempt}):`, (err as Error).message);
-        if (attempt < PROCESS_MAX_ATTEMPTS) await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
+    this.inFlight.add(charge.id);
+    try {
+      for (let attempt = 1; attempt <= PROCESS_MAX_ATTEMPTS; attempt++) {
+        try {
+          const current = attempt === 1 ? charge : (await this.db.select().from(simCharges).where(eq(simCharges.id, charge.id)))[0];
+          if (current) await this.decideAndReport(current);
+          return;
+        } catch (err) {
+          console.error(`[payment-sim] charge ${charge.id} (attempt ${attempt}):`, (err as Error).message);
+          if (attempt < PROCESS_MAX_ATTEMPTS) await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
+        }
       }
+      console.error(`[payment-sim] gave up on charge ${charge.id}`);
+    } finally {
+      this.inFlight.delete(charge.id);
     }
-    console.error(`[payment-sim] gave up on charge ${charge.id}`);
   }
 
   private async decideAndReport(charge: Charge): Promise<void> {
@@ -200,11 +217,13 @@ export class PaymentSimulator {
       }
       // One write per attempt, after it: a simulator killed mid-delivery redelivers on restart
       // (resumePending), which the merchant dedupes by webhook id, and counts one attempt fewer.
-      await this.db
+      const [recorded] = await this.db
         .update(simCharges)
         .set({ webhookAttempts: attempt, ...(delivered ? { webhookDeliveredAt: sql`now()` } : {}) })
-        .where(eq(simCharges.id, charge.id));
-      if (delivered) return;
+        .where(eq(simCharges.id, charge.id))
+        .returning({ id: simCharges.id });
+      // No row: the shop was reset for a test (docs/testing.md) and the charge is forgotten.
+      if (delivered || !recorded) return;
       await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
     }
     console.error(`[payment-sim] gave up delivering the webhook of ${charge.id}`);

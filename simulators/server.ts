@@ -8,6 +8,7 @@
  *   POST /carrier/shipments              tracking numbers
  *   POST /carrier/shipments/by-key/{key}/void    cancel a booking
  *   POST /payments/authorizations, /fraud/checks, /risk/scores   synchronous, for the lab's direct mode
+ *   GET  /payments/in-flight             charges whose webhook is still to come (for the test controls' settle)
  * Every POST needs an Idempotency-Key and behaves as its downstream_settings row says.
  */
 import "server-only";
@@ -58,6 +59,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 const server = createServer(async (req, res) => {
   const path = new URL(req.url ?? "/", "http://sim").pathname;
   if (req.method === "GET" && path === "/health") return send(res, 200, { status: "ok" });
+  if (req.method === "GET" && path === "/payments/in-flight") return send(res, 200, payments.inFlightCharges());
   const lookup = req.method === "GET" ? lookups.find(([pattern]) => pattern.test(path)) : undefined;
   if (lookup) return answer(res, () => lookup[1](path.match(lookup[0])!), 200);
   const route = routes.find(([pattern]) => pattern.test(path));

@@ -35,6 +35,11 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     server.listen(options.port, options.hostname, resolve);
   });
   console.log(`[web] listening on http://${options.hostname}:${options.port} (${options.dev ? "dev" : "production"})`);
+  if (env().NODE_ENV === "production" && env().TEST_CONTROLS_TOKEN) {
+    console.warn(
+      "[web] WARNING: TEST_CONTROLS_TOKEN is set, so /api/test/* is open to its holder (reset every order and shopper, sign shoppers in, steer the simulated services): for end-to-end suites only, never in a real deployment (docs/security.md).",
+    );
+  }
 
   const shutdown = () => {
     // Open event streams would hold server.close() forever; clients reconnect elsewhere.

@@ -5,6 +5,7 @@
  */
 import { chromium } from "@playwright/test";
 import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
 import { delimiter, join } from "node:path";
 
 const SYSTEM_NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome"];
@@ -22,4 +23,15 @@ export function findChromium(): FoundChromium | undefined {
     if (found) return { executablePath: found, source: "system" };
   }
   return undefined;
+}
+
+/**
+ * Launch options for the Chromium findChromium() finds (scripts/ensure-browser.ts, run by `npm
+ * test`, installs one when there is none); Playwright's own needs no path. Root needs --no-sandbox.
+ */
+export function browserLaunchOptions(): { executablePath: string | undefined; args: string[] } {
+  const found = findChromium();
+  const executablePath = found && found.source !== "playwright" ? found.executablePath : undefined;
+  const args = userInfo().uid === 0 ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] : [];
+  return { executablePath, args };
 }

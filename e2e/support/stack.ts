@@ -1,6 +1,7 @@
 /**
  * A whole Conveyor (web + workers + simulators, production build) on its own database and
- * ports, for one test file. Started with the same code as `npm start`.
+ * ports, for one test file. Started with the same code as `npm start`, with the test controls
+ * of docs/testing.md on (TEST_CONTROLS_TOKEN; pass it as "" for a stack without them).
  */
 import { test } from "@playwright/test";
 import { eq } from "drizzle-orm";
@@ -13,8 +14,15 @@ import pg from "pg";
 
 export type Shopper = { id: string; email: string; apiKey: string; headers: Record<string, string> };
 
+/** The token of every stack's test controls, unless a file starts its stack with another. */
+export const E2E_TEST_CONTROLS_TOKEN = "conveyor-e2e-test-controls";
+
 export type Stack = {
   baseURL: string;
+  /** The stack's TEST_CONTROLS_TOKEN ("" when it runs without test controls). */
+  testControlsToken: string;
+  /** Calls a test control, `/api/test/{path}`, with the stack's token (docs/testing.md). */
+  testControl(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<Response>;
   databaseUrl: string;
   db: Database;
   pool: pg.Pool;
@@ -32,6 +40,7 @@ export type Stack = {
 let shopperCounter = 0;
 
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const testControlsToken = env.TEST_CONTROLS_TOKEN ?? E2E_TEST_CONTROLS_TOKEN;
   const database: TestDatabase = await createTestDatabase();
   const [port, simulatorPort] = [await freePort(), await freePort()];
   const baseURL = `http://127.0.0.1:${port}`;
@@ -52,6 +61,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       WORKER_CONCURRENCY: "4",
       DB_POOL_MAX: "5",
       NEXT_TELEMETRY_DISABLED: "1",
+      TEST_CONTROLS_TOKEN: testControlsToken,
       ...settings,
     },
   });
@@ -66,6 +76,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   }
   return {
     baseURL,
+    testControlsToken,
+    testControl: (method, path, body) =>
+      fetch(`${baseURL}/api/test/${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${testControlsToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     databaseUrl: database.url,
     db,
     pool,

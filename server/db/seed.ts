@@ -1,5 +1,5 @@
 import { count } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database, DbOrTx } from "./client";
 import { DOWNSTREAM_SERVICES, downstreamSettings, products } from "./schema";
 
 /** The catalog of CONTRACT.md §5, plus a few more. Prices in cents. */
@@ -15,13 +15,18 @@ export const SEED_PRODUCTS = [
 
 /** Seeds the catalog into an empty database; simulator settings rows always exist. */
 export async function seedDatabase(db: Database, options: { catalog: boolean }): Promise<{ seededCatalog: boolean }> {
-  await db
-    .insert(downstreamSettings)
-    .values(DOWNSTREAM_SERVICES.map((service) => ({ service })))
-    .onConflictDoNothing();
+  await seedDownstreamSettings(db);
   if (!options.catalog) return { seededCatalog: false };
   const [existing] = await db.select({ n: count() }).from(products);
   if ((existing?.n ?? 0) > 0) return { seededCatalog: false };
   await db.insert(products).values(SEED_PRODUCTS).onConflictDoNothing();
   return { seededCatalog: true };
+}
+
+/** One settings row per simulated service that has none, every setting at its column default. */
+export async function seedDownstreamSettings(db: DbOrTx): Promise<void> {
+  await db
+    .insert(downstreamSettings)
+    .values(DOWNSTREAM_SERVICES.map((service) => ({ service })))
+    .onConflictDoNothing();
 }

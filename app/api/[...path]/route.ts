@@ -1,6 +1,4 @@
-import { errorResponse } from "@/server/http/api-response";
+import { unknownEndpoint } from "@/server/http/unknown-endpoint";
 
-/** Any /api path no route claims: a JSON 404 in the contract's error shape, not an HTML page. */
-const notFound = () => errorResponse(404, "not_found", "No such API endpoint.");
-
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };
+/** Any /api path no route claims (server/http/unknown-endpoint.ts). */
+export { unknownEndpoint as GET, unknownEndpoint as POST, unknownEndpoint as PUT, unknownEndpoint as PATCH, unknownEndpoint as DELETE };

@@ -1,0 +1,28 @@
+/**
+ * A stack started without TEST_CONTROLS_TOKEN, as every real deployment is: the test controls
+ * of docs/testing.md do not exist, and their paths answer exactly as any unknown API path —
+ * status, headers and body — even to a request carrying a token.
+ */
+import { expect, test } from "@playwright/test";
+import { expectErrorBody } from "../support/api";
+import { E2E_TEST_CONTROLS_TOKEN, useStack } from "../support/stack";
+
+const stack = useStack({ TEST_CONTROLS_TOKEN: "" });
+
+async function answer(method: string, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack().baseURL}${path}`, { method, headers });
+  const kept = [...response.headers].filter(([name]) => !["date", "connection", "keep-alive"].includes(name));
+  return { status: response.status, headers: Object.fromEntries(kept), body: await response.text() };
+}
+
+test("every /api/test/* path is a 404, answered exactly as an unknown API path, for every method", async () => {
+  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) {
+    const unknown = await answer(method, "/api/no-such-endpoint");
+    for (const path of ["/api/test/reset", "/api/test/shoppers", "/api/test/settle?timeout_s=1", "/api/test/downstream/carrier", "/api/test/emails?to=a@b.test", "/api/test/no/such/control"]) {
+      expect(await answer(method, path, { Authorization: `Bearer ${E2E_TEST_CONTROLS_TOKEN}` }), `${method} ${path}`).toEqual(unknown);
+    }
+  }
+  const get = await answer("GET", "/api/test/reset");
+  expect(get.status).toBe(404);
+  expectErrorBody(JSON.parse(get.body), "not_found");
+});
