@@ -12,12 +12,8 @@
  * Every default gives way to the environment. It reads no .env: a development .env must not
  * point a suite at the development database its resets would wipe. Ctrl-C (or SIGTERM) stops it.
  */
-import { and, eq } from "drizzle-orm";
-import { hashPassword } from "better-auth/crypto";
 import { randomBytes } from "node:crypto";
 import { prepareDatabase } from "@/jobs/prepare-database";
-import { createDatabase } from "@/server/db/client";
-import { authAccounts, shoppers } from "@/server/db/schema";
 import { env } from "@/server/env";
 import { createTestDatabase } from "@/tests/support/test-postgres";
 import { ensureTestPostgresServer } from "@/tests/support/test-postgres-server";
@@ -69,21 +65,6 @@ async function suiteDatabase(): Promise<{ url: string; where: string; drop(): Pr
   };
 }
 
-/** The admin signs in with the password printed, whatever an earlier run of this database set. */
-async function setAdminPassword(url: string, email: string, password: string): Promise<void> {
-  const { db, pool } = createDatabase(url, 1);
-  try {
-    const [admin] = await db.select({ id: shoppers.id }).from(shoppers).where(eq(shoppers.email, email.trim().toLowerCase()));
-    if (!admin) throw new Error(`no admin account ${email} after preparing the database`);
-    await db
-      .update(authAccounts)
-      .set({ password: await hashPassword(password) })
-      .where(and(eq(authAccounts.userId, admin.id), eq(authAccounts.providerId, "credential")));
-  } finally {
-    await pool.end();
-  }
-}
-
 async function main(): Promise<void> {
   applyDefaults();
   const config = env();
@@ -107,7 +88,6 @@ async function main(): Promise<void> {
 
   try {
     await prepareDatabase(database.url, { seed: config.SEED });
-    await setAdminPassword(database.url, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
     processes = startProcesses({
       mode: "start",
       port: config.PORT,
