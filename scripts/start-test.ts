@@ -32,6 +32,11 @@ const SUITE_DEFAULTS: Record<string, string> = {
   JOB_SUPERVISE_SECONDS: "2",
   WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
   RATE_LIMIT_PER_MINUTE: "1000000",
+  // A suite's browser contexts all come from one address: per-address limits would be the
+  // suite's ceiling, not an attacker's. Failed sign-ins per account keep their default.
+  SIGN_IN_ATTEMPTS_PER_ADDRESS: "1000000",
+  SIGN_UPS_PER_ADDRESS: "1000000",
+  GUEST_SESSIONS_PER_ADDRESS: "1000000",
   ADMIN_EMAIL: "admin@conveyor.local",
   NEXT_TELEMETRY_DISABLED: "1",
 };
