@@ -51,13 +51,18 @@ test("30 wrong passwords for one account from 30 addresses: 429s after the accou
 
 test("one address is limited to 20 sign-in attempts, whatever it puts before the proxy's entry in X-Forwarded-For", async ({ request }) => {
   const statuses: number[] = [];
+  let last;
   for (let i = 0; i < 25; i++) {
     // Spoofed entries on the left; the trusted proxy appended the real client on the right.
-    const response = await authPost(request, "/sign-in/email", { email: newEmail(), password: "wrong-password" }, `10.9.${i}.1, 192.0.2.77`);
-    statuses.push(response.status());
+    last = await authPost(request, "/sign-in/email", { email: newEmail(), password: "wrong-password" }, `10.9.${i}.1, 192.0.2.77`);
+    statuses.push(last.status());
   }
   expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
   expect(statuses.slice(20)).toEqual(Array(5).fill(429));
+  const retryAfter = Number(last!.headers()["retry-after"]);
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+  expect((await last!.json()).message).toMatch(/^Too many attempts from your network\. Try again in \d+ minutes?\.$/);
   // Another address is not.
   expect((await authPost(request, "/sign-in/email", { email: newEmail(), password: "wrong-password" }, "192.0.2.78")).status()).toBe(401);
 });
