@@ -23,8 +23,11 @@ test.beforeAll(async () => {
 test("a guest and a shopper are refused every admin procedure and endpoint; an admin is not", async () => {
   for (const { path, kind, input } of ADMIN_PROCEDURES) {
     const call = kind === "query" ? trpcQuery : trpcMutation;
+    // A browser visitor is not a guest until their first cart line; either way, admins only.
     const guest = await call(stack(), path, input);
-    expect(guest.status, `${path} as guest`).toBe(401);
+    expect(guest.status, `${path} as guest`).toBe(403);
+    const badKey = await call(stack(), path, input, { Authorization: "Bearer not-a-key" });
+    expect(badKey.status, `${path} with a bad key`).toBe(401);
     const asShopper = await call(stack(), path, input, shopper.headers);
     expect(asShopper.status, `${path} as shopper`).toBe(403);
   }

@@ -136,7 +136,14 @@ export const ownReadProcedure = publicProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (ctx.shopper.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
+/**
+ * Admins only: every other caller gets 403, a visitor who is not a guest yet included (to the
+ * admin API they are what a guest is, docs/api.md). Only a bad API key is a 401.
+ */
+const requireAdmin = t.middleware(({ ctx, next }) => {
+  if (!ctx.shopper && ctx.headers.get("authorization")) throw new TRPCError({ code: "UNAUTHORIZED", message: "The API key is not valid." });
+  if (ctx.shopper?.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
   return next();
 });
+
+export const adminProcedure = publicProcedure.use(requireAdmin).use(requireShopper);
