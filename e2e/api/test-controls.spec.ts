@@ -298,7 +298,8 @@ test("POST /api/test/reset: 204, and every order, job, cart, email and shopper b
   expect(await control("GET", "emails")).toEqual({ status: 200, body: { data: [] } });
   expect(await stockOf(stack(), "LIMITED-1")).toBe(3);
   expect((await control("PUT", "downstream/carrier", {})).body).toEqual({ service: "carrier", latency_ms: 2, jitter_ms: 3, failure_rate: 0, outage: false, capacity: 32 });
-  await expect.poll(async () => (await (await fetch(`${stack().baseURL}/api/health`)).json()).dead_letters, { timeout: 30_000 }).toBe(0);
+  const healthDetails = { headers: { Authorization: `Bearer ${stack().healthToken}` } };
+  await expect.poll(async () => (await (await fetch(`${stack().baseURL}/api/health`, healthDetails)).json()).dead_letters, { timeout: 30_000 }).toBe(0);
 
   const next = await newShopper();
   const orderId = await order(next);
