@@ -61,6 +61,7 @@ export async function transitionOrder(
  * move like status does: conditional updates from allowed previous values, written only here.
  *   payment_state: none → processing (a charge was requested, it may exist at the provider)
  *                  → completed | failed | flagged (the provider's verdict; the first one wins)
+ *                  → held (captured but risk-flagged; manual review) → completed (an admin approved)
  *   stock_state:   none → reserved | backordered, backordered → reserved,
  *                  reserved | backordered → released (compensation)
  * A failure on our side (the provider unreachable for the whole retry budget) moves the
@@ -69,7 +70,8 @@ export async function transitionOrder(
 const PAYMENT_FACT_FROM: Record<PaymentState, readonly PaymentState[]> = {
   none: [],
   processing: ["none"],
-  completed: ["none", "processing"],
+  held: ["none", "processing"],
+  completed: ["none", "processing", "held"],
   failed: ["none", "processing"],
   flagged: ["none", "processing"],
 };
