@@ -24,7 +24,7 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     await boss.start();
     await setupQueues(boss, queuePolicyConfig(env()));
     await boss.stop({ graceful: false });
-    const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
+    const { seededCatalog } = await seedDatabase(db, { catalog: options.seed, manualReview: env().MANUAL_REVIEW });
     if (seededCatalog) console.log("[db] seeded the catalog");
     // The admin account exists whatever SEED says: without it nobody can reach /admin.
     const { created } = await seedAdmin(db, env().ADMIN_EMAIL, env().ADMIN_PASSWORD);

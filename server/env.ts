@@ -49,6 +49,9 @@ const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
+  // Manual review's value at start (docs/decisions/026-manual-review.md); unset keeps the
+  // database's (an admin's last switch; off in a new database).
+  MANUAL_REVIEW: flag.optional(),
   BETTER_AUTH_SECRET: z.string().min(32).default(DEV_AUTH_SECRET),
   ADMIN_EMAIL: z.string().email().default("admin@conveyor.local"),
   ADMIN_PASSWORD: z.string().min(8).default("conveyor-admin"),
