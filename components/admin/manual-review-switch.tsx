@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import type { ManualReviewSetting } from "@/server/reviews/manual-review-setting";
 import { useTRPC } from "@/trpc/client";
@@ -13,6 +13,9 @@ export function ManualReviewSwitch({ initial }: { initial: ManualReviewSetting }
   const queryClient = useQueryClient();
   const id = useId();
   const setting = useQuery({ ...trpc.admin.manualReview.queryOptions(), initialData: initial });
+  // What the admin just chose, shown at once (a controlled checkbox reverts to its state until
+  // the next render); cleared when the server has answered, whatever it answered.
+  const [chosen, setChosen] = useState<boolean | null>(null);
   const toggle = useMutation(
     trpc.admin.setManualReview.mutationOptions({
       onSuccess: (saved) => {
@@ -20,9 +23,10 @@ export function ManualReviewSwitch({ initial }: { initial: ManualReviewSetting }
         toast.success(saved.enabled ? "Manual review on: risk-flagged payments wait on Reviews" : "Manual review off: risk-flagged payments are rejected");
       },
       onError: (e) => toast.error("Could not switch manual review", { description: e.message }),
+      onSettled: () => setChosen(null),
     }),
   );
-  const enabled = toggle.isPending ? toggle.variables.enabled : setting.data.enabled;
+  const enabled = chosen ?? setting.data.enabled;
   return (
     <section aria-labelledby={`${id}-heading`} className="grid gap-2 rounded-lg border p-4" data-manual-review={enabled ? "on" : "off"}>
       <h2 id={`${id}-heading`} className="text-lg font-semibold">
@@ -35,7 +39,10 @@ export function ManualReviewSwitch({ initial }: { initial: ManualReviewSetting }
           checked={enabled}
           disabled={toggle.isPending}
           aria-describedby={`${id}-hint`}
-          onChange={(e) => toggle.mutate({ enabled: e.target.checked })}
+          onChange={(e) => {
+            setChosen(e.target.checked);
+            toggle.mutate({ enabled: e.target.checked });
+          }}
         />
         Manual review
       </label>

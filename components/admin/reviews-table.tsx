@@ -45,9 +45,9 @@ export function ReviewsTable({ initial, manualReview }: { initial: OpenReview[];
             <TableHeader>
               <TableRow>
                 <TableHead>Order</TableHead>
-                <TableHead className="text-right">Amount</TableHead>
-                <TableHead className="text-right">Risk score</TableHead>
-                <TableHead>Held since</TableHead>
+                <TableHead className="text-right max-sm:hidden">Amount</TableHead>
+                <TableHead className="text-right max-sm:hidden">Risk score</TableHead>
+                <TableHead className="max-sm:hidden">Held since</TableHead>
                 <TableHead>Decision</TableHead>
               </TableRow>
             </TableHeader>
@@ -81,35 +81,40 @@ function ReviewRow({ review }: { review: OpenReview }) {
     }),
   );
   const orderCell = `review-${review.order_id}`;
+  const risk = review.risk_score === null ? "—" : review.risk_score.toFixed(2);
   return (
     <TableRow data-order-id={review.order_id} data-status={review.status} data-risk-score={review.risk_score ?? undefined}>
-      <TableCell id={orderCell}>
-        <Link href={`/admin/orders/${review.order_id}`} className="font-mono text-xs underline-offset-4 hover:underline">
+      <TableCell id={orderCell} className="whitespace-normal">
+        <Link href={`/admin/orders/${review.order_id}`} className="font-mono text-xs break-all underline-offset-4 hover:underline">
           {review.order_id}
         </Link>
-        <p className="text-xs text-muted-foreground">
-          {review.shopper_email}
+        <p className="max-w-64 truncate text-xs text-muted-foreground">
+          {review.shopper_email ?? "guest checkout"}
           {review.status !== "in_review" && ` · ${statusLabel(review.status)}`}
         </p>
+        {/* On a phone the other columns fold in here, so the decision stays in view. */}
+        <p className="text-xs tabular-nums sm:hidden">
+          {formatMoney(review.total_cents, review.currency)} · risk {risk} · held {formatTime(review.held_since)}
+        </p>
       </TableCell>
-      <TableCell className="text-right tabular-nums">{formatMoney(review.total_cents, review.currency)}</TableCell>
-      <TableCell className="text-right tabular-nums">
-        {review.risk_score === null ? "—" : review.risk_score.toFixed(2)}
+      <TableCell className="text-right tabular-nums max-sm:hidden">{formatMoney(review.total_cents, review.currency)}</TableCell>
+      <TableCell className="text-right tabular-nums max-sm:hidden">
+        {risk}
         {review.reason && <p className="text-xs text-muted-foreground">{statusLabel(review.reason)}</p>}
       </TableCell>
-      <TableCell>
+      <TableCell className="max-sm:hidden">
         <time dateTime={review.held_since} suppressHydrationWarning>
           {formatTime(review.held_since)}
         </time>
         <p className="text-xs text-muted-foreground">
-          rejected at{" "}
+          if undecided, rejected at{" "}
           <time dateTime={review.expires_at} suppressHydrationWarning>
             {formatTime(review.expires_at)}
           </time>
         </p>
       </TableCell>
       <TableCell>
-        <div className="flex gap-2">
+        <div className="flex gap-2 max-sm:flex-col">
           <Button size="sm" aria-describedby={orderCell} disabled={decide.isPending} onClick={() => decide.mutate({ orderId: review.order_id, decision: "approved" })}>
             Approve
           </Button>

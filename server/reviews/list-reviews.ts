@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNull, notInArray } from "drizzle-orm";
+import { and, asc, eq, isNull, notInArray, sql } from "drizzle-orm";
 import { FINAL_STATUSES, type OrderStatus } from "@/lib/order-status";
 import type { Database } from "@/server/db/client";
 import { orders, reviews, shoppers } from "@/server/db/schema";
@@ -13,7 +13,8 @@ export type OpenReview = {
   total_cents: number;
   currency: string;
   payment_method: string;
-  shopper_email: string;
+  /** null for a guest checkout (a guest's address is a placeholder). */
+  shopper_email: string | null;
   /** When the provider held the payment, and when the review is rejected if nobody decides. */
   held_since: string;
   expires_at: string;
@@ -33,7 +34,7 @@ export async function listReviews(db: Database, limit = 200): Promise<OpenReview
       total_cents: orders.totalCents,
       currency: orders.currency,
       payment_method: orders.paymentMethod,
-      shopper_email: shoppers.email,
+      shopper_email: sql<string | null>`CASE WHEN ${shoppers.isAnonymous} THEN NULL ELSE ${shoppers.email} END`,
       openedAt: reviews.openedAt,
     })
     .from(reviews)
