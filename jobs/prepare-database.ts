@@ -24,7 +24,7 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     await boss.start();
     await setupQueues(boss, queuePolicyConfig(env()));
     await boss.stop({ graceful: false });
-    const { seededCatalog } = await seedDatabase(db, { catalog: options.seed });
+    const { seededCatalog } = await seedDatabase(db, { catalog: options.seed, manualReview: env().MANUAL_REVIEW });
     if (seededCatalog) console.log("[db] seeded the catalog");
     await seedConfiguredAdmin(db, env());
   } finally {

@@ -16,6 +16,7 @@ export const QUEUES = {
   reversePayment: STEPS.reversePayment.queue,
   sendNotification: STEPS.notifyShopper.queue,
   resumeBackorders: STEPS.resumeBackorders.queue,
+  expireReview: STEPS.expireReview.queue,
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

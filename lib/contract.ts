@@ -61,8 +61,21 @@ const webhookBase = {
   risk_score: z.number().min(0).max(1).optional(),
 };
 
+/**
+ * On `payment.completed` only: the charge is captured but risk scoring flagged it and, as the
+ * merchant asked at charge time (manual review on), the provider holds it for the merchant's
+ * decision instead of blocking it (docs/api.md, docs/decisions/029-manual-review.md).
+ */
+const paymentReviewSchema = z.object({ risk_score: z.number().min(0).max(1), reason: text(200).min(1).optional() });
+
 export const paymentWebhookSchema = z.discriminatedUnion("event", [
-  z.object({ ...webhookBase, event: z.literal("payment.completed"), amount: webhookBase.amount.unwrap(), currency: webhookBase.currency.unwrap() }),
+  z.object({
+    ...webhookBase,
+    event: z.literal("payment.completed"),
+    amount: webhookBase.amount.unwrap(),
+    currency: webhookBase.currency.unwrap(),
+    review: paymentReviewSchema.optional(),
+  }),
   z.object({ ...webhookBase, event: z.literal("payment.failed"), reason: webhookBase.reason.unwrap() }),
   z.object({ ...webhookBase, event: z.literal("payment.flagged"), risk_score: webhookBase.risk_score.unwrap() }),
 ]);

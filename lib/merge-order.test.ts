@@ -24,6 +24,10 @@ describe("isSameOrLater", () => {
     expect(isSameOrLater("backordered", "confirmed")).toBe(true);
     expect(isSameOrLater("confirmed", "payment_processing")).toBe(false);
     expect(isSameOrLater("backordered", "payment_confirmed")).toBe(false);
+    expect(isSameOrLater("payment_processing", "in_review")).toBe(true);
+    expect(isSameOrLater("in_review", "shipped")).toBe(true);
+    expect(isSameOrLater("in_review", "payment_processing")).toBe(false);
+    expect(isSameOrLater("payment_confirmed", "in_review")).toBe(false);
     expect(isSameOrLater("shipped", "cancelled")).toBe(false);
   });
 

@@ -10,6 +10,7 @@ export const STATUS_LABEL: Record<ShownStatus, string> = {
   placing: "Placing…",
   pending: "Received",
   payment_processing: "Paying",
+  in_review: "Under review",
   payment_confirmed: "Paid",
   confirmed: "Confirmed",
   backordered: "Back-ordered",
@@ -25,6 +26,7 @@ export const STATUS_TONE: Record<ShownStatus, Tone> = {
   placing: "progress",
   pending: "progress",
   payment_processing: "progress",
+  in_review: "waiting",
   payment_confirmed: "progress",
   confirmed: "success",
   backordered: "waiting",
@@ -44,6 +46,8 @@ export function progressOf(status: ShownStatus, hasPaid: boolean): { reached: nu
       return { reached: 0, state: "active" };
     case "payment_processing":
       return { reached: 1, state: "active" };
+    case "in_review":
+      return { reached: 1, state: "waiting" };
     case "payment_confirmed":
       return { reached: 2, state: "active" };
     case "backordered":
@@ -65,6 +69,14 @@ export type Outcome = { title: string; body: string; tone: Tone };
 /** The plain-words message for outcomes that need one: what happened to stock and money, and what next. */
 export function outcomeMessage(status: ShownStatus, details: { tracking?: string; failureReason?: string }): Outcome | null {
   switch (status) {
+    case "in_review":
+      return {
+        tone: "waiting",
+        title: "Under review",
+        body:
+          "Our risk checks asked a person to look at this payment before we ship. Your card has been charged and your items are set aside. " +
+          "Most reviews are decided within a day, always within 72 hours; if the payment is not approved, the charge is refunded in full and you will get an email.",
+      };
     case "backordered":
       return {
         tone: "waiting",
@@ -83,8 +95,9 @@ export function outcomeMessage(status: ShownStatus, details: { tracking?: string
       return {
         tone: "failure",
         title: "Payment blocked by our security checks",
-        body:
-          "Our fraud and risk checks stopped this payment to protect you. Nothing was charged and the items were released. If this was you, try another payment method or contact support.",
+        body: details.failureReason?.startsWith("review_")
+          ? "After a review of this payment we could not accept the order. The charge was refunded in full and the items were released. If this was you, try another payment method or contact support."
+          : "Our fraud and risk checks stopped this payment to protect you. Nothing was charged and the items were released. If this was you, try another payment method or contact support.",
       };
     case "cancelled":
       return {
@@ -104,7 +117,7 @@ export function outcomeMessage(status: ShownStatus, details: { tracking?: string
   }
 }
 
-/** Whether the money was taken at some point: decides refund vs void wording. */
+/** Whether the money was taken at some point (a payment held for review is captured): decides refund vs void wording. */
 export function hasPaid(events: { status: OrderStatus }[]): boolean {
-  return events.some((e) => e.status === "payment_confirmed" || e.status === "confirmed" || e.status === "shipped");
+  return events.some((e) => e.status === "in_review" || e.status === "payment_confirmed" || e.status === "confirmed" || e.status === "shipped");
 }

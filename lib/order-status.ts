@@ -7,6 +7,7 @@
 export const ORDER_STATUSES = [
   "pending",
   "payment_processing",
+  "in_review",
   "payment_confirmed",
   "confirmed",
   "backordered",
@@ -34,7 +35,10 @@ export function isInFlightStatus(status: OrderStatus): boolean {
 /** Which statuses may follow which. Final statuses have none. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ["payment_processing", "payment_confirmed", "backordered", "payment_failed", "rejected", "cancelled"],
-  payment_processing: ["payment_confirmed", "backordered", "payment_failed", "rejected", "cancelled"],
+  payment_processing: ["payment_confirmed", "in_review", "backordered", "payment_failed", "rejected", "cancelled"],
+  // Captured but held: a person approves (paid) or rejects it (docs/decisions/029-manual-review.md).
+  // Stock may run short meanwhile; a back-ordered order under review stays `backordered`.
+  in_review: ["payment_confirmed", "backordered", "rejected", "cancelled"],
   // Paid: only stock (back-order) or fulfilment decide what comes next.
   payment_confirmed: ["confirmed", "backordered", "cancelled"],
   // Waiting for stock; payment may still be deciding.

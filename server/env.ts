@@ -69,6 +69,9 @@ const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
+  // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the
+  // database's (an admin's last switch; off in a new database).
+  MANUAL_REVIEW: flag.optional(),
   // Secrets' lengths and committed defaults are checked below, with their own messages.
   BETTER_AUTH_SECRET: z.string().optional(),
   ADMIN_EMAIL: z.string().email().optional(),

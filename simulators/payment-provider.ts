@@ -12,13 +12,18 @@ import type { SettingsCache } from "./settings-cache";
 type Charge = typeof simCharges.$inferSelect;
 type Verdict = { outcome: "completed" | "failed" | "flagged"; reason?: string; riskScore: number | null };
 
+type RiskAction = Charge["riskAction"];
+
 /**
- * Fraud check, then risk scoring, driven by the test payment methods of CONTRACT.md §4.
- * Card-network style: the method name decides the outcome.
+ * Fraud check, then risk scoring, driven by the test payment methods of docs/api.md.
+ * Card-network style: the method name decides the outcome. A high risk score blocks the
+ * charge unless the merchant asked for `review`: then it is captured and held for the
+ * merchant's decision (Stripe Radar's "review" rule action) — a completion that carries its
+ * reason and score. Fraud is blocked whatever the merchant asked.
  */
-export function screenCharge(paymentMethod: string): Verdict {
+export function screenCharge(paymentMethod: string, riskAction: RiskAction = "block"): Verdict {
   if (paymentMethod === "pm_card_fraud") return { outcome: "flagged", reason: "fraud_suspected", riskScore: 0.99 };
-  if (paymentMethod === "pm_card_risky") return { outcome: "flagged", reason: "high_risk_score", riskScore: 0.92 };
+  if (paymentMethod === "pm_card_risky") return { outcome: riskAction === "review" ? "completed" : "flagged", reason: "high_risk_score", riskScore: 0.92 };
   if (paymentMethod === "pm_card_declined") return { outcome: "failed", reason: "card_declined", riskScore: 0.1 };
   return { outcome: "completed", riskScore: 0.05 };
 }
@@ -38,7 +43,7 @@ export class PaymentSimulator {
   ) {}
 
   /** POST /payments/charges: answers "processing" at once; the verdict follows by webhook. */
-  async createCharge(idempotencyKey: string, body: { order_id: string; amount: number; currency: string; payment_method: string }) {
+  async createCharge(idempotencyKey: string, body: { order_id: string; amount: number; currency: string; payment_method: string; risk_action?: RiskAction }) {
     await behaveAs(this.settings, "payment");
     const [inserted] = await this.db
       .insert(simCharges)
@@ -49,6 +54,7 @@ export class PaymentSimulator {
         amountCents: body.amount,
         currency: body.currency,
         paymentMethod: body.payment_method,
+        riskAction: body.risk_action === "review" ? "review" : "block",
         webhookId: newId("evt"),
       })
       .onConflictDoNothing()
@@ -97,6 +103,7 @@ export class PaymentSimulator {
       currency: charge.currency,
       ...(charge.reason ? { reason: charge.reason } : {}),
       ...(charge.outcome === "flagged" ? { risk_score: charge.riskScore } : {}),
+      ...heldForReview(charge),
     };
   }
 
@@ -175,7 +182,7 @@ export class PaymentSimulator {
       // own settings. A failure of either is retried by process() like any other.
       await behaveAs(this.settings, "fraud");
       await behaveAs(this.settings, "risk");
-      const verdict = screenCharge(current.paymentMethod);
+      const verdict = screenCharge(current.paymentMethod, current.riskAction);
       const [decided] = await this.db
         .update(simCharges)
         .set({ outcome: verdict.outcome, reason: verdict.reason ?? null, riskScore: verdict.riskScore })
@@ -196,9 +203,9 @@ export class PaymentSimulator {
       order_id: charge.orderId,
       amount: centsToMajor(charge.amountCents),
       currency: charge.currency,
-      ...(charge.outcome === "completed" ? { completed_at: new Date().toISOString() } : {}),
-      ...(charge.reason ? { reason: charge.reason } : {}),
+      ...(charge.outcome === "completed" ? { completed_at: new Date().toISOString() } : { ...(charge.reason ? { reason: charge.reason } : {}) }),
       ...(charge.outcome === "flagged" ? { risk_score: charge.riskScore } : {}),
+      ...heldForReview(charge),
     });
     const settings = await this.settings.get("payment");
     if (settings?.dropWebhooks) return; // lost in transit: only a lookup will tell the merchant
@@ -228,4 +235,10 @@ export class PaymentSimulator {
     }
     console.error(`[payment-sim] gave up delivering the webhook of ${charge.id}`);
   }
+}
+
+/** A captured charge that risk scoring flagged is held for the merchant's review: its webhook and lookup say so. */
+function heldForReview(charge: Charge): { review?: { risk_score: number; reason: string } } {
+  if (charge.outcome !== "completed" || !charge.reason) return {};
+  return { review: { risk_score: charge.riskScore ?? 1, reason: charge.reason } };
 }

@@ -7,6 +7,7 @@ import { cn } from "@/lib/utils";
 const PAGES = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/orders", label: "Orders" },
+  { href: "/admin/reviews", label: "Reviews" },
   { href: "/admin/dead-letters", label: "Dead letters" },
   { href: "/admin/inventory", label: "Inventory" },
   { href: "/admin/mailbox", label: "Mailbox" },

@@ -19,6 +19,7 @@ const KIND_COLOR: Record<TimelineEntry["kind"], string> = {
   webhook: "bg-violet-600",
   email: "bg-sky-600",
   compensation: "bg-orange-600",
+  review: "bg-fuchsia-600",
 };
 
 /** One order's waterfall: each bar starts when the step was queued; the lighter part is queue wait. */

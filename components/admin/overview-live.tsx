@@ -11,7 +11,7 @@ import { formatMs, statusLabel } from "./format";
 import { TimeSeriesChart } from "./time-series-chart";
 
 const FLOW: OrderStatus[] = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"];
-const SIDE: OrderStatus[] = ["backordered", "payment_failed", "rejected", "cancelled"];
+const SIDE: OrderStatus[] = ["in_review", "backordered", "payment_failed", "rejected", "cancelled"];
 
 /** The overview, kept current by the server's push (SSE, at most 2 updates/s). */
 export function OverviewLive({ initial }: { initial: Overview }) {
@@ -77,7 +77,7 @@ export function OverviewLive({ initial }: { initial: Overview }) {
             <StageTile key={status} status={status} count={overview.statusCounts[status]} arrow={i < FLOW.length - 1} />
           ))}
         </ol>
-        <ul className="grid grid-cols-2 gap-2 sm:grid-cols-4" aria-label="Waiting and final states">
+        <ul className="grid grid-cols-2 gap-2 sm:grid-cols-5" aria-label="Waiting and final states">
           {SIDE.map((status) => (
             <StageTile key={status} status={status} count={overview.statusCounts[status]} muted />
           ))}

@@ -4,6 +4,7 @@ import { STATUS_LABEL } from "@/lib/order-presentation";
 const DETAIL: Partial<Record<OrderEventSnapshot["status"], string>> = {
   pending: "We received your order.",
   payment_processing: "Your payment is being processed.",
+  in_review: "A person is reviewing the payment before we ship.",
   payment_confirmed: "Payment received.",
   backordered: "Waiting for stock to arrive.",
   confirmed: "Invoice and confirmation email sent; packing now.",

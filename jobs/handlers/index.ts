@@ -16,6 +16,7 @@ import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { requestCharge } from "@/server/payments/request-charge";
 import { reversePayment } from "@/server/payments/reverse-payment";
 import type { StepQueue } from "@/server/pipeline/step-queue";
+import { expireReview } from "@/server/reviews/expire-review";
 import { sweepIdleGuests } from "@/server/auth/sweep-idle-guests";
 import type { CarrierService } from "@/server/shipping/carrier-service";
 import { shipOrder } from "@/server/shipping/ship-order";
@@ -60,6 +61,7 @@ export function jobHandlers(deps: JobDependencies): Record<string, Handler> {
     [QUEUES.reversePayment]: (job) => reversePayment(db, deps.payments, data<OrderJob>(job).orderId),
     [QUEUES.sendNotification]: (job) => sendNotification(db, deps.email, data<NotificationJob>(job)),
     [QUEUES.resumeBackorders]: (job) => resumeBackorders(db, queue, data<ResumeBackordersJob>(job).sku),
+    [QUEUES.expireReview]: (job) => expireReview(db, queue, data<OrderJob>(job).orderId),
     [LAB_QUEUE]: (job) => runLab(db, data<LabRunJob>(job).runId),
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);

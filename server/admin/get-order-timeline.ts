@@ -3,12 +3,12 @@ import { asc, eq } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import { QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
-import { jobAttempts, mailbox, payments, shoppers, simCharges, webhookLog } from "@/server/db/schema";
+import { jobAttempts, mailbox, payments, reviews, shoppers, simCharges, webhookLog } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { loadOrderView, type OrderView } from "@/server/orders/order-view";
 
 export type TimelineEntry = {
-  kind: "accepted" | "status" | "job" | "job_queued" | "dead_letter" | "webhook" | "email" | "compensation";
+  kind: "accepted" | "status" | "job" | "job_queued" | "dead_letter" | "webhook" | "email" | "compensation" | "review";
   label: string;
   /** When it started (for a job attempt: when it was queued). */
   at: string;
@@ -35,17 +35,19 @@ const ms = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());
  * Everything that happened to one order, in time order: the HTTP accept, every status
  * change, every job attempt (queued → started → finished, with its error), the jobs still
  * waiting, dead letters, every webhook delivery (including refused signatures and dropped
- * duplicates), every email sent, and compensation (void/refund).
+ * duplicates), every email sent, compensation (void/refund), and a manual review's decision
+ * with the admin who made it (kept out of the public event log).
  */
 export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: string): Promise<OrderTimeline> {
   const view = await loadOrderView(db, orderId);
   if (!view) throw notFound(`No order ${orderId}.`);
-  const [attempts, webhooks, mails, payment, charges, owner, waiting, dead] = await Promise.all([
+  const [attempts, webhooks, mails, payment, charges, review, owner, waiting, dead] = await Promise.all([
     db.select().from(jobAttempts).where(eq(jobAttempts.orderId, orderId)).orderBy(asc(jobAttempts.startedAt)),
     db.select().from(webhookLog).where(eq(webhookLog.orderId, orderId)).orderBy(asc(webhookLog.seq)),
     db.select().from(mailbox).where(eq(mailbox.orderId, orderId)).orderBy(asc(mailbox.createdAt)),
     db.select().from(payments).where(eq(payments.orderId, orderId)),
     db.select().from(simCharges).where(eq(simCharges.orderId, orderId)),
+    db.select().from(reviews).where(eq(reviews.orderId, orderId)),
     db.query.orders.findFirst({ where: (o, { eq: equals }) => equals(o.id, orderId), columns: { labRunId: true, shopperId: true } }),
     Promise.all(Object.values(QUEUES).map((q) => boss.findJobs(q, { data: { orderId }, queued: true }))),
     Promise.all(Object.values(QUEUES).map((q) => boss.findJobs(deadLetterQueue(q), { data: { orderId }, queued: true }))),
@@ -87,6 +89,17 @@ export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: stri
   const [pay] = payment;
   if (pay?.reversal && pay.reversedAt) {
     entries.push({ kind: "compensation", label: `payment ${pay.reversal === "void" ? "voided" : "refunded"}`, at: pay.reversedAt.toISOString(), payload: { charges: charges.length, amount_cents: pay.amountCents } });
+  }
+  const [held] = review;
+  if (held?.decision && held.decidedAt) {
+    const by = held.decidedBy ? `${held.decidedByEmail} (${held.decidedBy})` : "the 72 h expiry";
+    entries.push({
+      kind: "review",
+      label: `review ${held.decision} by ${by}`,
+      at: held.decidedAt.toISOString(),
+      outcome: held.decision,
+      payload: { decision: held.decision, decided_by: held.decidedBy, decided_by_email: held.decidedByEmail, held_since: held.openedAt.toISOString(), risk_score: held.riskScore },
+    });
   }
   entries.sort((a, b) => a.at.localeCompare(b.at));
   return {

@@ -1,6 +1,6 @@
-import { count } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "./client";
-import { DOWNSTREAM_SERVICES, downstreamSettings, products } from "./schema";
+import { DOWNSTREAM_SERVICES, downstreamSettings, pipelineSettings, products } from "./schema";
 
 /** The catalog of CONTRACT.md §5, plus a few more. Prices in cents. */
 export const SEED_PRODUCTS = [
@@ -13,9 +13,18 @@ export const SEED_PRODUCTS = [
   { sku: "THINGAMAJIG-1", name: "Thingamajig", description: "Handcrafted, numbered.", priceCents: 14900, stock: 1_000_000 },
 ];
 
-/** Seeds the catalog into an empty database; simulator settings rows always exist. */
-export async function seedDatabase(db: Database, options: { catalog: boolean }): Promise<{ seededCatalog: boolean }> {
+/**
+ * Seeds the catalog into an empty database; simulator settings rows always exist. A
+ * `manualReview` given (MANUAL_REVIEW at start) becomes the switch's value.
+ */
+export async function seedDatabase(db: Database, options: { catalog: boolean; manualReview?: boolean }): Promise<{ seededCatalog: boolean }> {
   await seedDownstreamSettings(db);
+  if (options.manualReview !== undefined) {
+    await db
+      .insert(pipelineSettings)
+      .values({ manualReview: options.manualReview })
+      .onConflictDoUpdate({ target: pipelineSettings.id, set: { manualReview: options.manualReview, updatedBy: null, updatedAt: sql`now()` } });
+  }
   if (!options.catalog) return { seededCatalog: false };
   const [existing] = await db.select({ n: count() }).from(products);
   if ((existing?.n ?? 0) > 0) return { seededCatalog: false };

@@ -24,7 +24,10 @@ export function notificationEmail(template: NotificationTemplate, to: "shopper" 
     case "payment_failed":
       return { subject: `Payment for order ${order.id} failed`, body: `We could not take payment for order ${order.id} (${order.failureReason ?? "declined"}). Nothing was charged.` };
     case "rejected":
-      return { subject: `Order ${order.id} could not be accepted`, body: `Order ${order.id} was declined by our payment checks. Nothing was charged.` };
+      // After a manual review the payment had been captured: it is refunded, not "never charged".
+      return order.failureReason?.startsWith("review_")
+        ? { subject: `Order ${order.id} could not be accepted`, body: `After a review of its payment, order ${order.id} was declined. The charge is refunded in full.` }
+        : { subject: `Order ${order.id} could not be accepted`, body: `Order ${order.id} was declined by our payment checks. Nothing was charged.` };
     case "cancelled":
       return { subject: `Order ${order.id} is cancelled`, body: `Order ${order.id} is cancelled. Any payment is voided or refunded.` };
   }

@@ -3,7 +3,7 @@ import { FINAL_STATUSES, ORDER_STATUSES } from "@/lib/order-status";
 import { allowedPrevious, canTransition } from "./order-state-machine";
 
 /** The happy path's order; anything may fail or cancel, but nothing goes back up this list. */
-const PROGRESS = ["pending", "payment_processing", "payment_confirmed", "backordered", "confirmed", "shipped"] as const;
+const PROGRESS = ["pending", "payment_processing", "in_review", "payment_confirmed", "backordered", "confirmed", "shipped"] as const;
 
 describe("order state machine", () => {
   it("never leaves a final status", () => {
@@ -24,7 +24,16 @@ describe("order state machine", () => {
   });
 
   it("allows cancelling anything not yet shipped or failed", () => {
-    expect(allowedPrevious("cancelled").sort()).toEqual(["backordered", "confirmed", "payment_confirmed", "payment_processing", "pending"]);
+    expect(allowedPrevious("cancelled").sort()).toEqual(["backordered", "confirmed", "in_review", "payment_confirmed", "payment_processing", "pending"]);
+  });
+
+  it("manual review: a held payment is approved (paid) or rejected; a back-order under review never returns to in_review", () => {
+    expect(canTransition("payment_processing", "in_review")).toBe(true);
+    expect(canTransition("in_review", "payment_confirmed")).toBe(true);
+    expect(canTransition("in_review", "rejected")).toBe(true);
+    expect(canTransition("in_review", "backordered")).toBe(true);
+    expect(canTransition("backordered", "in_review")).toBe(false);
+    expect(canTransition("in_review", "payment_failed")).toBe(false);
   });
 
   it("lets a paid order be neither declined nor rejected later", () => {

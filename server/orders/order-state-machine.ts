@@ -61,6 +61,7 @@ export async function transitionOrder(
  * move like status does: conditional updates from allowed previous values, written only here.
  *   payment_state: none → processing (a charge was requested, it may exist at the provider)
  *                  → completed | failed | flagged (the provider's verdict; the first one wins)
+ *                  → held (captured but risk-flagged; manual review) → completed (an admin approved)
  *                  failed | flagged → completed (the provider took the money after refusing,
  *                  as a retried charge can: money held on an ended order, to be refunded)
  *   stock_state:   none → reserved | backordered, backordered → reserved,
@@ -71,7 +72,8 @@ export async function transitionOrder(
 const PAYMENT_FACT_FROM: Record<PaymentState, readonly PaymentState[]> = {
   none: [],
   processing: ["none"],
-  completed: ["none", "processing", "failed", "flagged"],
+  held: ["none", "processing"],
+  completed: ["none", "processing", "held", "failed", "flagged"],
   failed: ["none", "processing"],
   flagged: ["none", "processing"],
 };

@@ -23,6 +23,12 @@ export interface PaymentProvider {
     amountCents: number;
     currency: string;
     paymentMethod: string;
+    /**
+     * What to do when risk scoring flags the charge: `block` it (`payment.flagged`, no money
+     * taken; the default) or capture and hold it for our review (`payment.completed` with a
+     * `review`) — manual review, docs/decisions/029-manual-review.md.
+     */
+    riskAction?: "block" | "review";
   }): Promise<{ chargeId: string; status: "processing" | "completed" | "failed" | "flagged" }>;
   /** The charge created with `chargeKey`, or null when the provider has none (yet). */
   lookupCharge(request: { chargeKey: string }): Promise<ProviderCharge | null>;
@@ -33,7 +39,15 @@ export interface PaymentProvider {
   reverseCharge(request: { idempotencyKey: string; chargeKey: string }): Promise<{ kind: "void" | "refund" | "not_required" | "not_found"; chargeId?: string }>;
 }
 
-type SimCharge = { id: string; status: ProviderCharge["status"]; amount: number; currency: string; reason?: string; risk_score?: number };
+type SimCharge = {
+  id: string;
+  status: ProviderCharge["status"];
+  amount: number;
+  currency: string;
+  reason?: string;
+  risk_score?: number;
+  review?: { risk_score: number; reason?: string };
+};
 
 export function httpPaymentProvider(baseUrl = env().PAYMENT_PROVIDER_URL): PaymentProvider {
   const byKey = (key: string) => `${baseUrl}/charges/by-key/${encodeURIComponent(key)}`;
@@ -47,6 +61,7 @@ export function httpPaymentProvider(baseUrl = env().PAYMENT_PROVIDER_URL): Payme
           amount: request.amountCents,
           currency: request.currency,
           payment_method: request.paymentMethod,
+          ...(request.riskAction ? { risk_action: request.riskAction } : {}),
         },
         request.idempotencyKey,
       );
@@ -67,7 +82,7 @@ export function httpPaymentProvider(baseUrl = env().PAYMENT_PROVIDER_URL): Payme
 
 function toVerdict(charge: SimCharge): PaymentVerdict | undefined {
   const amount = charge.amount / 100;
-  if (charge.status === "completed") return { event: "payment.completed", amount, currency: charge.currency };
+  if (charge.status === "completed") return { event: "payment.completed", amount, currency: charge.currency, ...(charge.review ? { review: charge.review } : {}) };
   if (charge.status === "failed") return { event: "payment.failed", reason: charge.reason };
   if (charge.status === "flagged") return { event: "payment.flagged", risk_score: charge.risk_score, reason: charge.reason };
   return undefined;

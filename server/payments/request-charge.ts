@@ -5,6 +5,7 @@ import type { Database } from "@/server/db/client";
 import { payments } from "@/server/db/schema";
 import { lockOrder, recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
+import { getManualReview } from "@/server/reviews/manual-review-setting";
 import type { PaymentProvider } from "./payment-provider";
 
 /** The provider's idempotency key for an order's charge: a retried job can never charge twice. */
@@ -36,12 +37,16 @@ export async function requestCharge(db: Database, queue: StepQueue, provider: Pa
   });
   if (!order) return "skipped";
 
+  // Manual review on: a risky charge is captured and held for an admin rather than blocked.
+  // A retry asks again; the provider keeps what the first request asked (idempotency key).
+  const manualReview = await getManualReview(db);
   const charge = await provider.createCharge({
     idempotencyKey: chargeIdempotencyKey(orderId),
     orderId,
     amountCents: order.totalCents,
     currency: order.currency,
     paymentMethod: order.paymentMethod,
+    riskAction: manualReview.enabled ? "review" : "block",
   });
 
   // The transition first: when it moves, it takes the order's row lock before the payment

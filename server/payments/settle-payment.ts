@@ -1,14 +1,15 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
-import { payments, type Order } from "@/server/db/schema";
+import { isFinalStatus } from "@/lib/order-status";
+import { payments, reviews, type Order, type PaymentState } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
 import { recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 
 /** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
 export type PaymentVerdict =
-  | { event: "payment.completed"; amount: number; currency: string }
+  | { event: "payment.completed"; amount: number; currency: string; review?: { risk_score: number; reason?: string } }
   | { event: "payment.failed"; reason?: string }
   | { event: "payment.flagged"; risk_score?: number; reason?: string };
 
@@ -19,11 +20,13 @@ export type PaymentVerdict =
  * comes — after the order ended on our side (cancelled, failed after retries), when it does
  * not pay the order (another amount or currency), or after a refusal (a provider retrying a
  * declined charge can report it completed after all): the money is then held on an order that
- * will not ship, and the step table's money rule queues its reversal (decision 010). The
- * caller holds the order's row lock.
+ * will not ship, and the step table's money rule queues its reversal (decision 010). A
+ * completion the provider holds for our review (manual review, decision 029) is captured
+ * money too, recorded as `held`: the order waits `in_review` for an admin, and nothing
+ * fulfils it until one approves. The caller holds the order's row lock.
  */
 export async function settlePayment(tx: Transaction, queue: StepQueue, order: Order, verdict: PaymentVerdict): Promise<"applied" | "ignored"> {
-  if (order.paymentState === "completed") return "ignored";
+  if (order.paymentState === "completed" || order.paymentState === "held") return "ignored";
   if (order.paymentState === "failed" || order.paymentState === "flagged") return completionAfterRefusal(tx, queue, order, verdict);
   // A verdict proves the charge was requested, even when it overtook our charge job's own
   // record of that: log `payment_processing` first, so every order's timeline is complete.
@@ -32,7 +35,8 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
   const captured = verdict.event === "payment.completed";
   const mismatch = captured && !paysOrder(verdict, order);
   const reason = captured ? (mismatch ? "amount_mismatch" : null) : (verdict.reason ?? (verdict.event === "payment.flagged" ? "fraud_or_risk" : "declined"));
-  const riskScore = verdict.event === "payment.flagged" ? (verdict.risk_score ?? null) : null;
+  const review = captured && !mismatch ? verdict.review : undefined;
+  const riskScore = verdict.event === "payment.flagged" ? (verdict.risk_score ?? null) : (review?.risk_score ?? null);
   const chargeStatus = captured ? "completed" : verdict.event === "payment.failed" ? "failed" : "flagged";
   await tx
     .insert(payments)
@@ -40,8 +44,19 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
     .onConflictDoUpdate({ target: payments.orderId, set: { status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` } });
   // The fact rides on the transition (one statement) when the order moves; on its own when
   // it does not (the order already ended on our side).
-  const recordFactAlone = async () => (await recordPaymentFact(tx, order.id, chargeStatus)) ?? order;
+  const recordFactAlone = async (fact: PaymentState = chargeStatus) => (await recordPaymentFact(tx, order.id, fact)) ?? order;
 
+  if (review) {
+    // Held for review: a back-ordered order stays `backordered` (the review goes on); one
+    // cancelled meanwhile has money held on an order that will not ship, which the rule returns.
+    const detail = { reason: review.reason ?? "high_risk_score", risk_score: review.risk_score };
+    const held = (await transitionOrder(tx, order.id, "in_review", { set: { paymentState: "held" }, detail })) ?? (await recordFactAlone("held"));
+    if (!isFinalStatus(held.status)) {
+      await tx.insert(reviews).values({ orderId: order.id, riskScore: review.risk_score, reason: detail.reason }).onConflictDoNothing();
+    }
+    await queue.advance(tx, "settlePayment", "held", { order: held });
+    return "applied";
+  }
   if (captured && !mismatch) {
     const confirmed = await transitionOrder(tx, order.id, "payment_confirmed", { set: { paymentState: chargeStatus } });
     await queue.advance(tx, "settlePayment", "paid", { order: confirmed ?? (await recordFactAlone()) });

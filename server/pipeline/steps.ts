@@ -1,3 +1,4 @@
+import { isFinalStatus } from "@/lib/order-status";
 import type { Order } from "@/server/db/schema";
 import { mustReturnMoney } from "@/server/payments/money-held";
 
@@ -19,6 +20,10 @@ import { mustReturnMoney } from "@/server/payments/money-held";
  *   createInvoice ◀── paid and stocked (the join) ─────────────────────────────┘
  *   createInvoice ─issued─▶ sendConfirmation ─confirmed─▶ createShipment
  *   any end that does not ship, while money may be held ─▶ reversePayment (the money rule)
+ *
+ *   manual review: settlePayment ─held─▶ expireReview (delayed 72 h; no job waits for a person)
+ *                  decideReview (an admin) ─approved─▶ createInvoice (the join again)
+ *                  decideReview / expireReview ─rejected─▶ notice, reversePayment
  */
 
 export type NotificationTemplate = "backordered" | "payment_failed" | "rejected" | "cancelled";
@@ -74,6 +79,14 @@ export function readyToFulfil(order: Order): boolean {
   );
 }
 
+/** A payment held for manual review and not decided this long after it was held is rejected. */
+export const REVIEW_EXPIRES_AFTER_SECONDS = 72 * 3600;
+
+/** A payment held for review on an order that may still ship: someone has to decide it. */
+export function awaitsReview(order: Pick<Order, "status" | "paymentState">): boolean {
+  return order.paymentState === "held" && !isFinalStatus(order.status);
+}
+
 /** Lookups of a charge with no verdict: the first after RECONCILE seconds, then spaced out, then give up. */
 export const RECONCILE_MAX_ATTEMPTS = 12;
 
@@ -89,7 +102,18 @@ export const STEPS = {
     queue: "",
     handler: "server/payments/settle-payment.ts",
     summary: "the provider's verdict, by signed webhook or by reconciliation",
-    next: { paid: ["createInvoice", "reversePayment"], failed: ["notifyShopper", "reversePayment"], late: ["reversePayment"] },
+    next: {
+      paid: ["createInvoice", "reversePayment"],
+      held: ["expireReview", "reversePayment"],
+      failed: ["notifyShopper", "reversePayment"],
+      late: ["reversePayment"],
+    },
+  },
+  decideReview: {
+    queue: "",
+    handler: "server/reviews/decide-review.ts",
+    summary: "an admin approves a held payment (it continues as paid) or rejects it (money returned)",
+    next: { approved: ["createInvoice"], rejected: ["notifyShopper", "reversePayment"] },
   },
   failPayment: {
     queue: "",
@@ -151,6 +175,14 @@ export const STEPS = {
       if (!ctx.sku) throw new Error("resumeBackorders needs the SKU.");
       return { data: { sku: ctx.sku }, key: `${trigger}:${ctx.restockId ?? ctx.order?.id}` };
     },
+  },
+  expireReview: {
+    queue: "review.expire",
+    handler: "server/reviews/expire-review.ts",
+    summary: "rejects a held payment nobody decided within 72 h (a delayed job; a decided one is left alone)",
+    next: { rejected: ["notifyShopper", "reversePayment"] },
+    when: (ctx) => awaitsReview(orderOf(ctx)),
+    job: (ctx) => ({ ...orderJob(ctx), startAfterSeconds: REVIEW_EXPIRES_AFTER_SECONDS }),
   },
   createInvoice: {
     queue: "invoice.create",

@@ -10,3 +10,4 @@ export * from "./admin";
 export * from "./auth";
 export * from "./carts";
 export * from "./admin-rollups";
+export * from "./reviews";

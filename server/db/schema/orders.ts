@@ -4,7 +4,8 @@ import { ORDER_STATUSES } from "@/lib/order-status";
 import { products } from "./catalog";
 import { shoppers } from "./shoppers";
 
-export const PAYMENT_STATES = ["none", "processing", "completed", "failed", "flagged"] as const;
+/** `held`: captured, but risk scoring asked a person to approve it first (manual review). */
+export const PAYMENT_STATES = ["none", "processing", "held", "completed", "failed", "flagged"] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 export const STOCK_STATES = ["none", "reserved", "backordered", "released"] as const;

@@ -49,6 +49,9 @@ export const simCharges = pgTable(
     amountCents: integer("amount_cents").notNull(),
     currency: text("currency").notNull(),
     paymentMethod: text("payment_method").notNull(),
+    // What the merchant asked risk scoring to do with a risky charge: block it (`flagged`, no
+    // money) or capture it and hold it for the merchant's review (`completed` with a reason).
+    riskAction: text("risk_action", { enum: ["block", "review"] }).notNull().default("block"),
     // `voided`: reversed before it was decided; it never takes money.
     outcome: text("outcome", { enum: ["completed", "failed", "flagged", "voided"] }),
     reason: text("reason"),

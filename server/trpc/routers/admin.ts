@@ -16,6 +16,9 @@ import { orderSearchSchema, searchOrders } from "@/server/admin/search-orders";
 import { restockProduct } from "@/server/inventory/restock-product";
 import { labRunInputSchema, listLabRuns, startLabRun } from "@/server/lab/start-lab-run";
 import { cancelOrder } from "@/server/orders/cancel-order";
+import { decideReview } from "@/server/reviews/decide-review";
+import { listReviews } from "@/server/reviews/list-reviews";
+import { getManualReview, setManualReview } from "@/server/reviews/manual-review-setting";
 import { adminProcedure } from "../init";
 
 const orderId = z.object({ orderId: z.string().min(1).max(64) });
@@ -46,6 +49,14 @@ export const adminRouter = {
     .query(({ ctx, input }) => listMailbox(ctx.db, { cursor: input?.cursor, limit: input?.limit })),
   services: adminProcedure.query(({ ctx }) => listDownstreamSettings(ctx.db)),
   updateService: adminProcedure.input(downstreamUpdateSchema).mutation(({ ctx, input }) => updateDownstreamSettings(ctx.db, input)),
+  manualReview: adminProcedure.query(({ ctx }) => getManualReview(ctx.db)),
+  setManualReview: adminProcedure.input(z.object({ enabled: z.boolean() })).mutation(({ ctx, input }) => setManualReview(ctx.db, input.enabled, ctx.shopper.id)),
+  reviews: adminProcedure.query(({ ctx }) => listReviews(ctx.db)),
+  decideReview: adminProcedure
+    .input(z.object({ orderId: z.string().min(1).max(64), decision: z.enum(["approved", "rejected"]) }))
+    .mutation(async ({ ctx, input }) =>
+      decideReview(ctx.db, await stepQueue(), input.orderId, input.decision, { id: ctx.shopper.id, email: ctx.shopper.email }),
+    ),
   labRuns: adminProcedure.query(({ ctx }) => listLabRuns(ctx.db)),
   startLabRun: adminProcedure.input(labRunInputSchema).mutation(async ({ ctx, input }) => startLabRun(ctx.db, await getBoss(), input)),
 } satisfies TRPCRouterRecord;
