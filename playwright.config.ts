@@ -44,12 +44,18 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
+      // Limits, headers and connection handling at every door; some specs drive a browser.
+      name: "security",
+      testMatch: /e2e\/security\/.+\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
+    },
+    {
       // The lab's measured comparison (calm vs spiked acknowledgement percentiles) runs last
       // and alone: on a small machine, other files' stacks running beside it would be the
       // noise it measures, not the spike.
       name: "lab",
       testMatch: /e2e\/admin\/lab\.spec\.ts$/,
-      dependencies: ["api", "browser", "admin"],
+      dependencies: ["api", "browser", "admin", "security"],
     },
   ],
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import next from "next";
 import { env } from "@/server/env";
 import { pinClientAddress } from "./client-address";
+import { endAfterRequestBody } from "./finish-request-body";
 import { serveNativeRoute } from "./serve-native-route";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -22,6 +23,7 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   const trustedHops = env().TRUSTED_PROXY_HOPS;
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     pinClientAddress(req, trustedHops);
+    endAfterRequestBody(req, res);
     if (serveNativeRoute(req, res)) return;
     handleWithNext(req, res).catch((err: unknown) => {
       // What `next start`'s own listener does when its handler throws (it never should).
