@@ -5,6 +5,7 @@
  * processes) can import it too.
  */
 import { z } from "zod";
+import { TRPC_CLIENT_BATCH_SIZE } from "@/lib/limits";
 
 export const DEV_WEBHOOK_SECRET = "whsec_Y29udmV5b3ItZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
 /** Signs session cookies. Development only: set BETTER_AUTH_SECRET in production. */
@@ -47,6 +48,8 @@ const envSchema = z.object({
   // 0: the client is the socket's peer and any X-Forwarded-For it sends is ignored.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
+  // Calls in one tRPC batch; the browser's client sends at most TRPC_CLIENT_BATCH_SIZE, so never less.
+  TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(TRPC_CLIENT_BATCH_SIZE).default(20),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   BETTER_AUTH_SECRET: z.string().min(32).default(DEV_AUTH_SECRET),

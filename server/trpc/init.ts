@@ -6,7 +6,8 @@ import { getDb } from "@/server/db/client";
 import type { Shopper } from "@/server/db/schema";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
 import { assertSameSiteMutation } from "@/server/http/cross-site";
-import { enforceRateLimit } from "@/server/http/rate-limit";
+import { clientAddress } from "@/server/http/client-address";
+import { addressSubject, enforceRateLimit } from "@/server/http/rate-limit";
 
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
@@ -66,9 +67,12 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** The same per-shopper budget as REST, from the same limiter: one call (batched or not) spends one request. */
+/**
+ * The same per-shopper budget as REST, from the same limiter: one call (batched or not)
+ * spends one request. A caller without credentials spends from its address's budget.
+ */
 const spendRequestBudget = t.middleware(async ({ ctx, next }) => {
-  if (ctx.shopper) await enforceRateLimit(ctx.shopper.id);
+  await enforceRateLimit(ctx.shopper ? ctx.shopper.id : addressSubject(clientAddress(ctx.headers)));
   return next();
 });
 
