@@ -5,3 +5,6 @@
 
 /** Calls the browser's tRPC client puts in one batch; the server's cap (TRPC_MAX_BATCH_SIZE) is never lower. */
 export const TRPC_CLIENT_BATCH_SIZE = 10;
+
+/** Longest display name an account may have (sign-up and profile updates). */
+export const MAX_NAME_LENGTH = 100;

@@ -1,7 +1,9 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError } from "better-auth/api";
 import { admin, anonymous } from "better-auth/plugins";
+import { MAX_NAME_LENGTH } from "@/lib/limits";
 import { getDb } from "@/server/db/client";
 import { authAccounts, authSessions, authVerifications, shoppers } from "@/server/db/schema";
 import { env } from "@/server/env";
@@ -22,6 +24,8 @@ function createAuth() {
       schema: { user: shoppers, session: authSessions, account: authAccounts, verification: authVerifications },
     }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
+    // better-auth takes any length of name; the account page and the admin lists show it.
+    databaseHooks: { user: { create: { before: refuseLongName }, update: { before: refuseLongName } } },
     advanced: {
       // One identity for API keys and cookies: better-auth's users are the API's `usr_…` shoppers.
       database: { generateId: ({ model }) => newId(ID_PREFIX[model as keyof typeof ID_PREFIX] ?? "usr") },
@@ -36,6 +40,12 @@ function createAuth() {
       admin({ defaultRole: "shopper", adminRoles: ["admin"] }),
     ],
   });
+}
+
+async function refuseLongName(user: { name?: unknown }): Promise<void> {
+  if (typeof user.name === "string" && user.name.length > MAX_NAME_LENGTH) {
+    throw new APIError("BAD_REQUEST", { message: `The name must be at most ${MAX_NAME_LENGTH} characters.` });
+  }
 }
 
 type Auth = ReturnType<typeof createAuth>;
