@@ -8,6 +8,7 @@ import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/e
 import { assertSameSiteMutation } from "@/server/http/cross-site";
 import { clientAddress } from "@/server/http/client-address";
 import { addressSubject, enforceRateLimit } from "@/server/http/rate-limit";
+import { internalErrorMessage, logUnexpectedError } from "@/server/http/unexpected-error";
 
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
@@ -45,9 +46,14 @@ const STATUS_TO_TRPC: Record<number, TRPCError["code"]> = {
 };
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
-    return { ...shape, data: { ...shape.data, stack: undefined, appCode: cause instanceof AppError ? cause.code : undefined } };
+    const data = { ...shape.data, stack: undefined, appCode: cause instanceof AppError ? cause.code : undefined };
+    if (error.code !== "INTERNAL_SERVER_ERROR") return { ...shape, data };
+    // An unexpected error's message can carry SQL and its parameters: the client gets an id
+    // to quote, the log gets the detail under that id (as REST's 500s, docs/api.md).
+    const requestId = logUnexpectedError(`trpc ${path ?? "(no procedure)"}`, cause ?? error);
+    return { ...shape, message: internalErrorMessage(requestId), data: { ...data, appCode: "internal_error", requestId } };
   },
 });
 
