@@ -48,6 +48,12 @@ const envSchema = z.object({
   // 0: the client is the socket's peer and any X-Forwarded-For it sends is ignored.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
+  // Open event streams at once, per shopper, per client address and per web process (429 past them).
+  SSE_MAX_STREAMS_PER_SHOPPER: z.coerce.number().int().min(1).default(20),
+  SSE_MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(5000),
+  // An order stream with no status update for this long ends (the client reconnects).
+  SSE_MAX_IDLE_SECONDS: z.coerce.number().min(0.1).default(600),
   // Calls in one tRPC batch; the browser's client sends at most TRPC_CLIENT_BATCH_SIZE, so never less.
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(TRPC_CLIENT_BATCH_SIZE).default(20),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),

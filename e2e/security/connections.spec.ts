@@ -1,13 +1,15 @@
 import { expect, test } from "@playwright/test";
 import http from "node:http";
+import { placeOrder } from "../support/api";
 import { useStack, type Shopper } from "../support/stack";
 
 /**
  * How connections end. An answer given before the body was read (a header refused, a 413,
  * Next's 308 for a trailing slash) used to leave the body on the wire, and the kernel then
  * reset the connection — losing the answer, or the next request on a kept-alive connection.
+ * An event stream that stays quiet ends after SSE_MAX_IDLE_SECONDS with a `retry:` hint.
  */
-const stack = useStack();
+const stack = useStack({ SSE_HEARTBEAT_SECONDS: "0.25", SSE_MAX_IDLE_SECONDS: "1" });
 
 type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
 
@@ -89,5 +91,28 @@ test("with Connection: close the early answer arrives whole, never a reset, whil
       expect(answer.headers.connection).toBe("close");
       if (early.code) expect(JSON.parse(answer.body).error.code).toBe(early.code);
     }
+  }
+});
+
+test("an event stream with nothing to say ends after SSE_MAX_IDLE_SECONDS with a retry hint; the client reconnects with Last-Event-ID", async () => {
+  await stack().setDownstream("payment", { outage: true });
+  try {
+    const orderId = await placeOrder(stack(), shopper);
+    const url = `${stack().baseURL}/api/orders/${orderId}/events`;
+    // text() resolves only when the server ends the stream.
+    const first = await (await fetch(url, { headers: { Accept: "text/event-stream", ...shopper.headers } })).text();
+    expect(first).toMatch(/^retry: 2000\n\n/);
+    expect(first).toContain('"status":"pending"');
+    expect(first).toMatch(/: heartbeat\n\nretry: \d+\n\n$/);
+
+    const lastEventId = /^id: (evt_\w+)$/m.exec(first)![1]!;
+    const again = await fetch(url, { headers: { Accept: "text/event-stream", "Last-Event-ID": lastEventId, ...shopper.headers } });
+    expect(again.status).toBe(200);
+    // Nothing new since that event: no frame is replayed, and the reconnected stream idles out the same way.
+    const second = await again.text();
+    expect(second).not.toContain("status_update");
+    expect(second).toMatch(/retry: \d+\n\n$/);
+  } finally {
+    await stack().setDownstream("payment", { outage: false });
   }
 });
