@@ -56,6 +56,10 @@ const envSchema = z.object({
   SSE_MAX_IDLE_SECONDS: z.coerce.number().min(0.1).default(600),
   // Calls in one tRPC batch; the browser's client sends at most TRPC_CLIENT_BATCH_SIZE, so never less.
   TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(TRPC_CLIENT_BATCH_SIZE).default(20),
+  // /webhooks/payments per client address per minute: every request, and those whose signature fails.
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+  WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().min(1).default(30),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   BETTER_AUTH_SECRET: z.string().min(32).default(DEV_AUTH_SECRET),

@@ -63,3 +63,19 @@ export async function enforceRateLimit(subject: string): Promise<void> {
 
 /** The request budget's subject for a caller known only by address (keys never collide with `usr_…`). */
 export const addressSubject = (address: string) => `address:${address}`;
+
+/**
+ * The payment webhook's budgets per client address: every request spends from a generous
+ * one; a failed signature also spends from a strict one, and once that is empty the address
+ * is refused before its body is read.
+ */
+export const webhookBudget = {
+  async admit(address: string): Promise<void> {
+    const config = env();
+    refusal(await budget("webhook", config.WEBHOOK_RATE_LIMIT_PER_MINUTE).spend(address));
+    refusal(await budget("webhook-failed-signature", config.WEBHOOK_FAILED_SIGNATURES_PER_MINUTE).exhausted(address));
+  },
+  async failedSignature(address: string): Promise<void> {
+    await budget("webhook-failed-signature", env().WEBHOOK_FAILED_SIGNATURES_PER_MINUTE).spend(address);
+  },
+};
