@@ -1,30 +1,36 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ensureGuestSession } from "@/server/auth/ensure-guest-session";
+import { env } from "@/server/env";
 import { rejectMalformedPath } from "@/server/http/reject-malformed-path";
-
-/** Pages, not the APIs (API clients use keys), webhooks, Next's assets or files with an extension. */
-const PAGE_PATH = /^\/(?!api\/|webhooks\/|_next\/|.*\.[a-z0-9]+$)/;
+import { LOCKED_DOWN_POLICY, newNonce, PAGE_PATH, pageContentSecurityPolicy } from "@/server/http/security-headers";
 
 /**
  * Runs before Next routes a request: refuses malformed paths (see
- * server/http/reject-malformed-path.ts), and makes every visitor of a page a shopper (a guest
+ * server/http/reject-malformed-path.ts), gives every page view its Content-Security-Policy
+ * with a fresh nonce (Next reads it from the request's header and puts it on its scripts;
+ * server/http/security-headers.ts), and makes every visitor of a page a shopper (a guest
  * until they sign up; decision 014).
  */
 export async function proxy(request: NextRequest): Promise<Response> {
   const pathname = rawPathname(request.url);
   const rejected = rejectMalformedPath(pathname);
-  if (rejected) return rejected;
+  if (rejected) {
+    rejected.headers.set("Content-Security-Policy", LOCKED_DOWN_POLICY);
+    return rejected;
+  }
   if (!PAGE_PATH.test(pathname)) return NextResponse.next();
+  const policy = pageContentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV === "development", appUrl: env().APP_URL });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("content-security-policy", policy);
   const guest = await ensureGuestSession(request.headers).catch((err: unknown) => {
     // The page still renders (it shows the catalog); actions will ask to retry.
     console.error("[auth] could not start a guest session:", err instanceof Error ? err.message : err);
     return undefined;
   });
-  if (!guest) return NextResponse.next();
-  const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("cookie", guest.cookie);
+  if (guest) requestHeaders.set("cookie", guest.cookie);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  for (const cookie of guest.setCookies) response.headers.append("set-cookie", cookie);
+  response.headers.set("Content-Security-Policy", policy);
+  for (const cookie of guest?.setCookies ?? []) response.headers.append("set-cookie", cookie);
   return response;
 }
 
@@ -34,6 +40,6 @@ function rawPathname(url: string): string {
 }
 
 export const config = {
-  // Paths with a percent sign (a malformed escape is possible), and pages (guest sessions).
+  // Paths with a percent sign (a malformed escape is possible), and pages (guest sessions, CSP).
   matcher: ["/(.*%.*)", "/((?!api/|webhooks/|_next/|.*\\.[a-z0-9]+$).*)"],
 };
