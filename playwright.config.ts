@@ -32,7 +32,8 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
-      // Security findings (docs/security.md), each with the test that failed before its fix; some drive a browser.
+      // Security findings (docs/security.md): secrets, sessions, limits, headers and connection
+      // handling at every door, each with the test that failed before its fix; some drive a browser.
       name: "security",
       testMatch: /e2e\/security\/.+\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },

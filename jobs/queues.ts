@@ -88,7 +88,7 @@ export const DEAD_LETTER_POLICY: Omit<Queue, "name"> = {
   deleteAfterSeconds: 30 * 24 * 3600,
 };
 
-/** Hourly housekeeping (expired idempotency keys, stale worker heartbeats, guests who cannot come back). */
+/** Hourly housekeeping (expired idempotency keys, stale worker heartbeats, guests who cannot come back, old webhook log rows). */
 export const MAINTENANCE_QUEUE = "maintenance.hourly";
 
 /**

@@ -8,6 +8,7 @@
  * processes) can import it too.
  */
 import { z } from "zod";
+import { TRPC_CLIENT_BATCH_SIZE } from "@/lib/limits";
 
 /** Development defaults of the secrets. Public (they are in the repository): refused in production. */
 export const DEV_WEBHOOK_SECRET = "whsec_Y29udmV5b3ItZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
@@ -67,6 +68,18 @@ const envSchema = z.object({
   SIGN_UPS_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
   GUEST_SESSIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(15).default(15),
+  // Open event streams at once, per shopper, per client address and per web process (429 past them).
+  SSE_MAX_STREAMS_PER_SHOPPER: z.coerce.number().int().min(1).default(20),
+  SSE_MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(5000),
+  // An order stream with no status update for this long ends (the client reconnects).
+  SSE_MAX_IDLE_SECONDS: z.coerce.number().min(0.1).default(600),
+  // Calls in one tRPC batch; the browser's client sends at most TRPC_CLIENT_BATCH_SIZE, so never less.
+  TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(TRPC_CLIENT_BATCH_SIZE).default(20),
+  // /webhooks/payments per client address per minute: every request, and those whose signature fails.
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+  WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().min(1).default(30),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the

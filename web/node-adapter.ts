@@ -2,6 +2,9 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 
+// pinClientAddress rewrites these in `req.headers`; `rawHeaders` still holds what the client sent.
+const CLIENT_ADDRESS_CLAIMS = new Set(["x-forwarded-for", "x-real-ip", "forwarded"]);
+
 // Native routes read only the path and query from the URL; the origin is never used.
 const URL_BASE = "http://native.invalid";
 
@@ -12,7 +15,12 @@ const URL_BASE = "http://native.invalid";
  */
 export function webRequestOf(req: IncomingMessage, options: { withBody?: boolean } = {}): Request {
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (!CLIENT_ADDRESS_CLAIMS.has(req.rawHeaders[i]!.toLowerCase())) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  }
+  // The address the web server pinned (web/client-address.ts), not what the client sent.
+  const pinned = req.headers["x-forwarded-for"];
+  if (typeof pinned === "string") headers.set("x-forwarded-for", pinned);
   const init: RequestInit & { duplex?: "half" } = { method: req.method ?? "GET", headers };
   if (options.withBody) {
     init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;

@@ -5,9 +5,11 @@ import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { badRequest } from "@/server/errors";
 import { authenticateRequest } from "@/server/http/authenticate-request";
+import { clientAddress } from "@/server/http/client-address";
 import { findShoppersOrder } from "@/server/orders/get-order";
 import { streamOrderEvents } from "@/server/realtime/order-event-stream";
 import { MAX_STREAMED_ORDERS, ownedOrderIds, streamShopperOrders } from "@/server/realtime/shopper-orders-stream";
+import { takeStreamSlot } from "@/server/realtime/stream-slots";
 import { webRequestOf } from "./node-adapter";
 
 /** GET /api/orders/{id}/events — Server-Sent Events of the order's status (CONTRACT.md §2). */
@@ -16,7 +18,8 @@ export async function serveOrderEvents(req: IncomingMessage, res: ServerResponse
   const shopper = await authenticateRequest(request);
   const db = getDb();
   await findShoppersOrder(db, shopper.id, orderId); // 404 before any stream is opened
-  await streamOrderEvents(res, db, orderId, { lastEventId: request.headers.get("last-event-id"), heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS });
+  holdStreamSlot(res, takeStreamSlot(shopper.id, clientAddress(request.headers)));
+  await streamOrderEvents(res, db, orderId, { lastEventId: request.headers.get("last-event-id"), ...streamTimings() });
 }
 
 /**
@@ -32,5 +35,21 @@ export async function serveShopperOrdersEvents(req: IncomingMessage, res: Server
   }
   const db = getDb();
   const owned = await ownedOrderIds(db, shopper.id, ids);
-  await streamShopperOrders(res, db, owned, { heartbeatSeconds: env().SSE_HEARTBEAT_SECONDS });
+  holdStreamSlot(res, takeStreamSlot(shopper.id, clientAddress(request.headers)));
+  await streamShopperOrders(res, db, owned, streamTimings());
+}
+
+function streamTimings() {
+  const config = env();
+  return { heartbeatSeconds: config.SSE_HEARTBEAT_SECONDS, maxIdleSeconds: config.SSE_MAX_IDLE_SECONDS };
+}
+
+/**
+ * The slot is the response's for as long as it lasts: `close` fires however it ends (a final
+ * status, the idle limit, a failure, the client leaving); a client that left while we
+ * authenticated has already closed it.
+ */
+function holdStreamSlot(res: ServerResponse, release: () => void): void {
+  if (res.closed) release();
+  else res.once("close", release);
 }

@@ -6,9 +6,12 @@ import { getDb } from "@/server/db/client";
 import { env } from "@/server/env";
 import { AppError, badRequest, unauthorized } from "@/server/errors";
 import { json } from "@/server/http/api-response";
+import { clientAddress } from "@/server/http/client-address";
+import { webhookBudget } from "@/server/http/rate-limit";
 import { readRawBody } from "@/server/http/read-json-body";
 import { handlePaymentWebhook } from "@/server/payments/handle-payment-webhook";
 import { logWebhookDelivery } from "@/server/payments/log-webhook-delivery";
+import { refusedWebhooks } from "@/server/payments/refused-webhooks";
 import { verifyWebhook, WebhookSignatureError } from "@/server/payments/webhook-signature";
 import { webRequestOf, writeWebResponse } from "./node-adapter";
 
@@ -21,11 +24,16 @@ export async function servePaymentWebhook(req: IncomingMessage, res: ServerRespo
 }
 
 /**
- * Verify over the raw bytes first; nothing unauthenticated is parsed or acted on (it is
- * only logged, as received, for the admin timeline). Errors are thrown as AppErrors, which
- * the native router answers with the contract's body.
+ * Per address, every request spends from a generous budget and a failed signature from a
+ * strict one; an address that spent the strict one is refused before its body is read
+ * (429). Then verify over the raw bytes; nothing unauthenticated is parsed, acted on or
+ * stored — it is counted and logged (refused-webhooks.ts). What is signed is logged, as
+ * received, for the admin timeline. Errors are thrown as AppErrors, which the native router
+ * answers with the contract's body.
  */
 async function receivePaymentWebhook(request: Request): Promise<Response> {
+  const address = clientAddress(request.headers);
+  await webhookBudget.admit(address);
   const db = getDb();
   const raw = await readRawBody(request);
   let webhook;
@@ -33,7 +41,8 @@ async function receivePaymentWebhook(request: Request): Promise<Response> {
     webhook = verifyWebhook(request.headers, raw, webhookSecrets());
   } catch (err) {
     if (err instanceof WebhookSignatureError) {
-      await logWebhookDelivery(db, { outcome: "rejected_signature", raw, orderId: orderIdIn(raw), detail: err.message });
+      refusedWebhooks().record(err.message, address);
+      await webhookBudget.failedSignature(address);
       throw unauthorized(err.message);
     }
     throw err;

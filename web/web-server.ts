@@ -3,7 +3,9 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { env } from "@/server/env";
+import { responseSecurityHeaders } from "@/server/http/security-headers";
 import { pinClientAddress } from "./client-address";
+import { endAfterRequestBody } from "./finish-request-body";
 import { serveNativeRoute } from "./serve-native-route";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -19,9 +21,11 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
   const handleWithNext = app.getRequestHandler();
   await app.prepare();
-  const trustedHops = env().TRUSTED_PROXY_HOPS;
+  const { TRUSTED_PROXY_HOPS: trustedHops, APP_URL: appUrl } = env();
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     pinClientAddress(req, trustedHops);
+    for (const [name, value] of responseSecurityHeaders(pathnameOf(req), appUrl)) res.setHeader(name, value);
+    endAfterRequestBody(req, res);
     if (serveNativeRoute(req, res)) return;
     handleWithNext(req, res).catch((err: unknown) => {
       // What `next start`'s own listener does when its handler throws (it never should).
@@ -49,4 +53,10 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
+}
+
+function pathnameOf(req: http.IncomingMessage): string {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }

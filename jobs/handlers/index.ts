@@ -10,8 +10,10 @@ import { reserveOrderStock } from "@/server/inventory/reserve-order-stock";
 import { resumeBackorders } from "@/server/inventory/resume-backorders";
 import type { InvoicingService } from "@/server/invoices/invoicing-service";
 import { issueInvoice } from "@/server/invoices/issue-invoice";
+import { env } from "@/server/env";
 import { failPaymentAfterRetries } from "@/server/payments/fail-payment-after-retries";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
+import { pruneWebhookLog } from "@/server/payments/prune-webhook-log";
 import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { requestCharge } from "@/server/payments/request-charge";
 import { reversePayment } from "@/server/payments/reverse-payment";
@@ -67,6 +69,7 @@ export function jobHandlers(deps: JobDependencies): Record<string, Handler> {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);
       await sweepIdleGuests(db);
+      await pruneWebhookLog(db, env().WEBHOOK_LOG_RETENTION_DAYS);
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The app under benchmark: production build, fresh database, and web + workers + simulators
  * started by the same code as `npm start`, on free ports. Simulated third parties answer
- * with zero latency and the rate limiter is out of the way, so the figures measure Conveyor
- * itself.
+ * with zero latency and the rate limiter and the stream caps are out of the way, so the
+ * figures measure Conveyor itself.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -44,6 +44,7 @@ export type ProbedMemory = { rss: number; heapUsed: number; external: number; ar
 
 // High enough that no shopper is ever throttled during a run.
 const UNLIMITED_RATE = "1000000000";
+const UNLIMITED_STREAMS = "1000000";
 /** The benchmark's own connections, told apart from the app's in pg_stat_activity. */
 export const BENCH_APPLICATION_NAME = "conveyor-bench";
 const MEMORY_PROBE = path.resolve(import.meta.dirname, "memory-probe.mjs");
@@ -101,6 +102,10 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
         APP_URL: baseUrl,
         SIMULATOR_PORT: String(simulatorPort),
         RATE_LIMIT_PER_MINUTE: UNLIMITED_RATE,
+        // The SSE phase opens 1,000 streams from 127.0.0.1, about 31 per shopper.
+        SSE_MAX_STREAMS_PER_SHOPPER: UNLIMITED_STREAMS,
+        SSE_MAX_STREAMS_PER_ADDRESS: UNLIMITED_STREAMS,
+        SSE_MAX_STREAMS: UNLIMITED_STREAMS,
         NEXT_TELEMETRY_DISABLED: "1",
         // Lets the benchmark read a process's memory after GC (memory-probe.mjs).
         NODE_OPTIONS: [process.env.NODE_OPTIONS, "--expose-gc", `--import=${pathToFileURL(MEMORY_PROBE).href}`].filter(Boolean).join(" "),

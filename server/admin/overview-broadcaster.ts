@@ -56,8 +56,11 @@ export function overviewBroadcaster(): OverviewBroadcaster {
 
 const encoder = new TextEncoder();
 
-/** The overview as Server-Sent Events: `event: overview` whenever it changed, heartbeats between. */
-export function overviewStream(window: OverviewWindow, signal: AbortSignal, heartbeatSeconds: number): ReadableStream<Uint8Array> {
+/**
+ * The overview as Server-Sent Events: `event: overview` whenever it changed, heartbeats
+ * between. `onClose` runs once when the stream ends, however it ends.
+ */
+export function overviewStream(window: OverviewWindow, signal: AbortSignal, heartbeatSeconds: number, onClose: () => void = () => {}): ReadableStream<Uint8Array> {
   let cleanup = () => {};
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -76,13 +79,16 @@ export function overviewStream(window: OverviewWindow, signal: AbortSignal, hear
         closed = true;
         clearInterval(heartbeat);
         unsubscribe();
+        onClose();
         try {
           controller.close();
         } catch {
           /* already closed */
         }
       };
-      signal.addEventListener("abort", () => cleanup(), { once: true });
+      // A client that left while it was being authorised has already aborted.
+      if (signal.aborted) cleanup();
+      else signal.addEventListener("abort", () => cleanup(), { once: true });
     },
     cancel() {
       cleanup();

@@ -1,7 +1,9 @@
 import "server-only";
 import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError } from "better-auth/api";
 import { admin, anonymous } from "better-auth/plugins";
+import { MAX_NAME_LENGTH } from "@/lib/limits";
 import { getDb, type Database } from "@/server/db/client";
 import { authAccounts, authSessions, authVerifications, shoppers } from "@/server/db/schema";
 import { env, type Env } from "@/server/env";
@@ -47,6 +49,8 @@ export function createAuth(config: Env, db: Database) {
     // Guests start server-side, when they first need to exist (start-guest-session.ts), under
     // a per-address budget; nobody else may mint them.
     disabledPaths: ["/sign-in/anonymous"],
+    // better-auth takes any length of name; the account page and the admin lists show it.
+    databaseHooks: { user: { create: { before: refuseLongName }, update: { before: refuseLongName } } },
     advanced: {
       ...sessionCookieOptions(config.APP_URL),
       ipAddress: PINNED_ADDRESS_HEADER,
@@ -63,6 +67,12 @@ export function createAuth(config: Env, db: Database) {
       admin({ defaultRole: "shopper", adminRoles: ["admin"] }),
     ],
   });
+}
+
+async function refuseLongName(user: { name?: unknown }): Promise<void> {
+  if (typeof user.name === "string" && user.name.length > MAX_NAME_LENGTH) {
+    throw new APIError("BAD_REQUEST", { message: `The name must be at most ${MAX_NAME_LENGTH} characters.` });
+  }
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
+import { internalErrorMessage, logUnexpectedError } from "./unexpected-error";
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -16,8 +17,8 @@ export function errorResponse(status: number, code: string, message: string, det
 export function toErrorResponse(err: unknown): Response {
   if (err instanceof AppError) return errorResponse(err.status, err.code, err.message, err.details, err.headers);
   if (isDatabaseUnavailable(err)) return toErrorResponse(databaseUnavailable());
-  console.error("[api] unexpected error:", err);
-  return errorResponse(500, "internal_error", "Something went wrong on our side; nothing was written.");
+  const requestId = logUnexpectedError("api", err);
+  return errorResponse(500, "internal_error", internalErrorMessage(requestId), { request_id: requestId }, { "X-Request-Id": requestId });
 }
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;

@@ -35,7 +35,9 @@ export async function readRawBody(request: Request, maxBytes = MAX_BODY_BYTES, o
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
+      // Not cancel(): that would destroy the request, and with it the connection the 413 goes
+      // out on; the web server throws away the rest of the body (web/finish-request-body.ts).
+      reader.releaseLock();
       throw tooLarge(maxBytes);
     }
     chunks.push(value);

@@ -7,8 +7,8 @@ const MAX_LOGGED_BYTES = 16 * 1024;
 export type WebhookDelivery = { outcome: WebhookOutcome; raw: Buffer; webhookId?: string | null; orderId?: string | null; event?: string | null; detail?: string };
 
 /**
- * Records a delivery to /webhooks/payments, whatever became of it. Best effort: the log is
- * for people, so a failure to write it never changes the provider's answer.
+ * Records a signed delivery to /webhooks/payments, whatever became of it. Best effort: the
+ * log is for people, so a failure to write it never changes the provider's answer.
  */
 export async function logWebhookDelivery(db: Database, delivery: WebhookDelivery): Promise<void> {
   await db

@@ -32,7 +32,7 @@ beforeAll(async () => {
     const write = res.write.bind(res) as (chunk: Uint8Array) => boolean;
     res.write = ((chunk: Uint8Array) => (chunks.push(chunk), write(chunk))) as typeof res.write;
     const ids = url.searchParams.get("ids")!.split(",");
-    const options = { heartbeatSeconds: HEARTBEAT_SECONDS, hub };
+    const options = { heartbeatSeconds: HEARTBEAT_SECONDS, maxIdleSeconds: Number(url.searchParams.get("idle") ?? 600), hub };
     // `delay` stands for the authentication round trips before the stream is opened.
     void sleep(Number(url.searchParams.get("delay") ?? 0)).then(() =>
       ids.length === 1 ? streamOrderEvents(res, svc().db, ids[0]!, { ...options, lastEventId: null }) : streamShopperOrders(res, svc().db, ids, options),
@@ -49,11 +49,11 @@ afterAll(async () => {
 
 type Client = { text: () => string; ended: Promise<void>; request: http.ClientRequest };
 
-function connect(client: string, ids: string[], delayMs = 0): Client {
+function connect(client: string, ids: string[], delayMs = 0, idleSeconds = 600): Client {
   let text = "";
   let ended!: () => void;
   const done = new Promise<void>((resolve) => (ended = resolve));
-  const request = http.get(`${baseUrl}/?client=${client}&ids=${ids.join(",")}&delay=${delayMs}`, (response) => {
+  const request = http.get(`${baseUrl}/?client=${client}&ids=${ids.join(",")}&delay=${delayMs}&idle=${idleSeconds}`, (response) => {
     response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
     response.on("end", ended);
     response.on("error", () => {});
@@ -116,6 +116,24 @@ describe("order event streams on node:http", () => {
     await client.ended;
     expect(client.text().match(/event: status_update/g)).toHaveLength(5);
     expect(client.text()).toMatch(/^retry: 2000\n\n/);
+  });
+
+  it("ends a stream whose orders sent nothing for the idle limit, with a retry hint first, and lets go of the tick", async () => {
+    const { db, queue, newShopperId } = svc();
+    const shopperId = await newShopperId();
+    const a = await placeOrder(db, queue, { shopperId, body: BODY });
+    const b = await placeOrder(db, queue, { shopperId, body: BODY });
+    const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
+    // Three heartbeat periods without an event: two heartbeats, then the end.
+    const single = connect("idle-order", [a.orderId], 0, HEARTBEAT_SECONDS * 3);
+    const several = connect("idle-shopper", [a.orderId, b.orderId], 0, HEARTBEAT_SECONDS * 3);
+    await Promise.all([single.ended, several.ended]);
+    for (const client of [single, several]) {
+      expect(client.text()).toMatch(/^retry: 2000\n\n/);
+      // After the last event (the current state): two heartbeats, then the hint and the end.
+      expect(client.text()).toMatch(/"status":"pending","timestamp":"[^"]+"\}\n\n: heartbeat\n\n: heartbeat\n\nretry: \d{4}\n\n$/);
+    }
+    await until("both streams to leave the tick", () => ticker.size === 0);
   });
 
   it("does not open a stream for a client that left before it was opened", async () => {

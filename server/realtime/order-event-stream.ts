@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import type { Database } from "@/server/db/client";
 import { heartbeatTicker } from "./heartbeat-ticker";
 import { getOrderEventHub, type OrderEventHub } from "./order-event-hub";
-import { SseConnection } from "./sse-connection";
+import { idleTicks, SseConnection } from "./sse-connection";
 
 /**
  * The SSE stream of one order (CONTRACT.md §2), written to `res`: the current state at once
@@ -15,9 +15,10 @@ export async function streamOrderEvents(
   res: ServerResponse,
   db: Database,
   orderId: string,
-  options: { lastEventId: string | null; heartbeatSeconds: number; hub?: OrderEventHub },
+  options: { lastEventId: string | null; heartbeatSeconds: number; maxIdleSeconds: number; hub?: OrderEventHub },
 ): Promise<void> {
-  const connection = new SseConnection(res, db, [orderId], options.hub ?? getOrderEventHub(), heartbeatTicker(options.heartbeatSeconds * 1000));
+  const ticker = heartbeatTicker(options.heartbeatSeconds * 1000);
+  const connection = new SseConnection(res, db, [orderId], options.hub ?? getOrderEventHub(), ticker, idleTicks(options));
   const [feed] = connection.feeds;
   await connection.start(() => feed!.replay(options.lastEventId));
 }

@@ -7,7 +7,7 @@ import { notFound } from "@/server/errors";
 import { heartbeatTicker } from "./heartbeat-ticker";
 import { getOrderEventHub, type OrderEventHub } from "./order-event-hub";
 import { latestEventRows } from "./order-feed";
-import { SseConnection } from "./sse-connection";
+import { idleTicks, SseConnection } from "./sse-connection";
 
 export const MAX_STREAMED_ORDERS = 50;
 
@@ -38,9 +38,10 @@ export async function streamShopperOrders(
   res: ServerResponse,
   db: Database,
   orderIds: string[],
-  options: { heartbeatSeconds: number; hub?: OrderEventHub },
+  options: { heartbeatSeconds: number; maxIdleSeconds: number; hub?: OrderEventHub },
 ): Promise<void> {
-  const connection = new SseConnection(res, db, orderIds, options.hub ?? getOrderEventHub(), heartbeatTicker(options.heartbeatSeconds * 1000));
+  const ticker = heartbeatTicker(options.heartbeatSeconds * 1000);
+  const connection = new SseConnection(res, db, orderIds, options.hub ?? getOrderEventHub(), ticker, idleTicks(options));
   await connection.start(async () => {
     const feedOf = new Map(connection.feeds.map((feed) => [feed.orderId, feed]));
     for (const row of await latestEventRows(db, orderIds)) feedOf.get(row.orderId)?.sendRow(row);

@@ -19,16 +19,32 @@ const RETRY_CHUNK = encoder.encode("retry: 2000\n\n");
 const HEARTBEAT_CHUNK = encoder.encode(": heartbeat\n\n");
 
 /**
+ * The reconnection delay sent before an idle stream ends: spread over a few seconds, so the
+ * streams that went idle on one tick do not all come back on the same one.
+ */
+const idleRetryChunk = () => encoder.encode(`retry: ${2000 + Math.floor(Math.random() * 3000)}\n\n`);
+
+/** Heartbeat ticks without an event after which a stream ends (at least one). */
+export function idleTicks(options: { heartbeatSeconds: number; maxIdleSeconds: number }): number {
+  // The epsilon keeps 0.6 / 0.2 (2.9999…) and 0.2 * 3 / 0.2 (3.0000…4) at three ticks.
+  return Math.max(1, Math.ceil(options.maxIdleSeconds / options.heartbeatSeconds - 1e-9));
+}
+
+/**
  * One open SSE response and the order feeds it carries (one for GET /api/orders/{id}/events,
  * one per order for the shopper's stream). It writes frames straight to Node's
  * ServerResponse — no web stream, no Next request pipeline (decision 022) — and owns the
  * lifecycle both streams share: heartbeats from the process's one ticker, the end once every
- * order is final, and letting go of the hub and the ticker when the client leaves.
+ * order is final, the end of a stream that carried no event for `maxIdleTicks` heartbeats
+ * (after a `retry:` hint; the client reconnects, with Last-Event-ID), and letting go of the
+ * hub and the ticker when the client leaves.
  */
 export class SseConnection implements FeedOutput, HeartbeatTarget {
   readonly feeds: OrderFeed[];
   private unfinished: number;
   private closed = false;
+  // Heartbeats since the last event: counting ticks of the shared timer costs no clock read.
+  private quietTicks = 0;
   // The only per-connection closure: Node's emitter takes functions, not listener objects.
   private readonly onClientGone = () => this.stop();
 
@@ -38,6 +54,7 @@ export class SseConnection implements FeedOutput, HeartbeatTarget {
     orderIds: string[],
     hub: OrderEventHub,
     private readonly ticker: HeartbeatTicker,
+    private readonly maxIdleTicks: number,
   ) {
     this.feeds = orderIds.map((orderId) => new OrderFeed(db, orderId, hub, this));
     this.unfinished = this.feeds.length;
@@ -60,7 +77,7 @@ export class SseConnection implements FeedOutput, HeartbeatTarget {
       // round trip): then `close` has already fired and will not again.
       if (this.closed || this.res.closed) return this.stop();
       this.ticker.join(this);
-      this.write(RETRY_CHUNK);
+      this.send(RETRY_CHUNK);
       if (this.unfinished === 0) return this.close(); // a shopper stream of no orders
       await initialRead();
     } catch (err) {
@@ -78,12 +95,19 @@ export class SseConnection implements FeedOutput, HeartbeatTarget {
    * client that went away unnoticed must not stop the others.
    */
   write(chunk: Uint8Array): void {
-    if (this.closed || this.res.destroyed || this.res.writableEnded) return;
-    this.res.write(chunk);
+    this.quietTicks = 0;
+    this.send(chunk);
   }
 
   heartbeat(): void {
-    this.write(HEARTBEAT_CHUNK);
+    if (++this.quietTicks < this.maxIdleTicks) return this.send(HEARTBEAT_CHUNK);
+    this.send(idleRetryChunk());
+    this.close();
+  }
+
+  private send(chunk: Uint8Array): void {
+    if (this.closed || this.res.destroyed || this.res.writableEnded) return;
+    this.res.write(chunk);
   }
 
   feedFinished(): void {

@@ -17,6 +17,8 @@ export function limitBodySize(request: Request): Request {
   if (!request.body) return request;
   const declared = Number(request.headers.get("content-length") ?? "0");
   let size = 0;
+  // preventCancel: cancelling the source would destroy the request, and with it the connection
+  // the 413 goes out on; the web server throws away the rest (web/finish-request-body.ts).
   const counted = request.body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       start(controller) {
@@ -28,6 +30,7 @@ export function limitBodySize(request: Request): Request {
         else controller.enqueue(chunk);
       },
     }),
+    { preventCancel: true },
   );
   return new Request(request, { body: counted, duplex: "half" } as RequestInit);
 }

@@ -7,7 +7,9 @@ import { getDb } from "@/server/db/client";
 import type { Shopper } from "@/server/db/schema";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
 import { assertSameSiteMutation } from "@/server/http/cross-site";
-import { enforceRateLimit } from "@/server/http/rate-limit";
+import { clientAddress } from "@/server/http/client-address";
+import { addressSubject, enforceRateLimit } from "@/server/http/rate-limit";
+import { internalErrorMessage, logUnexpectedError } from "@/server/http/unexpected-error";
 
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
@@ -68,9 +70,14 @@ const STATUS_TO_TRPC: Record<number, TRPCError["code"]> = {
 };
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
-    return { ...shape, data: { ...shape.data, stack: undefined, appCode: cause instanceof AppError ? cause.code : undefined } };
+    const data = { ...shape.data, stack: undefined, appCode: cause instanceof AppError ? cause.code : undefined };
+    if (error.code !== "INTERNAL_SERVER_ERROR") return { ...shape, data };
+    // An unexpected error's message can carry SQL and its parameters: the client gets an id
+    // to quote, the log gets the detail under that id (as REST's 500s, docs/api.md).
+    const requestId = logUnexpectedError(`trpc ${path ?? "(no procedure)"}`, cause ?? error);
+    return { ...shape, message: internalErrorMessage(requestId), data: { ...data, appCode: "internal_error", requestId } };
   },
 });
 
@@ -90,9 +97,12 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** The same per-shopper budget as REST, from the same limiter: one call (batched or not) spends one request. */
+/**
+ * The same per-shopper budget as REST, from the same limiter: one call (batched or not)
+ * spends one request. A caller without credentials spends from its address's budget.
+ */
 const spendRequestBudget = t.middleware(async ({ ctx, next }) => {
-  if (ctx.shopper) await enforceRateLimit(ctx.shopper.id);
+  await enforceRateLimit(ctx.shopper ? ctx.shopper.id : addressSubject(clientAddress(ctx.headers)));
   return next();
 });
 

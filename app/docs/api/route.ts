@@ -1,9 +1,10 @@
 /**
  * /docs/api — the API reference for people: Swagger UI (swagger-ui-dist, served from our own
- * origin by ./[asset]/route.ts, no CDN) rendering GET /api/openapi.json. No inline script, so
- * the page needs nothing beyond the site's content security policy for scripts.
+ * origin by ./[asset]/route.ts, no CDN) rendering GET /api/openapi.json. No inline script: its
+ * two scripts are files of this origin, carrying the page's CSP nonce (proxy.ts puts the
+ * policy on the request) as the policy's 'strict-dynamic' requires.
  */
-const PAGE = `<!doctype html>
+const page = (nonce: string) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -15,12 +16,13 @@ const PAGE = `<!doctype html>
 </head>
 <body>
   <main id="swagger-ui" aria-label="Conveyor API reference"></main>
-  <script src="/docs/api/swagger-ui-bundle.js"></script>
-  <script src="/docs/api/reference.js"></script>
+  <script src="/docs/api/swagger-ui-bundle.js"${nonce}></script>
+  <script src="/docs/api/reference.js"${nonce}></script>
 </body>
 </html>
 `;
 
-export function GET(): Response {
-  return new Response(PAGE, { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=300" } });
+export function GET(request: Request): Response {
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(request.headers.get("content-security-policy") ?? "")?.[1];
+  return new Response(page(nonce ? ` nonce="${nonce}"` : ""), { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } });
 }

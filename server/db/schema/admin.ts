@@ -31,9 +31,12 @@ export const WEBHOOK_OUTCOMES = ["processed", "duplicate", "rejected_signature",
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /**
- * Every delivery to /webhooks/payments, including the ones we refused (bad signature,
- * schema violation) and the duplicates we dropped: the admin timeline shows what the
- * provider actually sent, not only what changed an order.
+ * Every signed delivery to /webhooks/payments, including the ones we refused (schema
+ * violation, unknown order) and the duplicates we dropped: the admin timeline shows what the
+ * provider actually sent, not only what changed an order. Deliveries whose signature fails
+ * are anybody's and are only counted (server/payments/refused-webhooks.ts); rows of
+ * `rejected_signature` are from before that. Pruned after WEBHOOK_LOG_RETENTION_DAYS by the
+ * hourly maintenance job.
  */
 export const webhookLog = pgTable(
   "webhook_log",
@@ -48,7 +51,7 @@ export const webhookLog = pgTable(
     payload: text("payload").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
   },
-  (t) => [index("webhook_log_order_idx").on(t.orderId, t.seq)],
+  (t) => [index("webhook_log_order_idx").on(t.orderId, t.seq), index("webhook_log_received_idx").on(t.receivedAt)],
 );
 
 export type WebhookLogEntry = typeof webhookLog.$inferSelect;

@@ -1,11 +1,21 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { describeWait } from "@/lib/describe-wait";
 import { getAuth } from "@/server/auth/auth";
+import { apiRoute } from "@/server/http/api-response";
+import { readRawBody } from "@/server/http/read-json-body";
 
 export const dynamic = "force-dynamic";
 
-/** better-auth's endpoints: sign-up/in/out (email + password), sessions, admin. */
-const handler = async (request: Request) => withRetryAfter(await getAuth().handler(request));
+/**
+ * better-auth's endpoints: sign-up/in/out (email + password), sessions, admin. Their bodies
+ * get the API's 64 KiB cap (413 with the contract's error body), counted while reading so a
+ * chunked body or a lying Content-Length gets no further; better-auth itself would read any size.
+ */
+const handler = apiRoute(async (request: Request) => {
+  if (!request.body) return withRetryAfter(await getAuth().handler(request));
+  const body = await readRawBody(request);
+  return withRetryAfter(await getAuth().handler(new Request(request, { body, duplex: "half" } as RequestInit)));
+});
 
 /**
  * better-auth's per-address limiter answers 429 with `X-Retry-After` and a generic message;
@@ -23,4 +33,4 @@ async function withRetryAfter(response: Response): Promise<Response> {
   return new Response(JSON.stringify(body), { status: 429, headers });
 }
 
-export const { GET, POST, PATCH, PUT, DELETE } = toNextJsHandler(handler);
+export const { GET, POST, PATCH, PUT, DELETE } = toNextJsHandler((request: Request) => handler(request, undefined));

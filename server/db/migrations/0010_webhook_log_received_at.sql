@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_log_received_idx" ON "webhook_log" USING btree ("received_at");

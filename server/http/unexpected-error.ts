@@ -1,0 +1,16 @@
+import "server-only";
+import { newId } from "@/server/ids";
+
+/**
+ * Logs an error nobody meant to raise (a database error, a bug) with a new request id and
+ * returns that id. The client is only ever given the id: such a message can carry SQL, its
+ * parameters or a file path.
+ */
+export function logUnexpectedError(where: string, err: unknown): string {
+  const requestId = newId("req");
+  console.error(`[${where}] unexpected error, request id ${requestId}:`, err);
+  return requestId;
+}
+
+export const internalErrorMessage = (requestId: string) =>
+  `Something went wrong on our side; nothing was written. Quote request id ${requestId} if you report it.`;
