@@ -2,6 +2,7 @@ import "server-only";
 import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError } from "better-auth/api";
+import { verifyPassword } from "better-auth/crypto";
 import { admin, anonymous } from "better-auth/plugins";
 import { MAX_NAME_LENGTH } from "@/lib/limits";
 import { getDb, type Database } from "@/server/db/client";
@@ -9,6 +10,7 @@ import { authAccounts, authSessions, authVerifications, shoppers } from "@/serve
 import { env, type Env } from "@/server/env";
 import { newId } from "@/server/ids";
 import { adoptGuestShopper } from "./adopt-guest-shopper";
+import { hashStrongPassword } from "./password-strength";
 import { perAccountHooks, perAddressRateLimit, PINNED_ADDRESS_HEADER } from "./sign-in-limits";
 
 const ID_PREFIX = { user: "usr", session: "ses", account: "acc", verification: "vfy" } as const;
@@ -43,7 +45,16 @@ export function createAuth(config: Env, db: Database) {
       provider: "pg",
       schema: { user: shoppers, session: authSessions, account: authAccounts, verification: authVerifications },
     }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      // Sign-up signs the shopper in at once, so better-auth answers an address already taken
+      // with its own error: which addresses have accounts is visible, at sign-up's per-address
+      // rate (docs/security.md, "Passwords and account discovery").
+      autoSignIn: true,
+      password: { hash: hashStrongPassword, verify: verifyPassword },
+    },
     rateLimit: perAddressRateLimit(limits),
     hooks: perAccountHooks(limits.perAccount),
     // Guests start server-side, when they first need to exist (start-guest-session.ts), under
