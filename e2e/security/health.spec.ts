@@ -13,7 +13,7 @@ import { useStack } from "../support/stack";
 const stack = useStack({ JOB_SUPERVISE_SECONDS: "1" });
 
 const PUBLIC_OK = { status: "ok", database: "ok", workers: 1 };
-const DETAILED = { status: "degraded", database: "ok", workers: 1, dead_letters: 1, dead_letters_by_step: { [QUEUES.createShipment]: 1 } };
+const DETAILED = { status: "degraded", database: "ok", workers: 1, dead_letters: 1, dead_letters_by_step: { [QUEUES.createShipment]: 1 }, webhooks_refused: 0 };
 
 async function health(headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${stack().baseURL}/api/health`, { headers });
