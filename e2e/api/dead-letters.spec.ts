@@ -48,7 +48,7 @@ test("a step dead-lettered in an outage shows in health as degraded and in `npm 
     await expect.poll(async () => (await health()).body.dead_letters, { timeout: 30_000 }).toBe(ORDERS);
     expect(await health()).toEqual({
       status: 200,
-      body: { status: "degraded", database: "ok", workers: 1, dead_letters: ORDERS, dead_letters_by_step: { "shipment.create": ORDERS } },
+      body: { status: "degraded", database: "ok", workers: 1, dead_letters: ORDERS, dead_letters_by_step: { "shipment.create": ORDERS }, webhooks_refused: 0 },
     });
 
     const listing = await jobsCli("dead-letters");
@@ -66,5 +66,5 @@ test("a step dead-lettered in an outage shows in health as degraded and in `npm 
 
   await expectChargedAndConfirmedOnce(stack(), orderIds);
 
-  await expect.poll(async () => (await health()).body, { timeout: 30_000 }).toEqual({ status: "ok", database: "ok", workers: 1, dead_letters: 0, dead_letters_by_step: {} });
+  await expect.poll(async () => (await health()).body, { timeout: 30_000 }).toEqual({ status: "ok", database: "ok", workers: 1, dead_letters: 0, dead_letters_by_step: {}, webhooks_refused: 0 });
 });

@@ -151,7 +151,7 @@ test("GET /api/orders lists only the caller's orders, newest first, with a worki
 test("GET /api/health reports the database and live workers", async () => {
   const response = await fetch(`${stack().baseURL}/api/health`);
   expect(response.status).toBe(200);
-  expect(await response.json()).toEqual({ status: "ok", database: "ok", workers: 1, dead_letters: 0, dead_letters_by_step: {} });
+  expect(await response.json()).toEqual({ status: "ok", database: "ok", workers: 1, dead_letters: 0, dead_letters_by_step: {}, webhooks_refused: 0 });
 });
 
 test("every API error is JSON in the contract's shape: unsupported methods, unknown paths, ids no order can have", async () => {
