@@ -9,7 +9,7 @@ import { makeQueryClient } from "./query-client";
 
 /** One query client and one context (one session lookup) per server render. */
 export const getQueryClient = cache(makeQueryClient);
-const createContext = cache(async () => createTRPCContext({ headers: await headers() }));
+const createContext = cache(async () => createTRPCContext({ headers: await headers(), serverRender: true }));
 
 /** Server components build query options with this, exactly as client components do with useTRPC(). */
 export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });

@@ -15,8 +15,10 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** `npm run api-key -- <args>` against the stack's database; stdout and the exit code. */
 async function apiKeyCli(...args: string[]): Promise<{ stdout: string; code: number }> {
+  // --silent: `npm test --loglevel=warn` (as CI runs it) passes its log level down through
+  // npm_config_loglevel, which would add npm's "> conveyor api-key" banner to stdout.
   try {
-    const { stdout } = await promisify(execFile)("npm", ["run", "api-key", "--", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: stack().databaseUrl } });
+    const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "api-key", "--", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: stack().databaseUrl } });
     return { stdout, code: 0 };
   } catch (err) {
     const failed = err as { stdout?: string; code?: number };

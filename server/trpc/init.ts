@@ -19,18 +19,19 @@ import { internalErrorMessage, logUnexpectedError } from "@/server/http/unexpect
  * header only) makes them a guest when a procedure needs one, and puts the session cookie
  * on this response (`resHeaders`).
  */
-export async function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers }): Promise<{
+export async function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers; serverRender?: boolean }): Promise<{
   db: ReturnType<typeof getDb>;
   shopper: Shopper | null;
   viaCookie: boolean;
   headers: Headers;
   startGuest?: () => Promise<Shopper>;
+  serverRender?: boolean;
 }> {
   const db = getDb();
   const authorization = opts.headers.get("authorization");
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
   try {
-    if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers };
+    if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers, serverRender: opts.serverRender };
     const shopper = await shopperFromSession(opts.headers);
     const resHeaders = opts.resHeaders;
     const startGuest =
@@ -41,7 +42,7 @@ export async function createTRPCContext(opts: { headers: Headers; resHeaders?: H
             for (const cookie of guest.setCookies) resHeaders.append("set-cookie", cookie);
             return guest.shopper;
           });
-    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers, startGuest };
+    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers, startGuest, serverRender: opts.serverRender };
   } catch (err) {
     // Procedure middleware never sees a failing context: map it here (a database outage is a 503).
     throw toTRPCError(err);
@@ -102,7 +103,10 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
  * spends one request. A caller without credentials spends from its address's budget.
  */
 const spendRequestBudget = t.middleware(async ({ ctx, next }) => {
-  await enforceRateLimit(ctx.shopper ? ctx.shopper.id : addressSubject(clientAddress(ctx.headers)));
+  if (ctx.shopper) await enforceRateLimit(ctx.shopper.id);
+  // A page's own server render reads through the same procedures (trpc/server.tsx); it is a
+  // page view, not an API call, so a visitor without credentials is not charged for it.
+  else if (!ctx.serverRender) await enforceRateLimit(addressSubject(clientAddress(ctx.headers)));
   return next();
 });
 
