@@ -3,37 +3,23 @@ import { sql, type SQL } from "drizzle-orm";
 import { fromDrizzle, PgBoss, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
-import { databaseUrl } from "@/server/env";
-
-const globalForBoss = globalThis as unknown as { conveyorBoss?: Promise<PgBoss> };
-
-/** A worker process registers its own (working, supervising) instance so services reuse it. */
-export function registerBoss(boss: PgBoss): void {
-  globalForBoss.conveyorBoss = Promise.resolve(boss);
-}
 
 /**
- * The process's pg-boss. In the web process it is created on first use and only sends jobs
- * (no workers, no maintenance), so it keeps a small pool and leaves supervision to workers.
+ * A pg-boss that only sends jobs (no workers, no maintenance): what the web process and the
+ * scripts need. It keeps a small pool and leaves supervision to the workers.
  */
-export function getBoss(): Promise<PgBoss> {
-  globalForBoss.conveyorBoss ??= (async () => {
-    const boss = new PgBoss({
-      connectionString: databaseUrl(),
-      max: 2,
-      supervise: false,
-      schedule: false,
-      migrate: false,
-      application_name: "conveyor-web-boss",
-    });
-    boss.on("error", (err) => console.error("[pg-boss]", err));
-    await boss.start();
-    return boss;
-  })().catch((err) => {
-    globalForBoss.conveyorBoss = undefined;
-    throw err;
+export async function startSendOnlyBoss(connectionString: string): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString,
+    max: 2,
+    supervise: false,
+    schedule: false,
+    migrate: false,
+    application_name: "conveyor-web-boss",
   });
-  return globalForBoss.conveyorBoss;
+  boss.on("error", (err) => console.error("[pg-boss]", err));
+  await boss.start();
+  return boss;
 }
 
 /**

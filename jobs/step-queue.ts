@@ -3,7 +3,8 @@ import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
-import { enqueueInTx, getBoss, jobInsertCtes, type JobSender, type PlannedJob } from "./boss";
+import type { JobSystem } from "@/server/process-services";
+import { enqueueInTx, jobInsertCtes, startSendOnlyBoss, type JobSender, type PlannedJob } from "./boss";
 
 /**
  * The pg-boss side of the step table: for an outcome, enqueue every next step whose
@@ -43,21 +44,12 @@ export function stepSettings(): StepSettings {
   return { reconcileAfterSeconds: env().PAYMENT_RECONCILE_AFTER_SECONDS };
 }
 
-const globalForQueue = globalThis as unknown as { conveyorWebStepQueue?: Promise<StepQueue> };
-
 /**
- * The web process's StepQueue over its send-only pg-boss, one per process (on globalThis:
- * the web process loads this module in two graphs, decision 022). Intake's groups are per
- * graph (server/orders/place-order.ts), so the native POST /api/orders and Next's tRPC
- * checkout each group their own requests; both share the one connection pool.
+ * A process's job system when it only sends jobs (the web process, scripts): a send-only
+ * pg-boss and the step queue over it. The process builds it once, on first use
+ * (server/process-services.ts), and stops it on shutdown.
  */
-export function webStepQueue(): Promise<StepQueue> {
-  globalForQueue.conveyorWebStepQueue ??= getBoss().then(
-    (boss) => pgBossStepQueue(boss),
-    (err: unknown) => {
-      globalForQueue.conveyorWebStepQueue = undefined;
-      throw err;
-    },
-  );
-  return globalForQueue.conveyorWebStepQueue;
+export async function sendOnlyJobSystem(connectionString: string): Promise<JobSystem> {
+  const boss = await startSendOnlyBoss(connectionString);
+  return { boss, steps: pgBossStepQueue(boss), stop: () => boss.stop({ graceful: false }) };
 }

@@ -17,9 +17,7 @@ import { lowerProcessPriority } from "@/server/processes/lower-process-priority"
 import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { createJobAttemptRecorder, type JobAttemptRecorder } from "@/server/admin/job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
-import { registerBoss } from "./boss";
 import { pgBossStepQueue } from "./step-queue";
-import { provideStepQueue } from "@/server/pipeline/step-queue";
 import { jobHandlers } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUES, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
@@ -44,7 +42,6 @@ async function main(): Promise<void> {
     monitorIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
   });
   boss.on("error", (err: Error) => console.error("[worker] pg-boss error:", err.message));
-  registerBoss(boss);
   await boss.start();
   // The retry policy is the queue's, copied into each job as it is sent: applying this
   // process's JOB_RETRY_* / JOB_HEARTBEAT_SECONDS before working makes them take effect
@@ -52,7 +49,6 @@ async function main(): Promise<void> {
   await setupQueues(boss, queuePolicyConfig(config));
 
   const queue = pgBossStepQueue(boss);
-  provideStepQueue(async () => queue);
   const attempts = createJobAttemptRecorder(db);
   const handlers = jobHandlers({
     db,

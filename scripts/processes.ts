@@ -1,7 +1,7 @@
 /**
  * Spawns Conveyor's processes: the simulated third parties, the pg-boss workers and the
- * web server (scripts/web-server.ts: Next.js behind a node:http server that serves the event
- * streams and the payment webhook itself, decision 022). Shared by the launcher (`npm run dev` / `npm start`), the end-to-end
+ * web server (scripts/web-server.ts: the API on node:http, pages by Next.js behind it,
+ * decisions 022 and 030). Shared by the launcher (`npm run dev` / `npm start`), the end-to-end
  * harness and the benchmark, so all three start the app exactly the same way. Simulators,
  * workers and the web server are supervised: one that crashes is started again.
  */
@@ -17,6 +17,8 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 // `server-only` (they are servers), exactly as Next resolves them for route handlers.
 const NODE_TS = ["--conditions=react-server", "--import", "tsx"];
 const WEB_SERVER = path.join(ROOT, "scripts", "web-server.ts");
+/** The code the Node processes load themselves (not through Next's bundle). */
+const SERVER_SOURCE_DIRS = ["server", "web", "jobs", "lib", "simulators"];
 
 export type ProcessOptions = {
   mode: Mode;
@@ -67,14 +69,17 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
     return child;
   };
 
-  const workerArgs = [...NODE_TS, path.join(ROOT, "jobs/worker.ts")];
-  launch("simulators", [...NODE_TS, path.join(ROOT, "simulators/server.ts")], true);
+  // In dev every process restarts when the server-side code it runs changes (Next's hot reload
+  // covers pages and components only; the API and the services are not in its bundle, decision 030).
+  const watch = options.mode === "dev" ? ["--watch-preserve-output", ...SERVER_SOURCE_DIRS.map((dir) => `--watch-path=${path.join(ROOT, dir)}`)] : [];
+  const workerArgs = [...NODE_TS, ...watch, path.join(ROOT, "jobs/worker.ts")];
+  launch("simulators", [...NODE_TS, ...watch, path.join(ROOT, "simulators/server.ts")], true);
   let workers = 0;
   const addWorkers = (count: number) => {
     for (let i = 0; i < count; i++) launch(`worker-${++workers}`, workerArgs, true);
   };
   addWorkers(options.workers);
-  const webArgs = (port: number) => [...NODE_TS, WEB_SERVER, options.mode, String(port), "127.0.0.1"];
+  const webArgs = (port: number) => [...NODE_TS, ...watch, WEB_SERVER, options.mode, String(port), "127.0.0.1"];
   launch("web", webArgs(options.port), true);
 
   return {

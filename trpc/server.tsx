@@ -1,21 +1,62 @@
 import "server-only";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
+import { observable } from "@trpc/server/observable";
 import { headers } from "next/headers";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { cache, type ReactNode } from "react";
-import { createTRPCContext } from "@/server/trpc/init";
-import { appRouter } from "@/server/trpc/root";
+import type { AppRouter } from "@/server/trpc/root";
+import type * as PageServer from "@/web/page-server";
 import { makeQueryClient } from "./query-client";
 
-/** One query client and one context (one session lookup) per server render. */
+/*
+ * Server components read through the tRPC procedures of the web process (decision 030). The
+ * procedures and the services they use are not part of Next's bundle: web/page-server.ts is
+ * imported at run time, by its file URL, from the module instance the web server already
+ * loaded (the bundler is told to leave that import alone), and the web server gives it the
+ * services of the request being rendered.
+ */
+const PAGE_SERVER_URL = pathToFileURL(path.join(process.cwd(), "web", "page-server.ts")).href;
+const pageServer = cache(() => import(/* webpackIgnore: true */ /* turbopackIgnore: true */ PAGE_SERVER_URL) as Promise<typeof PageServer>);
+
+/** One query client per server render. */
 export const getQueryClient = cache(makeQueryClient);
-const createContext = cache(async () => createTRPCContext({ headers: await headers(), serverRender: true }));
+
+// `headers()` first: it is what marks the page as rendered per request (never at build time).
+async function call(path: string, input: unknown): Promise<unknown> {
+  const requestHeaders = await headers();
+  return (await pageServer()).callProcedure(requestHeaders, path, input);
+}
+
+/** Every call of the page's query options goes to the procedures of this request's web server. */
+const pageLink: TRPCLink<AppRouter> = () => ({ op }) =>
+  observable((observer) => {
+    call(op.path, op.input).then(
+      (data) => {
+        observer.next({ result: { type: "data", data } });
+        observer.complete();
+      },
+      (err: unknown) => observer.error(TRPCClientError.from(err instanceof Error ? err : new Error(String(err)))),
+    );
+  });
 
 /** Server components build query options with this, exactly as client components do with useTRPC(). */
-export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: createTRPCClient<AppRouter>({ links: [pageLink] }), queryClient: getQueryClient });
 
-/** Direct calls for server components that render the data themselves. */
-export const getCaller = cache(async () => appRouter.createCaller(await createContext()));
+type Caller = ReturnType<AppRouter["createCaller"]>;
+
+/** Direct calls for server components that render the data themselves: `(await getCaller()).admin.overview(…)`. */
+export const getCaller = cache(async (): Promise<Caller> => procedurePath([]) as Caller);
+
+function procedurePath(segments: string[]): unknown {
+  return new Proxy(() => {}, {
+    // No `then`: the caller is returned from an async function, and a thenable would be awaited.
+    get: (_target, key) => (typeof key === "string" && key !== "then" ? procedurePath([...segments, key]) : undefined),
+    apply: (_target, _this, args: unknown[]) => call(segments.join("."), args[0]),
+  });
+}
 
 /** Starts a query during the server render; its result (or its promise) reaches the browser via HydrateClient. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,4 +69,15 @@ export function HydrateClient({ children }: { children: ReactNode }) {
 }
 
 /** The shopper of this request (a guest, an account or an admin), or null without a session. */
-export const getCurrentShopper = cache(async () => (await createContext()).shopper);
+export const getCurrentShopper = cache(async () => {
+  const requestHeaders = await headers();
+  return (await pageServer()).currentShopper(requestHeaders);
+});
+
+/**
+ * A procedure's 404 (someone else's order, an unknown SKU): pages answer with the 404 page.
+ * By its code, not its class: the error comes from the web server's module instance of tRPC.
+ */
+export function isNotFound(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "NOT_FOUND";
+}

@@ -1,26 +1,22 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { paymentWebhookSchema } from "@/lib/contract";
-import { webStepQueue } from "@/jobs/step-queue";
-import { getDb } from "@/server/db/client";
-import { env } from "@/server/env";
 import { AppError, badRequest, unauthorized } from "@/server/errors";
 import { json } from "@/server/http/api-response";
 import { clientAddress } from "@/server/http/client-address";
-import { webhookBudget } from "@/server/http/rate-limit";
 import { readRawBody } from "@/server/http/read-json-body";
 import { handlePaymentWebhook } from "@/server/payments/handle-payment-webhook";
 import { logWebhookDelivery } from "@/server/payments/log-webhook-delivery";
-import { refusedWebhooks } from "@/server/payments/refused-webhooks";
 import { verifyWebhook, WebhookSignatureError } from "@/server/payments/webhook-signature";
+import type { ProcessServices } from "@/server/process-services";
 import { webRequestOf, writeWebResponse } from "./node-adapter";
 
 /**
- * POST /webhooks/payments — the payment provider reports an outcome (CONTRACT.md §3).
+ * POST /webhooks/payments — the payment provider reports an outcome (docs/api.md).
  * Served natively (decision 022): the provider's calls need none of Next's per-request work.
  */
-export async function servePaymentWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  await writeWebResponse(res, await receivePaymentWebhook(webRequestOf(req, { withBody: true })));
+export async function servePaymentWebhook(services: ProcessServices, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  await writeWebResponse(res, await receivePaymentWebhook(services, webRequestOf(req, { withBody: true })));
 }
 
 /**
@@ -31,18 +27,18 @@ export async function servePaymentWebhook(req: IncomingMessage, res: ServerRespo
  * received, for the admin timeline. Errors are thrown as AppErrors, which the native router
  * answers with the contract's body.
  */
-async function receivePaymentWebhook(request: Request): Promise<Response> {
+async function receivePaymentWebhook(services: ProcessServices, request: Request): Promise<Response> {
   const address = clientAddress(request.headers);
-  await webhookBudget.admit(address);
-  const db = getDb();
+  await services.limits.admitWebhook(address);
+  const db = services.db;
   const raw = await readRawBody(request);
   let webhook;
   try {
-    webhook = verifyWebhook(request.headers, raw, webhookSecrets());
+    webhook = verifyWebhook(request.headers, raw, webhookSecrets(services));
   } catch (err) {
     if (err instanceof WebhookSignatureError) {
-      refusedWebhooks().record(err.message, address);
-      await webhookBudget.failedSignature(address);
+      services.refusedWebhooks.record(err.message, address);
+      await services.limits.failedWebhookSignature(address);
       throw unauthorized(err.message);
     }
     throw err;
@@ -61,7 +57,7 @@ async function receivePaymentWebhook(request: Request): Promise<Response> {
   }
   const delivery = { raw, webhookId: webhook.id, orderId: parsed.data.order_id, event: parsed.data.event };
   try {
-    const outcome = await handlePaymentWebhook(db, await webStepQueue(), webhook.id, parsed.data);
+    const outcome = await handlePaymentWebhook(db, (await services.jobs()).steps, webhook.id, parsed.data);
     await logWebhookDelivery(db, { ...delivery, outcome });
     return json(200, { received: true, duplicate: outcome === "duplicate" });
   } catch (err) {
@@ -71,8 +67,8 @@ async function receivePaymentWebhook(request: Request): Promise<Response> {
 }
 
 /** The current secret and, during a rotation, the previous one (docs/security.md). */
-function webhookSecrets(): string[] {
-  const { PAYMENT_WEBHOOK_SECRET: current, PAYMENT_WEBHOOK_SECRET_PREVIOUS: previous } = env();
+function webhookSecrets({ config }: ProcessServices): string[] {
+  const { PAYMENT_WEBHOOK_SECRET: current, PAYMENT_WEBHOOK_SECRET_PREVIOUS: previous } = config;
   return previous ? [current, previous] : [current];
 }
 

@@ -1,35 +1,32 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { webStepQueue } from "@/jobs/step-queue";
 import { idempotencyKeySchema } from "@/lib/contract";
-import { getDb } from "@/server/db/client";
 import { badRequest } from "@/server/errors";
-import { apiRoute, json } from "@/server/http/api-response";
+import { json } from "@/server/http/api-response";
 import { authenticateRequest } from "@/server/http/authenticate-request";
 import { parsePreferWait } from "@/server/http/prefer-wait";
 import { readJsonBody } from "@/server/http/read-json-body";
 import { loadOrderView } from "@/server/orders/order-view";
 import { placeOrder, recordIdempotentResponse, statusUrl } from "@/server/orders/place-order";
 import { waitForSettled } from "@/server/orders/wait-for-settled";
+import type { ProcessServices } from "@/server/process-services";
 import { webRequestOf, writeWebResponse } from "./node-adapter";
 
 /**
  * POST /api/orders — 202 + status URL, or 201 with the order when `Prefer: wait=N` saw it settle.
- * One implementation (decision 022): the web process serves it natively (servePostOrder,
- * below: intake's own work is a fraction of what Next's per-request handling costs), and
- * app/api/orders/route.ts exports the same handler. Failures answer with the contract's
- * error body (apiRoute).
+ * Served on node:http (decision 022: intake's own work is a fraction of what Next's
+ * per-request handling cost).
  */
-export const postOrder = apiRoute(async (request: Request) => {
-  const shopper = await authenticateRequest(request);
+async function postOrder(services: ProcessServices, request: Request): Promise<Response> {
+  const shopper = await authenticateRequest(services, request);
   const idempotencyKey = request.headers.get("idempotency-key") ?? undefined;
   if (idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(idempotencyKey).success) {
     throw badRequest("Idempotency-Key must be 1 to 255 characters.");
   }
   const wait = parsePreferWait(request.headers.get("prefer"));
   const body = await readJsonBody(request);
-  const db = getDb();
-  const result = await placeOrder(db, await webStepQueue(), { shopperId: shopper.id, body, idempotencyKey, holdSeconds: wait });
+  const db = services.db;
+  const result = await placeOrder(db, (await services.jobs()).steps, { shopperId: shopper.id, body, idempotencyKey, holdSeconds: wait });
 
   if (result.kind === "replayed") {
     const headers: Record<string, string> = { Location: statusUrl(result.orderId), "Idempotent-Replayed": "true" };
@@ -40,7 +37,7 @@ export const postOrder = apiRoute(async (request: Request) => {
   if (wait === undefined || wait === 0) return json(202, result.accepted, location);
 
   try {
-    const settled = await waitForSettled(db, result.orderId, wait);
+    const settled = await waitForSettled(db, services.hub, result.orderId, wait);
     const [status, responseBody] = settled ? [201, (await loadOrderView(db, result.orderId))!] : [202, result.accepted];
     const preferenceApplied = settled ? `wait=${wait}` : null;
     if (idempotencyKey !== undefined) await recordIdempotentResponse(db, shopper.id, idempotencyKey, status, responseBody, preferenceApplied);
@@ -52,9 +49,8 @@ export const postOrder = apiRoute(async (request: Request) => {
     console.error(`[api] order ${result.orderId} stored, answering 202 after a failure while waiting:`, (err as Error).message);
     return json(202, result.accepted, location);
   }
-});
+}
 
-/** POST /api/orders on the web process's node:http server (web/serve-native-route.ts). */
-export async function servePostOrder(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  await writeWebResponse(res, await postOrder(webRequestOf(req, { withBody: true }), undefined));
+export async function servePostOrder(services: ProcessServices, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  await writeWebResponse(res, await postOrder(services, webRequestOf(req, { withBody: true })));
 }

@@ -2,21 +2,28 @@ import "server-only";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
-import { env } from "@/server/env";
+import { databaseUrl, env } from "@/server/env";
 import { responseSecurityHeaders } from "@/server/http/security-headers";
 import { pinClientAddress } from "./client-address";
 import { endAfterRequestBody } from "./finish-request-body";
-import { serveNativeRoute } from "./serve-native-route";
+import { createApiRouter } from "./api-router";
+import { withPageServices } from "./page-server";
+import { createWebServices } from "./web-services";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 /**
- * The web process (decision 022): one node:http server on which the event streams and the
- * payment webhook are served natively, and every other request goes to Next.js (pages,
- * tRPC, the rest of the REST API, proxy.ts in front of them). Passing the server to Next
- * lets it attach its own upgrade handler (hot reload in dev).
+ * The web process (decisions 022 and 030): it builds its services once, serves the whole API
+ * (REST, tRPC, auth, event streams, the payment webhook) on one node:http server with them,
+ * and hands every other request — pages — to Next.js, inside `withPageServices` so a page's
+ * server render reads through the same services. Passing the server to Next lets it attach
+ * its own upgrade handler (hot reload in dev).
  */
 export async function startWebServer(options: { dev: boolean; port: number; hostname: string }): Promise<void> {
+  // trpc/server.tsx finds web/page-server.ts from the working directory, as Next finds `dir`.
+  process.chdir(ROOT);
+  const services = createWebServices(env(), databaseUrl());
+  const serveApi = createApiRouter(services);
   const server = http.createServer();
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
   const handleWithNext = app.getRequestHandler();
@@ -26,8 +33,8 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     pinClientAddress(req, trustedHops);
     for (const [name, value] of responseSecurityHeaders(pathnameOf(req), appUrl)) res.setHeader(name, value);
     endAfterRequestBody(req, res);
-    if (serveNativeRoute(req, res)) return;
-    handleWithNext(req, res).catch((err: unknown) => {
+    if (serveApi(req, res)) return;
+    withPageServices(services, () => handleWithNext(req, res)).catch((err: unknown) => {
       // What `next start`'s own listener does when its handler throws (it never should).
       console.error(`[web] Next failed to handle ${req.url}:`, err);
       if (!res.headersSent) res.statusCode = 500;
@@ -49,7 +56,10 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     // Open event streams would hold server.close() forever; clients reconnect elsewhere.
     server.closeAllConnections();
     server.close();
-    void app.close().finally(() => process.exit(0));
+    void app
+      .close()
+      .then(() => services.close())
+      .finally(() => process.exit(0));
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

@@ -4,9 +4,9 @@ import { useStack } from "../support/stack";
 
 /**
  * GET /api/orders/{id}/events, GET /api/orders/events, POST /webhooks/payments and POST /api/orders are served
- * by the web process's node:http server before Next (decision 022). These are the answers
- * the Next route handlers gave at the edges — methods, OPTIONS, HEAD, a trailing slash, the
- * shopper stream's limits, the webhook's body limit — which the native routes must keep.
+ * by the web process's node:http server before Next (decisions 022 and 030). These are the
+ * answers at the edges — methods, OPTIONS (the route's own methods), HEAD, a trailing slash,
+ * the shopper stream's limits, the webhook's body limit.
  * (Streaming, auth and the webhook's outcomes are in sse.spec.ts and webhooks.spec.ts.)
  */
 const stack = useStack();
@@ -28,10 +28,16 @@ test("other methods are a contract 405 with Allow; OPTIONS lists the methods; HE
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expectErrorBody(await response.json(), "method_not_allowed");
   }
-  for (const path of [`/api/orders/${orderId}/events`, "/api/orders/events", "/webhooks/payments"]) {
+  const options: [string, string][] = [
+    [`/api/orders/${orderId}/events`, "GET, HEAD, OPTIONS"],
+    ["/api/orders/events", "GET, HEAD, OPTIONS"],
+    ["/api/orders", "GET, POST, HEAD, OPTIONS"],
+    ["/webhooks/payments", "POST, OPTIONS"],
+  ];
+  for (const [path, allow] of options) {
     const response = await fetch(`${stack().baseURL}${path}`, { method: "OPTIONS" });
     expect(response.status, path).toBe(204);
-    expect(response.headers.get("allow")).toBe("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+    expect(response.headers.get("allow"), path).toBe(allow);
   }
   const head = await fetch(`${stack().baseURL}/api/orders/${orderId}/events`, { method: "HEAD", headers: shopper.headers });
   expect(head.status).toBe(200);
@@ -85,12 +91,9 @@ test("the webhook refuses a body over 64 KiB with the contract's 413, before rea
   expectErrorBody(await response.json(), "payload_too_large");
 });
 
-test("/api/orders: POST is native, its other methods are still Next's route — OPTIONS, HEAD, GET and the 405s answer as before", async () => {
+test("/api/orders: GET and POST share one route — the 405s, HEAD and a trailing slash answer as the other routes do", async () => {
   const shopper = await stack().newShopper();
   const orderId = await placeOrder(stack(), shopper);
-  const options = await fetch(`${stack().baseURL}/api/orders`, { method: "OPTIONS" });
-  expect(options.status).toBe(204);
-  expect(options.headers.get("allow")).toBe("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
   for (const method of ["PUT", "PATCH", "DELETE"]) {
     const response = await fetch(`${stack().baseURL}/api/orders`, { method, headers: shopper.headers });
     expect(response.status, method).toBe(405);

@@ -1,8 +1,5 @@
 import "server-only";
 import type { Overview, OverviewWindow } from "@/lib/admin-overview";
-import { getBoss } from "@/jobs/boss";
-import { getDb } from "@/server/db/client";
-import { getOverview } from "./get-overview";
 
 type Listener = (overview: Overview) => void;
 
@@ -14,9 +11,12 @@ const MIN_INTERVAL_MS = 500;
  * most 2 updates/s, and the database answers the overview's queries once per tick, not
  * once per viewer. Nothing runs while nobody watches.
  */
-class OverviewBroadcaster {
+export class OverviewBroadcaster {
   private readonly listeners = new Map<OverviewWindow, Set<Listener>>();
   private readonly running = new Set<OverviewWindow>();
+
+  /** `compute` reads the overview of a window (get-overview.ts over the process's database and queues). */
+  constructor(private readonly compute: (window: OverviewWindow) => Promise<Overview>) {}
 
   subscribe(window: OverviewWindow, listener: Listener): () => void {
     let set = this.listeners.get(window);
@@ -31,7 +31,7 @@ class OverviewBroadcaster {
     try {
       while ((this.listeners.get(window)?.size ?? 0) > 0) {
         try {
-          const computed = await getOverview(getDb(), await getBoss(), window);
+          const computed = await this.compute(window);
           // Stamped as it goes out, and the pause counted from here: however long a
           // computation takes under load, two deliveries are at least MIN_INTERVAL_MS apart.
           const overview = { ...computed, generatedAt: new Date().toISOString() };
@@ -47,26 +47,19 @@ class OverviewBroadcaster {
   }
 }
 
-const globalForOverview = globalThis as unknown as { conveyorOverview?: OverviewBroadcaster };
-
-export function overviewBroadcaster(): OverviewBroadcaster {
-  globalForOverview.conveyorOverview ??= new OverviewBroadcaster();
-  return globalForOverview.conveyorOverview;
-}
-
 const encoder = new TextEncoder();
 
 /**
  * The overview as Server-Sent Events: `event: overview` whenever it changed, heartbeats
  * between. `onClose` runs once when the stream ends, however it ends.
  */
-export function overviewStream(window: OverviewWindow, signal: AbortSignal, heartbeatSeconds: number, onClose: () => void = () => {}): ReadableStream<Uint8Array> {
+export function overviewStream(broadcaster: OverviewBroadcaster, window: OverviewWindow, signal: AbortSignal, heartbeatSeconds: number, onClose: () => void = () => {}): ReadableStream<Uint8Array> {
   let cleanup = () => {};
   return new ReadableStream<Uint8Array>({
     start(controller) {
       let last = "";
       let closed = false;
-      const unsubscribe = overviewBroadcaster().subscribe(window, (overview) => {
+      const unsubscribe = broadcaster.subscribe(window, (overview) => {
         // Only what changed is worth a browser's render: compare without the timestamp.
         const fingerprint = JSON.stringify({ ...overview, generatedAt: undefined, oldestWaitingJob: overview.oldestWaitingJob?.queue });
         if (closed || fingerprint === last) return;

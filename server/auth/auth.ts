@@ -5,9 +5,9 @@ import { APIError } from "better-auth/api";
 import { verifyPassword } from "better-auth/crypto";
 import { admin, anonymous } from "better-auth/plugins";
 import { MAX_NAME_LENGTH } from "@/lib/limits";
-import { getDb, type Database } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { authAccounts, authSessions, authVerifications, shoppers } from "@/server/db/schema";
-import { env, type Env } from "@/server/env";
+import type { Env } from "@/server/env";
 import { newId } from "@/server/ids";
 import { adoptGuestShopper } from "./adopt-guest-shopper";
 import { hashStrongPassword } from "./password-strength";
@@ -87,10 +87,3 @@ async function refuseLongName(user: { name?: unknown }): Promise<void> {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
-const globalForAuth = globalThis as unknown as { conveyorAuth?: Auth };
-
-/** Created on first use, so importing this module needs no database or configuration. */
-export function getAuth(): Auth {
-  globalForAuth.conveyorAuth ??= createAuth(env(), getDb());
-  return globalForAuth.conveyorAuth;
-}

@@ -1,14 +1,14 @@
 import "server-only";
 import type { Shopper } from "@/server/db/schema";
-import { getAuth } from "./auth";
+import type { Auth } from "./auth";
 
 /**
  * The shopper behind a browser session cookie, in the same shape as one found by API key.
  * better-auth's user is the `shoppers` row (see auth.ts), so this is a field-for-field copy.
  */
-export async function shopperFromSession(headers: Headers): Promise<Shopper | null> {
+export async function shopperFromSession(auth: Auth, headers: Headers): Promise<Shopper | null> {
   if (!headers.get("cookie")) return null;
-  const session = await getAuth().api.getSession({ headers });
+  const session = await auth.api.getSession({ headers });
   if (!session) return null;
   const user = session.user;
   return {

@@ -1,7 +1,7 @@
 import "server-only";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { databaseUrl, env } from "@/server/env";
+import { env } from "@/server/env";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -9,10 +9,7 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Service functions take either, so the same code runs alone or inside a caller's transaction. */
 export type DbOrTx = Database | Transaction;
 
-type Handles = { pool: pg.Pool; db: Database };
-
-// One pool per process, kept on globalThis so Next's dev reloads do not leak connections.
-const globalForDb = globalThis as unknown as { conveyorDb?: Handles };
+export type Handles = { pool: pg.Pool; db: Database };
 
 /**
  * drizzle-orm 0.45's node-postgres `transaction()` sends BEGIN before the try/finally that
@@ -54,17 +51,4 @@ export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
   // the failure is handled, so this listener only has to exist.
   pool.on("connect", (client) => client.on("error", () => {}));
   return { pool, db: drizzle(pool, { schema }) };
-}
-
-export function getHandles(): Handles {
-  globalForDb.conveyorDb ??= createDatabase(databaseUrl());
-  return globalForDb.conveyorDb;
-}
-
-export function getDb(): Database {
-  return getHandles().db;
-}
-
-export function getPool(): pg.Pool {
-  return getHandles().pool;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { env } from "@/server/env";
+import type { ProcessServices } from "@/server/process-services";
 import { createTRPCContext } from "@/server/trpc/init";
 
 /**
@@ -10,13 +10,13 @@ import { createTRPCContext } from "@/server/trpc/init";
  * balancer, a stranger, a caller whose credentials cannot be checked because the database is
  * down — gets the public answer, never a 401: a health probe must keep working unauthenticated.
  */
-export async function mayReadHealthDetails(headers: Headers): Promise<boolean> {
+export async function mayReadHealthDetails(services: ProcessServices, headers: Headers): Promise<boolean> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
-  const token = env().HEALTH_TOKEN;
+  const token = services.config.HEALTH_TOKEN;
   if (token && bearer && sameSecret(bearer, token)) return true;
   if (!bearer && !headers.get("cookie")) return false;
   try {
-    const { shopper } = await createTRPCContext({ headers });
+    const { shopper } = await createTRPCContext({ services, headers });
     return shopper?.role === "admin";
   } catch {
     return false;

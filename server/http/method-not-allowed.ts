@@ -2,7 +2,7 @@ import "server-only";
 import { errorResponse } from "./api-response";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-type Method = (typeof METHODS)[number];
+export type Method = (typeof METHODS)[number];
 
 /**
  * Handlers for the methods a route does not support, so they too answer with the contract's

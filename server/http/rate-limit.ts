@@ -1,6 +1,6 @@
 import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { env } from "@/server/env";
+import type { Env } from "@/server/env";
 import { rateLimited } from "@/server/errors";
 
 /**
@@ -20,9 +20,8 @@ export type Budget = {
 
 /**
  * `points` per `durationSeconds` window, which starts with the subject's first spend. The
- * limiter's rejection is told apart from a failure inside the budget that made it, with that
- * graph's own RateLimiterRes class, so it works whichever module graph asks (the web process
- * loads this module twice: Next's bundle and the native routes, decision 022).
+ * limiter's rejection is told apart from a failure inside the budget that made it by the
+ * RateLimiterRes class of the same package instance that threw it.
  */
 export function createBudget(points: number, durationSeconds: number): Budget {
   const limiter = new RateLimiterMemory({ points, duration: durationSeconds });
@@ -51,47 +50,56 @@ export function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
-/**
- * The per-minute budgets of the process, by name, on globalThis: both module graphs of the
- * web process must draw on the same budgets.
- */
-const globalForBudgets = globalThis as unknown as { conveyorBudgets?: Map<string, Budget> };
-
-function budget(name: string, perMinute: number): Budget {
-  const budgets = (globalForBudgets.conveyorBudgets ??= new Map());
-  let found = budgets.get(name);
-  if (!found) budgets.set(name, (found = createBudget(perMinute, 60)));
-  return found;
-}
-
 function refusal(refillsInMs: number | null): void {
   if (refillsInMs !== null) throw rateLimited(retryAfterSeconds(refillsInMs));
 }
 
+type LimitSettings = Pick<Env, "RATE_LIMIT_PER_MINUTE" | "WEBHOOK_RATE_LIMIT_PER_MINUTE" | "WEBHOOK_FAILED_SIGNATURES_PER_MINUTE" | "GUEST_SESSIONS_PER_ADDRESS">;
+
+/** New guests per client address are counted over this window. */
+export const GUEST_WINDOW_SECONDS = 10 * 60;
+
 /**
- * The API's request budget (REST and tRPC share it, decision 013): `RATE_LIMIT_PER_MINUTE`
- * per shopper, or per client address for calls without credentials (`addressSubject`).
- * 429 with Retry-After when it is spent.
+ * The process's budgets (a process service: server/process-services.ts), built once from its
+ * configuration. REST, tRPC, the streams and the webhook all draw on this one instance.
  */
-export async function enforceRateLimit(subject: string): Promise<void> {
-  refusal(await budget("requests", env().RATE_LIMIT_PER_MINUTE).spend(subject));
+export class RateLimits {
+  private readonly requestBudget: Budget;
+  private readonly webhookBudget: Budget;
+  private readonly failedSignatureBudget: Budget;
+  /** Guest sessions started per client address (start-guest-session.ts). */
+  readonly guests: Budget;
+
+  constructor(config: LimitSettings) {
+    this.requestBudget = createBudget(config.RATE_LIMIT_PER_MINUTE, 60);
+    this.webhookBudget = createBudget(config.WEBHOOK_RATE_LIMIT_PER_MINUTE, 60);
+    this.failedSignatureBudget = createBudget(config.WEBHOOK_FAILED_SIGNATURES_PER_MINUTE, 60);
+    this.guests = createBudget(config.GUEST_SESSIONS_PER_ADDRESS, GUEST_WINDOW_SECONDS);
+  }
+
+  /**
+   * The API's request budget (REST and tRPC share it, decision 013): `RATE_LIMIT_PER_MINUTE`
+   * per shopper, or per client address for calls without credentials (`addressSubject`).
+   * 429 with Retry-After when it is spent.
+   */
+  async spendRequest(subject: string): Promise<void> {
+    refusal(await this.requestBudget.spend(subject));
+  }
+
+  /**
+   * The payment webhook's budgets per client address: every request spends from a generous
+   * one; a failed signature also spends from a strict one, and once that is empty the
+   * address is refused before its body is read.
+   */
+  async admitWebhook(address: string): Promise<void> {
+    refusal(await this.webhookBudget.spend(address));
+    refusal(await this.failedSignatureBudget.exhausted(address));
+  }
+
+  async failedWebhookSignature(address: string): Promise<void> {
+    await this.failedSignatureBudget.spend(address);
+  }
 }
 
 /** The request budget's subject for a caller known only by address (keys never collide with `usr_…`). */
 export const addressSubject = (address: string) => `address:${address}`;
-
-/**
- * The payment webhook's budgets per client address: every request spends from a generous
- * one; a failed signature also spends from a strict one, and once that is empty the address
- * is refused before its body is read.
- */
-export const webhookBudget = {
-  async admit(address: string): Promise<void> {
-    const config = env();
-    refusal(await budget("webhook", config.WEBHOOK_RATE_LIMIT_PER_MINUTE).spend(address));
-    refusal(await budget("webhook-failed-signature", config.WEBHOOK_FAILED_SIGNATURES_PER_MINUTE).exhausted(address));
-  },
-  async failedSignature(address: string): Promise<void> {
-    await budget("webhook-failed-signature", env().WEBHOOK_FAILED_SIGNATURES_PER_MINUTE).spend(address);
-  },
-};

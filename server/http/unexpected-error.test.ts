@@ -5,6 +5,8 @@ import { z } from "zod";
 import { badRequest } from "@/server/errors";
 import { createTRPCRouter, publicProcedure } from "@/server/trpc/init";
 import { toErrorResponse } from "./api-response";
+import { RateLimits } from "@/server/http/rate-limit";
+import type { ProcessServices } from "@/server/process-services";
 
 /** What node-postgres throws for a failed statement: the message and the fields carry SQL and values. */
 function databaseError(): Error {
@@ -28,10 +30,13 @@ const router = createTRPCRouter({
   typed: publicProcedure.input(z.object({ n: z.number() })).query(({ input }) => input.n),
 });
 
+// Only the request budget is reached before these procedures run.
+const services = { limits: new RateLimits({ RATE_LIMIT_PER_MINUTE: 1000, WEBHOOK_RATE_LIMIT_PER_MINUTE: 1, WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: 1, GUEST_SESSIONS_PER_ADDRESS: 1 }) } as unknown as ProcessServices;
+
 async function call(path: string, input?: unknown) {
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
   const req = new Request(`http://conveyor.test/api/trpc/${path}${query}`, { headers: { "x-forwarded-for": "198.51.100.23" } });
-  const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router, createContext: () => ({ db: undefined as never, shopper: null, viaCookie: false, headers: req.headers }) });
+  const response = await fetchRequestHandler({ endpoint: "/api/trpc", req, router, createContext: () => ({ services, db: undefined as never, shopper: null, viaCookie: false, headers: req.headers }) });
   return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
 }
 

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { isInFlightStatus, type OrderStatus } from "@/lib/order-status";
 import type { Database } from "@/server/db/client";
 import { orders } from "@/server/db/schema";
-import { getOrderEventHub, type OrderEventHub } from "@/server/realtime/order-event-hub";
+import type { OrderEventHub } from "@/server/realtime/order-event-hub";
 
 /**
  * Waits (at most `seconds`) for the order to leave the in-flight statuses, woken by the
@@ -12,9 +12,9 @@ import { getOrderEventHub, type OrderEventHub } from "@/server/realtime/order-ev
  */
 export async function waitForSettled(
   db: Database,
+  hub: OrderEventHub,
   orderId: string,
   seconds: number,
-  hub: OrderEventHub = getOrderEventHub(),
 ): Promise<OrderStatus | null> {
   let settle!: (status: OrderStatus | null) => void;
   const settled = new Promise<OrderStatus | null>((resolve) => (settle = resolve));

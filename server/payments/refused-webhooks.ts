@@ -30,14 +30,3 @@ export class RefusedWebhooks {
     return this.refused;
   }
 }
-
-/**
- * The process's counter, on globalThis: the webhook is a native route and the health check a
- * Next route, two module graphs in one process (decision 022).
- */
-const globalForRefused = globalThis as unknown as { conveyorRefusedWebhooks?: RefusedWebhooks };
-
-export function refusedWebhooks(): RefusedWebhooks {
-  globalForRefused.conveyorRefusedWebhooks ??= new RefusedWebhooks();
-  return globalForRefused.conveyorRefusedWebhooks;
-}

@@ -21,19 +21,3 @@ export interface StepQueue {
 
 /** The jobs of an outcome as part of the caller's statement; `inserted` counts the rows that were new. */
 export type FoldedAdvance = { ctes: SQL; inserted: SQL };
-
-const globalForQueue = globalThis as unknown as { conveyorStepQueue?: () => Promise<StepQueue> };
-
-/**
- * The process's StepQueue, for code that is not handed one (the tRPC routers). The
- * composition root installs it: the web's tRPC route and the worker.
- */
-export function provideStepQueue(factory: () => Promise<StepQueue>): void {
-  globalForQueue.conveyorStepQueue = factory;
-}
-
-export function stepQueue(): Promise<StepQueue> {
-  const factory = globalForQueue.conveyorStepQueue;
-  if (!factory) throw new Error("No StepQueue installed (provideStepQueue).");
-  return factory();
-}

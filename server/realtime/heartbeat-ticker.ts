@@ -39,12 +39,14 @@ export class HeartbeatTicker {
   }
 }
 
-const globalForTickers = globalThis as unknown as { conveyorHeartbeatTickers?: Map<number, HeartbeatTicker> };
+/** The process's tickers, one per period (a process service: server/process-services.ts). */
+export class HeartbeatTickers {
+  private readonly byPeriod = new Map<number, HeartbeatTicker>();
 
-/** The process's shared ticker for this period. */
-export function heartbeatTicker(periodMs: number): HeartbeatTicker {
-  const tickers = (globalForTickers.conveyorHeartbeatTickers ??= new Map());
-  let ticker = tickers.get(periodMs);
-  if (!ticker) tickers.set(periodMs, (ticker = new HeartbeatTicker(periodMs)));
-  return ticker;
+  /** The shared ticker for this period. */
+  every(periodMs: number): HeartbeatTicker {
+    let ticker = this.byPeriod.get(periodMs);
+    if (!ticker) this.byPeriod.set(periodMs, (ticker = new HeartbeatTicker(periodMs)));
+    return ticker;
+  }
 }

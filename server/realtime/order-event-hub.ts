@@ -1,7 +1,6 @@
 import "server-only";
 import pg from "pg";
 import type { OrderStatus } from "@/lib/order-status";
-import { databaseUrl } from "@/server/env";
 
 /** What the `order_events` trigger NOTIFYs (see migration 0001). */
 export type OrderEventNotice = {
@@ -115,11 +114,4 @@ export class OrderEventHub {
   private resyncAll(): void {
     for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.onResync();
   }
-}
-
-const globalForHub = globalThis as unknown as { conveyorOrderEventHub?: OrderEventHub };
-
-export function getOrderEventHub(): OrderEventHub {
-  globalForHub.conveyorOrderEventHub ??= new OrderEventHub(databaseUrl());
-  return globalForHub.conveyorOrderEventHub;
 }

@@ -6,7 +6,7 @@ import { orderEvents } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { placeOrder } from "@/server/orders/place-order";
 import { useServiceDatabase } from "@/tests/support/service-database";
-import { heartbeatTicker } from "./heartbeat-ticker";
+import { HeartbeatTickers } from "./heartbeat-ticker";
 import { OrderEventHub } from "./order-event-hub";
 import { streamOrderEvents } from "./order-event-stream";
 import { streamShopperOrders } from "./shopper-orders-stream";
@@ -18,6 +18,7 @@ const HEARTBEAT_SECONDS = 0.2;
 const decoder = new TextDecoder();
 
 let hub: OrderEventHub;
+const heartbeats = new HeartbeatTickers();
 let server: http.Server;
 let baseUrl: string;
 // Every chunk each response was given, by reference: shared frames must be the same object.
@@ -32,7 +33,7 @@ beforeAll(async () => {
     const write = res.write.bind(res) as (chunk: Uint8Array) => boolean;
     res.write = ((chunk: Uint8Array) => (chunks.push(chunk), write(chunk))) as typeof res.write;
     const ids = url.searchParams.get("ids")!.split(",");
-    const options = { heartbeatSeconds: HEARTBEAT_SECONDS, maxIdleSeconds: Number(url.searchParams.get("idle") ?? 600), hub };
+    const options = { heartbeatSeconds: HEARTBEAT_SECONDS, maxIdleSeconds: Number(url.searchParams.get("idle") ?? 600), hub, heartbeats };
     // `delay` stands for the authentication round trips before the stream is opened.
     void sleep(Number(url.searchParams.get("delay") ?? 0)).then(() =>
       ids.length === 1 ? streamOrderEvents(res, svc().db, ids[0]!, { ...options, lastEventId: null }) : streamShopperOrders(res, svc().db, ids, options),
@@ -77,7 +78,7 @@ describe("order event streams on node:http", () => {
   it("share one heartbeat tick and one encoded frame per event among all streams, and let go of the tick when clients leave", async () => {
     const { db, queue, newShopperId } = svc();
     const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
-    const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
+    const ticker = heartbeats.every(HEARTBEAT_SECONDS * 1000);
     const clients = Array.from({ length: STREAMS }, (_, i) => connect(`many-${i}`, [placed.orderId]));
 
     // The current state at once, on every stream.
@@ -123,7 +124,7 @@ describe("order event streams on node:http", () => {
     const shopperId = await newShopperId();
     const a = await placeOrder(db, queue, { shopperId, body: BODY });
     const b = await placeOrder(db, queue, { shopperId, body: BODY });
-    const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
+    const ticker = heartbeats.every(HEARTBEAT_SECONDS * 1000);
     // Three heartbeat periods without an event: two heartbeats, then the end.
     const single = connect("idle-order", [a.orderId], 0, HEARTBEAT_SECONDS * 3);
     const several = connect("idle-shopper", [a.orderId, b.orderId], 0, HEARTBEAT_SECONDS * 3);
@@ -139,7 +140,7 @@ describe("order event streams on node:http", () => {
   it("does not open a stream for a client that left before it was opened", async () => {
     const { db, queue, newShopperId } = svc();
     const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
-    const ticker = heartbeatTicker(HEARTBEAT_SECONDS * 1000);
+    const ticker = heartbeats.every(HEARTBEAT_SECONDS * 1000);
     const client = connect("gone", [placed.orderId], 300);
     await sleep(50);
     client.request.destroy();

@@ -1,8 +1,8 @@
 import "server-only";
 import type { ServerResponse } from "node:http";
 import type { Database } from "@/server/db/client";
-import { heartbeatTicker } from "./heartbeat-ticker";
-import { getOrderEventHub, type OrderEventHub } from "./order-event-hub";
+import type { HeartbeatTickers } from "./heartbeat-ticker";
+import type { OrderEventHub } from "./order-event-hub";
 import { idleTicks, SseConnection } from "./sse-connection";
 
 /**
@@ -15,10 +15,10 @@ export async function streamOrderEvents(
   res: ServerResponse,
   db: Database,
   orderId: string,
-  options: { lastEventId: string | null; heartbeatSeconds: number; maxIdleSeconds: number; hub?: OrderEventHub },
+  options: { lastEventId: string | null; heartbeatSeconds: number; maxIdleSeconds: number; hub: OrderEventHub; heartbeats: HeartbeatTickers },
 ): Promise<void> {
-  const ticker = heartbeatTicker(options.heartbeatSeconds * 1000);
-  const connection = new SseConnection(res, db, [orderId], options.hub ?? getOrderEventHub(), ticker, idleTicks(options));
+  const ticker = options.heartbeats.every(options.heartbeatSeconds * 1000);
+  const connection = new SseConnection(res, db, [orderId], options.hub, ticker, idleTicks(options));
   const [feed] = connection.feeds;
   await connection.start(() => feed!.replay(options.lastEventId));
 }

@@ -4,8 +4,8 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "@/server/db/client";
 import { orders } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
-import { heartbeatTicker } from "./heartbeat-ticker";
-import { getOrderEventHub, type OrderEventHub } from "./order-event-hub";
+import type { HeartbeatTickers } from "./heartbeat-ticker";
+import type { OrderEventHub } from "./order-event-hub";
 import { latestEventRows } from "./order-feed";
 import { idleTicks, SseConnection } from "./sse-connection";
 
@@ -38,10 +38,10 @@ export async function streamShopperOrders(
   res: ServerResponse,
   db: Database,
   orderIds: string[],
-  options: { heartbeatSeconds: number; maxIdleSeconds: number; hub?: OrderEventHub },
+  options: { heartbeatSeconds: number; maxIdleSeconds: number; hub: OrderEventHub; heartbeats: HeartbeatTickers },
 ): Promise<void> {
-  const ticker = heartbeatTicker(options.heartbeatSeconds * 1000);
-  const connection = new SseConnection(res, db, orderIds, options.hub ?? getOrderEventHub(), ticker, idleTicks(options));
+  const ticker = options.heartbeats.every(options.heartbeatSeconds * 1000);
+  const connection = new SseConnection(res, db, orderIds, options.hub, ticker, idleTicks(options));
   await connection.start(async () => {
     const feedOf = new Map(connection.feeds.map((feed) => [feed.orderId, feed]));
     for (const row of await latestEventRows(db, orderIds)) feedOf.get(row.orderId)?.sendRow(row);

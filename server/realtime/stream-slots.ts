@@ -1,5 +1,5 @@
 import "server-only";
-import { env } from "@/server/env";
+import type { Env } from "@/server/env";
 import { AppError } from "@/server/errors";
 
 export type StreamLimits = { perShopper: number; perAddress: number; perProcess: number };
@@ -64,29 +64,17 @@ const MESSAGES: Record<StreamScope, string> = {
   process: "The server has too many event streams open",
 };
 
-/**
- * One set of slots per process, on globalThis: the order streams are served by the native
- * routes and the admin overview stream by Next, two module graphs in one process
- * (decision 022), and the process cap must count both.
- */
-const globalForSlots = globalThis as unknown as { conveyorStreamSlots?: StreamSlots };
-
-function streamSlots(): StreamSlots {
-  const config = env();
-  globalForSlots.conveyorStreamSlots ??= new StreamSlots({
+/** The process's slots, from its configuration (SSE_MAX_STREAMS*). */
+export function streamSlotsFor(config: Pick<Env, "SSE_MAX_STREAMS_PER_SHOPPER" | "SSE_MAX_STREAMS_PER_ADDRESS" | "SSE_MAX_STREAMS">): StreamSlots {
+  return new StreamSlots({
     perShopper: config.SSE_MAX_STREAMS_PER_SHOPPER,
     perAddress: config.SSE_MAX_STREAMS_PER_ADDRESS,
     perProcess: config.SSE_MAX_STREAMS,
   });
-  return globalForSlots.conveyorStreamSlots;
 }
 
-/**
- * Takes a stream slot for `shopperId` at `address`, or throws the 429 (with Retry-After and
- * the contract's error body) that refuses the stream before it opens. Returns its release.
- */
-export function takeStreamSlot(shopperId: string, address: string): () => void {
-  const slot = streamSlots().take(shopperId, address);
+export function takeStreamSlot(slots: StreamSlots, shopperId: string, address: string): () => void {
+  const slot = slots.take(shopperId, address);
   if ("release" in slot) return slot.release;
   return refuse(slot.full, slot.limit);
 }

@@ -4,8 +4,8 @@ import { eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { createApiKey } from "@/server/auth/api-keys";
-import { getAuth } from "@/server/auth/auth";
-import { getDb, type Database } from "@/server/db/client";
+import type { Auth } from "@/server/auth/auth";
+import type { Database } from "@/server/db/client";
 import { shoppers } from "@/server/db/schema";
 import { conflict } from "@/server/errors";
 import { json } from "@/server/http/api-response";
@@ -26,7 +26,6 @@ export type TestCookie = {
 
 export type TestShopper = { user_id: string; api_key: string; cookies: TestCookie[] };
 
-type Auth = ReturnType<typeof getAuth>;
 
 const inputSchema = z.object({ email: z.string().trim().toLowerCase().email().max(254).optional() }).strict();
 
@@ -82,8 +81,8 @@ function requestHostname(request: Request): string {
 export const createShopperControl: TestControl = {
   method: "POST",
   path: ["shoppers"],
-  async serve(request) {
+  async serve(request, _params, services) {
     const input = parseInput(inputSchema, await readOptionalJsonBody(request), "The body");
-    return json(201, await createTestShopper(getDb(), getAuth(), input, requestHostname(request)));
+    return json(201, await createTestShopper(services.db, services.auth, input, requestHostname(request)));
   },
 };

@@ -1,7 +1,7 @@
 import "server-only";
 import { desc, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Database } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { mailbox } from "@/server/db/schema";
 import { json } from "@/server/http/api-response";
 import { parseInput, type TestControl } from "./test-control";
@@ -41,8 +41,8 @@ export async function listEmails(db: Database, options: { to?: string; limit: nu
 export const listEmailsControl: TestControl = {
   method: "GET",
   path: ["emails"],
-  async serve(request) {
+  async serve(request, _params, services) {
     const query = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams), "The query");
-    return json(200, await listEmails(getDb(), query));
+    return json(200, await listEmails(services.db, query));
   },
 };

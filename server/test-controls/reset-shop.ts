@@ -2,7 +2,7 @@ import "server-only";
 import { ne, sql } from "drizzle-orm";
 import { PG_BOSS_JOB_TABLE } from "@/jobs/dead-letter-table";
 import { LAB_QUEUE, QUEUES, deadLetterQueue } from "@/jobs/queues";
-import { getDb, type Database } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { downstreamSettings, products, shoppers } from "@/server/db/schema";
 import { SEED_PRODUCTS, seedDownstreamSettings } from "@/server/db/seed";
 import type { TestControl } from "./test-control";
@@ -81,8 +81,8 @@ function postgresCode(err: unknown): string | undefined {
 export const resetShopControl: TestControl = {
   method: "POST",
   path: ["reset"],
-  async serve() {
-    await resetShop(getDb());
+  async serve(_request, _params, services) {
+    await resetShop(services.db);
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   },
 };

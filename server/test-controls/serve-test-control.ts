@@ -9,6 +9,7 @@ import { resetShopControl } from "./reset-shop";
 import { setDownstreamControl } from "./set-downstream";
 import { setStockControl } from "./set-stock";
 import { settleControl } from "./settle-pipeline";
+import type { ProcessServices } from "@/server/process-services";
 import type { TestControl } from "./test-control";
 
 const CONTROLS: TestControl[] = [resetShopControl, createShopperControl, setDownstreamControl, setStockControl, listEmailsControl, settleControl];
@@ -18,7 +19,7 @@ const CONTROLS: TestControl[] = [resetShopControl, createShopperControl, setDown
  * set: the bearer token first (401 for anyone without it, whatever the path), then the control
  * the path and method name (404 / 405 otherwise). Errors have the API's error body.
  */
-export const serveTestControl = apiRoute(async (request: Request, { segments, token }: { segments: string[]; token: string }): Promise<Response> => {
+export const serveTestControl = apiRoute(async (request: Request, { segments, token, services }: { segments: string[]; token: string; services: ProcessServices }): Promise<Response> => {
   if (!bearerMatches(request.headers.get("authorization"), token)) throw unauthorized("Send Authorization: Bearer <TEST_CONTROLS_TOKEN>.");
   const found = CONTROLS.map((control) => ({ control, params: match(control.path, segments) })).filter((m) => m.params !== undefined);
   if (found.length === 0) throw notFound("No such test control.");
@@ -26,7 +27,7 @@ export const serveTestControl = apiRoute(async (request: Request, { segments, to
   const method = request.method === "HEAD" ? "GET" : request.method;
   const chosen = found.find((m) => m.control.method === method);
   if (!chosen) return methodNotAllowed(found.map((m) => m.control.method));
-  return chosen.control.serve(request, chosen.params!);
+  return chosen.control.serve(request, chosen.params!, services);
 });
 
 /** Constant time whatever the guess: both sides are hashed to the same length first. */

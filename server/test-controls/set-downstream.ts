@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { updateDownstreamSettings } from "@/server/admin/downstream-settings";
-import { getDb, type Database } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { DOWNSTREAM_SERVICES, downstreamSettings, type DownstreamService, type DownstreamSettings } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { json } from "@/server/http/api-response";
@@ -55,10 +55,10 @@ function view(row: DownstreamSettings): DownstreamView {
 export const setDownstreamControl: TestControl = {
   method: "PUT",
   path: ["downstream", ":service"],
-  async serve(request, params) {
+  async serve(request, params, services) {
     const service = DOWNSTREAM_SERVICES.find((s) => s === params.service);
     if (!service) throw notFound(`No simulated service ${params.service}; there are ${DOWNSTREAM_SERVICES.join(", ")}.`);
     const change = parseInput(changeSchema, await readJsonBody(request), "The body");
-    return json(200, await setDownstream(getDb(), service, change));
+    return json(200, await setDownstream(services.db, service, change));
   },
 };

@@ -1,8 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { webStepQueue } from "@/jobs/step-queue";
-import { getDb, type Database } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { products } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { json } from "@/server/http/api-response";
@@ -39,8 +38,8 @@ export async function setStock(db: Database, queue: StepQueue, sku: string, stoc
 export const setStockControl: TestControl = {
   method: "PUT",
   path: ["stock", ":sku"],
-  async serve(request, params) {
+  async serve(request, params, services) {
     const { stock } = parseInput(inputSchema, await readJsonBody(request), "The body");
-    return json(200, await setStock(getDb(), await webStepQueue(), params.sku!, stock));
+    return json(200, await setStock(services.db, (await services.jobs()).steps, params.sku!, stock));
   },
 };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { PG_BOSS_JOB_TABLE } from "@/jobs/dead-letter-table";
 import { QUEUES } from "@/jobs/queues";
-import { getDb, type Database } from "@/server/db/client";
+import type { Database } from "@/server/db/client";
 import { env } from "@/server/env";
 import { json } from "@/server/http/api-response";
 import { parseInput, type TestControl } from "./test-control";
@@ -98,8 +98,8 @@ const querySchema = z
 export const settleControl: TestControl = {
   method: "POST",
   path: ["settle"],
-  async serve(request) {
+  async serve(request, _params, services) {
     const { timeout_s } = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams), "The query");
-    return json(200, await settlePipeline(getDb(), timeout_s, simulatorInFlight, request.signal));
+    return json(200, await settlePipeline(services.db, timeout_s, simulatorInFlight, request.signal));
   },
 };

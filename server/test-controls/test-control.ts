@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { badRequest } from "@/server/errors";
 import { readJsonBody, readRawBody } from "@/server/http/read-json-body";
+import type { ProcessServices } from "@/server/process-services";
 
 /**
  * One control under /api/test/ (docs/testing.md): its method, its path after /api/test/
@@ -11,7 +12,7 @@ import { readJsonBody, readRawBody } from "@/server/http/read-json-body";
 export type TestControl = {
   method: "GET" | "POST" | "PUT";
   path: readonly string[];
-  serve(request: Request, params: Record<string, string>): Promise<Response>;
+  serve(request: Request, params: Record<string, string>, services: ProcessServices): Promise<Response>;
 };
 
 /** `value` as `schema` says, else a 400 listing each problem, as the REST API answers. */

@@ -3,13 +3,13 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { authenticateApiKey } from "@/server/auth/api-keys";
 import { shopperFromSession } from "@/server/auth/session-shopper";
 import { startGuestSession } from "@/server/auth/start-guest-session";
-import { getDb } from "@/server/db/client";
 import type { Shopper } from "@/server/db/schema";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
 import { assertSameSiteMutation } from "@/server/http/cross-site";
 import { clientAddress } from "@/server/http/client-address";
-import { addressSubject, enforceRateLimit } from "@/server/http/rate-limit";
+import { addressSubject } from "@/server/http/rate-limit";
 import { internalErrorMessage, logUnexpectedError } from "@/server/http/unexpected-error";
+import type { ProcessServices } from "@/server/process-services";
 
 /*
  * 1. CONTEXT — who is calling. The browser UI and API clients share the same services;
@@ -19,30 +19,32 @@ import { internalErrorMessage, logUnexpectedError } from "@/server/http/unexpect
  * header only) makes them a guest when a procedure needs one, and puts the session cookie
  * on this response (`resHeaders`).
  */
-export async function createTRPCContext(opts: { headers: Headers; resHeaders?: Headers; serverRender?: boolean }): Promise<{
-  db: ReturnType<typeof getDb>;
+export async function createTRPCContext(opts: { services: ProcessServices; headers: Headers; resHeaders?: Headers; serverRender?: boolean }): Promise<{
+  services: ProcessServices;
+  db: ProcessServices["db"];
   shopper: Shopper | null;
   viaCookie: boolean;
   headers: Headers;
   startGuest?: () => Promise<Shopper>;
   serverRender?: boolean;
 }> {
-  const db = getDb();
+  const { services } = opts;
+  const db = services.db;
   const authorization = opts.headers.get("authorization");
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
   try {
-    if (bearer) return { db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers, serverRender: opts.serverRender };
-    const shopper = await shopperFromSession(opts.headers);
+    if (bearer) return { services, db, shopper: (await authenticateApiKey(db, bearer)) ?? null, viaCookie: false, headers: opts.headers, serverRender: opts.serverRender };
+    const shopper = await shopperFromSession(services.auth, opts.headers);
     const resHeaders = opts.resHeaders;
     const startGuest =
       shopper || authorization || !resHeaders
         ? undefined
         : once(async () => {
-            const guest = await startGuestSession(db, opts.headers);
+            const guest = await startGuestSession(db, services.auth, services.limits.guests, opts.headers);
             for (const cookie of guest.setCookies) resHeaders.append("set-cookie", cookie);
             return guest.shopper;
           });
-    return { db, shopper, viaCookie: shopper !== null, headers: opts.headers, startGuest, serverRender: opts.serverRender };
+    return { services, db, shopper, viaCookie: shopper !== null, headers: opts.headers, startGuest, serverRender: opts.serverRender };
   } catch (err) {
     // Procedure middleware never sees a failing context: map it here (a database outage is a 503).
     throw toTRPCError(err);
@@ -103,10 +105,10 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
  * spends one request. A caller without credentials spends from its address's budget.
  */
 const spendRequestBudget = t.middleware(async ({ ctx, next }) => {
-  if (ctx.shopper) await enforceRateLimit(ctx.shopper.id);
+  if (ctx.shopper) await ctx.services.limits.spendRequest(ctx.shopper.id);
   // A page's own server render reads through the same procedures (trpc/server.tsx); it is a
   // page view, not an API call, so a visitor without credentials is not charged for it.
-  else if (!ctx.serverRender) await enforceRateLimit(addressSubject(clientAddress(ctx.headers)));
+  else if (!ctx.serverRender) await ctx.services.limits.spendRequest(addressSubject(clientAddress(ctx.headers)));
   return next();
 });
 

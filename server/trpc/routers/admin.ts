@@ -2,8 +2,6 @@ import "server-only";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { OVERVIEW_WINDOWS, type OverviewWindow } from "@/lib/admin-overview";
-import { getBoss } from "@/jobs/boss";
-import { stepQueue } from "@/server/pipeline/step-queue";
 import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSettings } from "@/server/admin/downstream-settings";
 import { getOrderTimeline } from "@/server/admin/get-order-timeline";
 import { getOverview } from "@/server/admin/get-overview";
@@ -26,24 +24,24 @@ const windowInput = z.object({ window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [
 
 /** The admin dashboard (issue 7): every procedure is admin-only, enforced here on the server. */
 export const adminRouter = {
-  overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, await getBoss(), input?.window)),
+  overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, (await ctx.services.jobs()).boss, input?.window)),
   orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
-  order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, await getBoss(), input.orderId)),
-  cancelOrder: adminProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, await stepQueue(), null, input.orderId)),
+  order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, (await ctx.services.jobs()).boss, input.orderId)),
+  cancelOrder: adminProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, (await ctx.services.jobs()).steps, null, input.orderId)),
   retryStep: adminProcedure
     .input(z.object({ orderId: z.string().min(1).max(64), queue: z.string().min(1).max(64) }))
-    .mutation(async ({ input }) => retryOrderStep(await getBoss(), input.orderId, input.queue)),
-  deadLetters: adminProcedure.query(async () => listDeadLetters(await getBoss())),
+    .mutation(async ({ ctx, input }) => retryOrderStep((await ctx.services.jobs()).boss, input.orderId, input.queue)),
+  deadLetters: adminProcedure.query(async ({ ctx }) => listDeadLetters((await ctx.services.jobs()).boss)),
   deadLetterJobs: adminProcedure
     .input(z.object({ fingerprint: z.string().min(1).max(64), cursor: z.string().min(1).max(100), limit: z.number().int().min(1).max(200).default(50) }))
-    .query(async ({ input }) => listDeadLetterPage(await getBoss(), input.fingerprint, input.cursor, input.limit)),
+    .query(async ({ ctx, input }) => listDeadLetterPage((await ctx.services.jobs()).boss, input.fingerprint, input.cursor, input.limit)),
   redrive: adminProcedure
     .input(z.union([z.object({ all: z.literal(true) }), z.object({ fingerprint: z.string().min(1).max(64) }), z.object({ jobId: z.string().uuid() })]))
-    .mutation(async ({ input }) => redriveDeadLetters(await getBoss(), input)),
+    .mutation(async ({ ctx, input }) => redriveDeadLetters((await ctx.services.jobs()).boss, input)),
   inventory: adminProcedure.query(({ ctx }) => listInventory(ctx.db)),
   restock: adminProcedure
     .input(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1_000_000) }))
-    .mutation(async ({ ctx, input }) => restockProduct(ctx.db, await stepQueue(), input.sku, input.quantity)),
+    .mutation(async ({ ctx, input }) => restockProduct(ctx.db, (await ctx.services.jobs()).steps, input.sku, input.quantity)),
   mailbox: adminProcedure
     .input(z.object({ cursor: z.string().datetime().nullish(), limit: z.number().int().min(1).max(100).optional() }).optional())
     .query(({ ctx, input }) => listMailbox(ctx.db, { cursor: input?.cursor, limit: input?.limit })),
@@ -55,8 +53,8 @@ export const adminRouter = {
   decideReview: adminProcedure
     .input(z.object({ orderId: z.string().min(1).max(64), decision: z.enum(["approved", "rejected"]) }))
     .mutation(async ({ ctx, input }) =>
-      decideReview(ctx.db, await stepQueue(), input.orderId, input.decision, { id: ctx.shopper.id, email: ctx.shopper.email }),
+      decideReview(ctx.db, (await ctx.services.jobs()).steps, input.orderId, input.decision, { id: ctx.shopper.id, email: ctx.shopper.email }),
     ),
   labRuns: adminProcedure.query(({ ctx }) => listLabRuns(ctx.db)),
-  startLabRun: adminProcedure.input(labRunInputSchema).mutation(async ({ ctx, input }) => startLabRun(ctx.db, await getBoss(), input)),
+  startLabRun: adminProcedure.input(labRunInputSchema).mutation(async ({ ctx, input }) => startLabRun(ctx.db, (await ctx.services.jobs()).boss, input)),
 } satisfies TRPCRouterRecord;

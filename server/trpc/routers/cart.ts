@@ -1,7 +1,6 @@
 import "server-only";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { stepQueue } from "@/server/pipeline/step-queue";
 import { idempotencyKeySchema, MAX_LINE_QUANTITY, placeOrderInputSchema, skuSchema } from "@/lib/contract";
 import { checkOut } from "@/server/cart/check-out";
 import { addToCart, removeFromCart, setCartQuantity } from "@/server/cart/change-cart";
@@ -35,5 +34,5 @@ export const cartRouter = {
   /** Places the order shown at checkout (one idempotency key per attempt) and answers it in full. */
   checkout: shopperProcedure
     .input(z.object({ order: placeOrderInputSchema.omit({ user_id: true }), idempotencyKey: idempotencyKeySchema }))
-    .mutation(async ({ ctx, input }) => checkOut(ctx.db, await stepQueue(), ctx.shopper.id, input.order, input.idempotencyKey)),
+    .mutation(async ({ ctx, input }) => checkOut(ctx.db, (await ctx.services.jobs()).steps, ctx.shopper.id, input.order, input.idempotencyKey)),
 } satisfies TRPCRouterRecord;

@@ -2,7 +2,6 @@ import "server-only";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idempotencyKeySchema, placeOrderInputSchema } from "@/lib/contract";
-import { stepQueue } from "@/server/pipeline/step-queue";
 import { cancelOrder } from "@/server/orders/cancel-order";
 import { getOrder } from "@/server/orders/get-order";
 import { listOrders, MAX_PAGE_SIZE } from "@/server/orders/list-orders";
@@ -22,7 +21,7 @@ export const ordersRouter = {
   place: shopperProcedure
     .input(z.object({ order: placeOrderInputSchema, idempotencyKey: idempotencyKeySchema.optional() }).strict())
     .mutation(async ({ ctx, input }) => {
-      const result = await placeOrder(ctx.db, await stepQueue(), { shopperId: ctx.shopper.id, body: input.order, idempotencyKey: input.idempotencyKey });
+      const result = await placeOrder(ctx.db, (await ctx.services.jobs()).steps, { shopperId: ctx.shopper.id, body: input.order, idempotencyKey: input.idempotencyKey });
       return { orderId: result.orderId };
     }),
   get: ownReadProcedure.input(orderId).query(({ ctx, input }) => {
@@ -32,5 +31,5 @@ export const ordersRouter = {
   list: ownReadProcedure
     .input(z.object({ cursor: z.string().max(64).nullish(), limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional() }).strict().optional())
     .query(({ ctx, input }) => (ctx.shopper ? listOrders(ctx.db, ctx.shopper.id, { cursor: input?.cursor, limit: input?.limit }) : { data: [], next_cursor: null })),
-  cancel: protectedProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, await stepQueue(), ctx.shopper.id, input.orderId)),
+  cancel: protectedProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, (await ctx.services.jobs()).steps, ctx.shopper.id, input.orderId)),
 } satisfies TRPCRouterRecord;

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { OrderDetail } from "@/components/orders/order-detail";
-import { isNotFound } from "@/server/trpc/is-not-found";
-import { getCaller } from "@/trpc/server";
+import { getCaller, isNotFound } from "@/trpc/server";
 
 export const dynamic = "force-dynamic";
 

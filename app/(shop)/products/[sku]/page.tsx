@@ -6,20 +6,23 @@ import { AddToCartButton } from "@/components/shop/add-to-cart-button";
 import { ProductArt } from "@/components/shop/product-art";
 import { StockBadge } from "@/components/shop/stock-badge";
 import { formatMoney } from "@/lib/money";
-import { getProduct } from "@/server/catalog/get-product";
-import { getDb } from "@/server/db/client";
+import { getCaller } from "@/trpc/server";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ sku: string }> };
 
+async function productOf(params: Props["params"]) {
+  return (await getCaller()).catalog.get({ sku: decodeURIComponent((await params).sku) });
+}
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const product = await getProduct(getDb(), decodeURIComponent((await params).sku));
+  const product = await productOf(params);
   return { title: product?.name ?? "Not found" };
 }
 
 export default async function ProductPage({ params }: Props) {
-  const product = await getProduct(getDb(), decodeURIComponent((await params).sku));
+  const product = await productOf(params);
   if (!product) notFound();
   return (
     <div className="grid gap-6">

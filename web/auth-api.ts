@@ -1,21 +1,19 @@
-import { toNextJsHandler } from "better-auth/next-js";
+import "server-only";
 import { describeWait } from "@/lib/describe-wait";
-import { getAuth } from "@/server/auth/auth";
-import { apiRoute } from "@/server/http/api-response";
 import { readRawBody } from "@/server/http/read-json-body";
-
-export const dynamic = "force-dynamic";
+import type { ProcessServices } from "@/server/process-services";
 
 /**
- * better-auth's endpoints: sign-up/in/out (email + password), sessions, admin. Their bodies
- * get the API's 64 KiB cap (413 with the contract's error body), counted while reading so a
- * chunked body or a lying Content-Length gets no further; better-auth itself would read any size.
+ * /api/auth/* — better-auth's endpoints: sign-up/in/out (email + password), sessions, admin.
+ * Their bodies get the API's 64 KiB cap (413 with the API's error body), counted while
+ * reading so a chunked body or a lying Content-Length gets no further; better-auth itself
+ * would read any size.
  */
-const handler = apiRoute(async (request: Request) => {
-  if (!request.body) return withRetryAfter(await getAuth().handler(request));
+export async function serveAuth(services: ProcessServices, request: Request): Promise<Response> {
+  if (!request.body) return withRetryAfter(await services.auth.handler(request));
   const body = await readRawBody(request);
-  return withRetryAfter(await getAuth().handler(new Request(request, { body, duplex: "half" } as RequestInit)));
-});
+  return withRetryAfter(await services.auth.handler(new Request(request, { body, duplex: "half" } as RequestInit)));
+}
 
 /**
  * better-auth's per-address limiter answers 429 with `X-Retry-After` and a generic message;
@@ -32,5 +30,3 @@ async function withRetryAfter(response: Response): Promise<Response> {
   const body = { code: "TOO_MANY_REQUESTS", message: `Too many attempts from your network. Try again in ${describeWait(seconds)}.` };
   return new Response(JSON.stringify(body), { status: 429, headers });
 }
-
-export const { GET, POST, PATCH, PUT, DELETE } = toNextJsHandler((request: Request) => handler(request, undefined));

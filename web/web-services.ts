@@ -1,0 +1,18 @@
+import "server-only";
+import { sendOnlyJobSystem } from "@/jobs/step-queue";
+import { getOverview } from "@/server/admin/get-overview";
+import type { Env } from "@/server/env";
+import { createProcessServices, type ProcessServices } from "@/server/process-services";
+
+/**
+ * The web process's services (server/process-services.ts): it only sends jobs; the admin
+ * overview reads the queues through the same pg-boss.
+ */
+export function createWebServices(config: Env, databaseUrl: string): ProcessServices {
+  return createProcessServices({
+    config,
+    databaseUrl,
+    startJobs: sendOnlyJobSystem,
+    readOverview: async (services, window) => getOverview(services.db, (await services.jobs()).boss, window),
+  });
+}
