@@ -1,22 +1,21 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { fromDrizzle, PgBoss, type SendOptions } from "pg-boss";
+import { fromDrizzle, PgBoss, type ConstructorOptions, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
 
 /**
- * A pg-boss that only sends jobs (no workers, no maintenance): what the web process and the
- * scripts need. It keeps a small pool and leaves supervision to the workers.
+ * The options of a pg-boss that only sends and reads jobs, for every process that is not a
+ * worker (web, scripts, tests): no supervision, no cron, no schema migration — the workers
+ * supervise and schedule, and prepare-database alone migrates — over a small pool.
  */
-export async function startSendOnlyBoss(connectionString: string): Promise<PgBoss> {
-  const boss = new PgBoss({
-    connectionString,
-    max: 2,
-    supervise: false,
-    schedule: false,
-    migrate: false,
-    application_name: "conveyor-web-boss",
-  });
+export function sendOnlyBossOptions(connectionString: string, applicationName: string, max = 2): ConstructorOptions {
+  return { connectionString, max, supervise: false, schedule: false, migrate: false, application_name: applicationName };
+}
+
+/** A started send-only pg-boss (see sendOnlyBossOptions): what the web process and the scripts need. */
+export async function startSendOnlyBoss(connectionString: string, applicationName = "conveyor-web-boss"): Promise<PgBoss> {
+  const boss = new PgBoss(sendOnlyBossOptions(connectionString, applicationName));
   boss.on("error", (err) => console.error("[pg-boss]", err));
   await boss.start();
   return boss;

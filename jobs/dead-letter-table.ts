@@ -2,7 +2,7 @@
  * What Conveyor reads of pg-boss's own job table to list dead letters in SQL (decision 025).
  * pg-boss's API has no "group / count / page" for a dead-letter queue, and `findJobs` loads every
  * job, so the listings read `pgboss.job` directly; every action (redrive) still goes through
- * pg-boss's API. Pinned against pg-boss 12.35 by server/admin/dead-letters.test.ts, which
+ * pg-boss's API. Pinned against pg-boss 12.35 by jobs/dead-letter-groups.test.ts, which
  * fails real jobs through pg-boss and reads them back:
  * - the schema is pg-boss's default `pgboss` (jobs/boss.ts and the worker never set another);
  *   `pgboss.job` is the parent of every queue's partition, so `name = ANY(...)` reads them all;

@@ -4,23 +4,21 @@
  * `npm run jobs` and the admin page.
  */
 import type { PgBoss } from "pg-boss";
+import type { DeadLetterCounts } from "@/server/pipeline/pipeline-jobs";
 import { deadLetterErrorSql, PG_BOSS_JOB_TABLE, waitingDeadLetters } from "./dead-letter-table";
-import { QUEUES, deadLetterQueue, deadLetterQueues, type QueueName } from "./queues";
+import { QUEUED_STEPS, deadLetterQueue, deadLetterQueues, type QueuedStepName } from "./queues";
 
-const STEPS = Object.values(QUEUES);
-
-export type DeadLetterDepth = { total: number; byStep: Record<string, number> };
 
 /**
  * Dead letters waiting per step, from the counts pg-boss's monitor keeps on its queue table
  * (refreshed by the workers every JOB_SUPERVISE_SECONDS): one cheap query, fit for a health
  * probe that may be polled often. Steps without dead letters are left out.
  */
-export async function deadLetterDepth(boss: PgBoss): Promise<DeadLetterDepth> {
+export async function deadLetterDepth(boss: PgBoss): Promise<DeadLetterCounts> {
   const queues = await boss.getQueues(deadLetterQueues());
-  const byStep: Record<string, number> = {};
+  const byStep: DeadLetterCounts["byStep"] = {};
   let total = 0;
-  for (const step of STEPS) {
+  for (const step of QUEUED_STEPS) {
     const waiting = queues.find((q) => q.name === deadLetterQueue(step))?.queuedCount ?? 0;
     if (waiting > 0) byStep[step] = waiting;
     total += waiting;
@@ -28,7 +26,7 @@ export async function deadLetterDepth(boss: PgBoss): Promise<DeadLetterDepth> {
   return { total, byStep };
 }
 
-export type DeadLetterGroup = { step: QueueName; count: number; lastError: string | null; lastDeadAt: Date | null };
+export type DeadLetterGroup = { step: QueuedStepName; count: number; lastError: string | null; lastDeadAt: Date | null };
 
 /**
  * Exact, per step: how many dead letters wait, and the error of the latest one. One statement:
@@ -51,7 +49,7 @@ export async function listDeadLetters(boss: PgBoss): Promise<DeadLetterGroup[]> 
     [deadLetterQueues()],
   );
   const byQueue = new Map((rows as { dlq: string; count: number; created_on: Date | null; error: string | null }[]).map((row) => [row.dlq, row]));
-  return STEPS.map((step) => {
+  return QUEUED_STEPS.map((step) => {
     const row = byQueue.get(deadLetterQueue(step));
     return { step, count: row?.count ?? 0, lastError: row?.error ?? null, lastDeadAt: row?.created_on ?? null };
   });
@@ -62,10 +60,10 @@ export async function listDeadLetters(boss: PgBoss): Promise<DeadLetterGroup[]> 
  * and a fresh set of retries. Only what was dead already when the call started is moved, so a
  * job that fails again meanwhile is not swept around in a loop.
  */
-export async function redriveDeadLetters(boss: PgBoss, step?: QueueName): Promise<Record<string, number>> {
+export async function redriveDeadLetters(boss: PgBoss, step?: QueuedStepName): Promise<Record<string, number>> {
   const createdBefore = new Date();
   const moved: Record<string, number> = {};
-  for (const name of step ? [step] : STEPS) {
+  for (const name of step ? [step] : QUEUED_STEPS) {
     let total = 0;
     // redrive moves at most 1000 per call, oldest first.
     while (true) {
@@ -76,10 +74,4 @@ export async function redriveDeadLetters(boss: PgBoss, step?: QueueName): Promis
     if (total > 0) moved[name] = total;
   }
   return moved;
-}
-
-/** `shipment.create` or `shipment.create.dead` → the step, else undefined. */
-export function parseStep(name: string): QueueName | undefined {
-  const step = name.endsWith(".dead") ? name.slice(0, -".dead".length) : name;
-  return STEPS.find((s) => s === step);
 }

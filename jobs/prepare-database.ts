@@ -1,28 +1,31 @@
 /**
- * Brings a database up to date: drizzle migrations, pg-boss's schema and queues, and the
- * seed. Run by the launcher before any web or worker process starts, and by the test
+ * Brings a database up to date: drizzle migrations, pg-boss's schema and queues (jobs of
+ * queues renamed since moved to their new names), and the seed. Run by the launcher before any web or worker process starts, and by the test
  * harness on its template database.
  */
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import path from "node:path";
 import { PgBoss } from "pg-boss";
+import { sendOnlyBossOptions } from "./boss";
 import { queuePolicyConfig } from "./queues";
+import { retireRenamedQueues } from "./retire-renamed-queues";
 import { setupQueues } from "./setup-queues";
 import { env, type Env } from "@/server/env";
 import { createDatabase, type Database } from "@/server/db/client";
+import { MIGRATIONS_FOLDER } from "@/server/db/migrations-folder";
 import { seedDatabase } from "@/server/db/seed";
 import { seedAdmin } from "@/server/auth/seed-admin";
-
-export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "server/db/migrations");
 
 export async function prepareDatabase(url: string, options: { seed: boolean }): Promise<void> {
   const { db, pool } = createDatabase(url, 2);
   try {
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    const boss = new PgBoss({ connectionString: url, max: 2, supervise: false, schedule: false, application_name: "conveyor-migrate" });
+    // The one pg-boss that may create or upgrade pg-boss's schema.
+    const boss = new PgBoss({ ...sendOnlyBossOptions(url, "conveyor-migrate"), migrate: true });
     boss.on("error", (err) => console.error("[pg-boss]", err));
     await boss.start();
     await setupQueues(boss, queuePolicyConfig(env()));
+    const moved = await retireRenamedQueues(db, boss);
+    if (moved > 0) console.log(`[db] moved ${moved} jobs from the old queue names into their steps' queues (decision 031)`);
     await boss.stop({ graceful: false });
     const { seededCatalog } = await seedDatabase(db, { catalog: options.seed, manualReview: env().MANUAL_REVIEW });
     if (seededCatalog) console.log("[db] seeded the catalog");

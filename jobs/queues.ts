@@ -1,33 +1,28 @@
 /**
- * Every queue of the pipeline and its policy. Which step follows which is not decided here
- * but in the step table (server/pipeline/steps.ts); this adapter names its queues after it.
+ * Every queue of the pipeline and its policy. The queues are the step table's queued steps
+ * (server/pipeline/steps.ts), each named after its step: nothing here restates a name.
  */
 import type { Queue } from "pg-boss";
-import { STEPS } from "@/server/pipeline/steps";
-import type { NotificationTemplate } from "@/server/pipeline/steps";
+import { QUEUED_STEPS, isQueuedStep, type NotificationTemplate, type QueuedStepName } from "@/server/pipeline/steps";
 
-export const QUEUES = {
-  chargePayment: STEPS.chargePayment.queue,
-  reconcilePayment: STEPS.reconcilePayment.queue,
-  reserveInventory: STEPS.reserveStock.queue,
-  createInvoice: STEPS.createInvoice.queue,
-  sendConfirmation: STEPS.sendConfirmation.queue,
-  createShipment: STEPS.createShipment.queue,
-  reversePayment: STEPS.reversePayment.queue,
-  sendNotification: STEPS.notifyShopper.queue,
-  resumeBackorders: STEPS.resumeBackorders.queue,
-  expireReview: STEPS.expireReview.queue,
-} as const;
-
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export { QUEUED_STEPS, isQueuedStep, type QueuedStepName };
 
 export type OrderJob = { orderId: string };
 export type ReconcileJob = { orderId: string; attempt: number };
 export type NotificationJob = { orderId: string; template: NotificationTemplate; to: "shopper" | "warehouse" };
 export type ResumeBackordersJob = { sku: string };
 
-export function deadLetterQueue(name: QueueName): string {
-  return `${name}.dead`;
+const DEAD_SUFFIX = ".dead";
+
+/** A step's dead-letter queue: `<step>.dead`. */
+export function deadLetterQueue(name: QueuedStepName): string {
+  return `${name}${DEAD_SUFFIX}`;
+}
+
+/** `createShipment` or `createShipment.dead` → the step, else undefined. */
+export function stepOfQueue(name: string): QueuedStepName | undefined {
+  const step = name.endsWith(DEAD_SUFFIX) ? name.slice(0, -DEAD_SUFFIX.length) : name;
+  return isQueuedStep(step) ? step : undefined;
 }
 
 export type QueuePolicyConfig = {
@@ -61,7 +56,7 @@ export function queuePolicyConfig(config: {
  * heartbeats, a hard expiry is the last resort, NOTIFY on insert starts an idle worker at
  * once, and the dead-letter queue keeps what exhausted its retries for redrive.
  */
-export function queuePolicy(name: QueueName, config: QueuePolicyConfig): Omit<Queue, "name"> {
+export function queuePolicy(name: QueuedStepName, config: QueuePolicyConfig): Omit<Queue, "name"> {
   return {
     policy: "standard",
     retryLimit: config.retryLimit,
@@ -78,7 +73,7 @@ export function queuePolicy(name: QueueName, config: QueuePolicyConfig): Omit<Qu
 
 /** Every dead-letter queue, one per pipeline step. */
 export function deadLetterQueues(): string[] {
-  return Object.values(QUEUES).map(deadLetterQueue);
+  return QUEUED_STEPS.map(deadLetterQueue);
 }
 
 /** Dead letters are kept for inspection and redrive; nothing works them. */

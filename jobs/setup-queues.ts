@@ -1,5 +1,5 @@
 import type { PgBoss } from "pg-boss";
-import { DEAD_LETTER_POLICY, LAB_QUEUE, MAINTENANCE_QUEUE, QUEUES, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
+import { DEAD_LETTER_POLICY, LAB_QUEUE, MAINTENANCE_QUEUE, QUEUED_STEPS, deadLetterQueue, queuePolicy, type QueuePolicyConfig } from "./queues";
 
 /**
  * Creates (or brings up to date) every queue and its dead-letter queue. Idempotent: the launcher runs it on every start, after migrations.
@@ -12,7 +12,7 @@ export async function setupQueues(boss: PgBoss, config: QueuePolicyConfig): Prom
     const { policy: _policy, partition: _partition, ...updatable } = options ?? {};
     await boss.updateQueue(name, updatable);
   };
-  for (const name of Object.values(QUEUES)) {
+  for (const name of QUEUED_STEPS) {
     await ensure(deadLetterQueue(name), DEAD_LETTER_POLICY);
     await ensure(name, queuePolicy(name, config));
   }

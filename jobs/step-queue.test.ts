@@ -41,7 +41,7 @@ describe("folding a step's jobs into the caller's statement", () => {
     await sent("chargePayment", "requested", delayedSend);
     expect(await folded("chargePayment", "requested", delayedFold)).toBe(1);
     expect(await jobsOf(delayedFold)).toEqual(await jobsOf(delayedSend));
-    expect((await jobsOf(delayedFold))[0]).toMatchObject({ name: "payment.reconcile", delay_s: 300 });
+    expect((await jobsOf(delayedFold))[0]).toMatchObject({ name: "reconcilePayment", delay_s: 300 });
   });
 
   it("a second fold of the same outcome inserts nothing (the ids dedupe it, as send's do)", async () => {
@@ -64,7 +64,7 @@ describe("folding a step's jobs into the caller's statement", () => {
       await folded("chargePayment", "requested", newId("ord"));
       // A round trip on the listener's connection delivers every NOTIFY committed before it.
       await listener.query("SELECT 1");
-      expect(woken.sort()).toEqual(["inventory.reserve", "payment.charge"]);
+      expect(woken.sort()).toEqual(["chargePayment", "reserveStock"]);
     } finally {
       await listener.end();
     }

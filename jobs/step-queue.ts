@@ -5,6 +5,7 @@ import type { StepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
 import type { JobSystem } from "@/server/process-services";
 import { enqueueInTx, jobInsertCtes, startSendOnlyBoss, type JobSender, type PlannedJob } from "./boss";
+import { pgBossPipelineJobs } from "./pipeline-jobs";
 
 /**
  * The pg-boss side of the step table: for an outcome, enqueue every next step whose
@@ -35,7 +36,7 @@ function planJobs<S extends StepName>(from: S, outcome: Outcome<S>, ctx: StepCon
     const row = stepRow(name);
     if (!row.job || (row.when && !row.when(ctx))) continue;
     const job = row.job(ctx, `${from}:${outcome}`, settings);
-    planned.push({ step: name, job: { queue: row.queue, data: job.data, key: job.key, startAfterSeconds: job.startAfterSeconds } });
+    planned.push({ step: name, job: { queue: name, data: job.data, key: job.key, startAfterSeconds: job.startAfterSeconds } });
   }
   return planned;
 }
@@ -46,10 +47,10 @@ export function stepSettings(): StepSettings {
 
 /**
  * A process's job system when it only sends jobs (the web process, scripts): a send-only
- * pg-boss and the step queue over it. The process builds it once, on first use
+ * pg-boss, the step queue and the operator tooling's PipelineJobs over it. The process builds it once, on first use
  * (server/process-services.ts), and stops it on shutdown.
  */
 export async function sendOnlyJobSystem(connectionString: string): Promise<JobSystem> {
   const boss = await startSendOnlyBoss(connectionString);
-  return { boss, steps: pgBossStepQueue(boss), stop: () => boss.stop({ graceful: false }) };
+  return { steps: pgBossStepQueue(boss), pipeline: pgBossPipelineJobs(boss), stop: () => boss.stop({ graceful: false }) };
 }

@@ -15,11 +15,11 @@ import { httpInvoicingService } from "@/server/invoices/invoicing-service";
 import { httpPaymentProvider } from "@/server/payments/payment-provider";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
 import { httpCarrierService } from "@/server/shipping/carrier-service";
-import { createJobAttemptRecorder, type JobAttemptRecorder } from "@/server/admin/job-attempt-recorder";
+import { createJobAttemptRecorder, type JobAttemptRecorder } from "./job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
 import { pgBossStepQueue } from "./step-queue";
-import { jobHandlers } from "./handlers";
-import { MAINTENANCE_QUEUE, QUEUES, queuePolicyConfig } from "./queues";
+import { serviceHandlers, stepHandlers, type Handler } from "./handlers";
+import { MAINTENANCE_QUEUE, QUEUED_STEPS, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
 
 const HEARTBEAT_INTERVAL_MS = 5000;
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   const queue = pgBossStepQueue(boss);
   const attempts = createJobAttemptRecorder(db);
-  const handlers = jobHandlers({
+  const steps = stepHandlers({
     db,
     queue,
     payments: httpPaymentProvider(),
@@ -58,18 +58,22 @@ async function main(): Promise<void> {
     email: httpEmailService(),
     carrier: httpCarrierService(),
   });
+  // Exactly the table's queued steps (a batch each), then the lab and housekeeping queues (one job at a time).
+  const subscriptions: { queue: string; handler: Handler; batchSize: number }[] = [
+    ...QUEUED_STEPS.map((step) => ({ queue: step, handler: steps[step], batchSize: concurrency })),
+    ...Object.entries(serviceHandlers({ db })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
+  ];
   // One poller per queue, taking a batch of up to `concurrency` jobs and running them in
   // parallel. A NOTIFY wakes it (or, when it is busy, makes it fetch again as soon as its
   // batch is done), and a full batch means more is waiting, so it fetches again at once
   // (burst) and a backlog drains without waiting on the poll interval. Two pollers per queue
   // both woke on every NOTIFY and one of the two fetches came back empty (decision 024).
-  for (const [queue, handler] of Object.entries(handlers)) {
-    const isPipelineStep = (Object.values(QUEUES) as string[]).includes(queue);
+  for (const { queue, handler, batchSize } of subscriptions) {
     await boss.work(
       queue,
       {
         includeMetadata: true,
-        batchSize: isPipelineStep ? concurrency : 1,
+        batchSize,
         localConcurrency: 1,
         burstWhenBatchFull: true,
         perJobResults: true,
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
       .where(eq(workerHeartbeats.id, workerId))
       .catch((err: Error) => console.error("[worker] heartbeat failed:", err.message));
   }, HEARTBEAT_INTERVAL_MS);
-  console.log(`[worker] ${workerId} (pid ${process.pid}) working ${Object.keys(handlers).length} queues × ${concurrency}`);
+  console.log(`[worker] ${workerId} (pid ${process.pid}) working ${subscriptions.length} queues × ${concurrency}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
 async function settle(
   queue: string,
   job: JobWithMetadata,
-  handler: (job: JobWithMetadata<never>) => Promise<unknown>,
+  handler: Handler,
   attempts: JobAttemptRecorder,
 ): Promise<JobResult> {
   const startedAt = new Date();

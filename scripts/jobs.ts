@@ -1,13 +1,14 @@
 /**
  * `npm run jobs -- dead-letters`: dead letters per step, with their count and the latest error.
- * `npm run jobs -- redrive [step]`: sends them (every step's, or one step's: `shipment.create`
- * or `shipment.create.dead`) back to their step with a fresh set of retries.
+ * `npm run jobs -- redrive [step]`: sends them (every step's, or one step's: `createShipment`
+ * or `createShipment.dead`) back to their step with a fresh set of retries.
  * Uses DATABASE_URL, or the embedded Postgres of `npm run dev` when it is unset.
  */
 import { existsSync } from "node:fs";
 import { PgBoss } from "pg-boss";
-import { listDeadLetters, parseStep, redriveDeadLetters } from "@/jobs/dead-letters";
-import { QUEUES } from "@/jobs/queues";
+import { listDeadLetters, redriveDeadLetters } from "@/jobs/dead-letters";
+import { sendOnlyBossOptions } from "@/jobs/boss";
+import { QUEUED_STEPS, stepOfQueue } from "@/jobs/queues";
 import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { envOrExit } from "@/server/env";
 
@@ -15,16 +16,16 @@ const USAGE = "usage: npm run jobs -- dead-letters | redrive [step]";
 
 async function main(): Promise<void> {
   const [command, stepName, ...rest] = process.argv.slice(2);
-  const step = stepName === undefined ? undefined : parseStep(stepName);
+  const step = stepName === undefined ? undefined : stepOfQueue(stepName);
   if ((command !== "dead-letters" && command !== "redrive") || rest.length > 0 || (command === "dead-letters" && stepName !== undefined)) fail(USAGE);
-  if (stepName !== undefined && !step) fail(`unknown step "${stepName}"; one of: ${Object.values(QUEUES).join(", ")}`);
+  if (stepName !== undefined && !step) fail(`unknown step "${stepName}"; one of: ${QUEUED_STEPS.join(", ")}`);
 
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = envOrExit("jobs");
   const database = config.DATABASE_URL
     ? { url: config.DATABASE_URL, stop: async () => {} }
     : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
-  const boss = new PgBoss({ connectionString: database.url, max: 2, supervise: false, schedule: false, migrate: false, application_name: "conveyor-jobs-cli" });
+  const boss = new PgBoss(sendOnlyBossOptions(database.url, "conveyor-jobs-cli"));
   boss.on("error", (err: Error) => console.error("[jobs] pg-boss error:", err.message));
   await boss.start();
   try {

@@ -1,6 +1,5 @@
 import "server-only";
 import type pg from "pg";
-import type { PgBoss } from "pg-boss";
 import type { Overview, OverviewWindow } from "@/lib/admin-overview";
 import { OverviewBroadcaster } from "@/server/admin/overview-broadcaster";
 import { createAuth, type Auth } from "@/server/auth/auth";
@@ -8,17 +7,18 @@ import { createDatabase, type Database } from "@/server/db/client";
 import type { Env } from "@/server/env";
 import { RateLimits } from "@/server/http/rate-limit";
 import { RefusedWebhooks } from "@/server/payments/refused-webhooks";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { HeartbeatTickers } from "@/server/realtime/heartbeat-ticker";
 import { OrderEventHub } from "@/server/realtime/order-event-hub";
 import { StreamSlots, streamSlotsFor } from "@/server/realtime/stream-slots";
 
 /**
- * What a process gets from the job system (jobs/ builds it: server/ never imports jobs/):
- * the step queue services report outcomes through, and the pg-boss instance under it for
- * the operator tooling (admin, lab, test controls).
+ * What a process gets from the job system (jobs/ builds it: server/ never imports jobs/ nor
+ * pg-boss): the step queue services report outcomes through, and the operator tooling's view
+ * of the jobs (admin, lab, test controls; server/pipeline/pipeline-jobs.ts).
  */
-export type JobSystem = { steps: StepQueue; boss: PgBoss; stop(): Promise<void> };
+export type JobSystem = { steps: StepQueue; pipeline: PipelineJobs; stop(): Promise<void> };
 
 /**
  * Everything a process shares, built once by its entry point and handed on explicitly (the

@@ -1,5 +1,4 @@
 import "server-only";
-import { deadLetterDepth } from "@/jobs/dead-letters";
 import { json } from "@/server/http/api-response";
 import { checkHealth, publicHealth } from "@/server/health/check-health";
 import { mayReadHealthDetails } from "@/server/health/may-read-health-details";
@@ -13,7 +12,7 @@ import type { ProcessServices } from "@/server/process-services";
  * (deliveries this web process refused for their signature since it started).
  */
 export async function serveHealth(services: ProcessServices, request: Request): Promise<Response> {
-  const health = await checkHealth(services.db, async () => deadLetterDepth((await services.jobs()).boss));
+  const health = await checkHealth(services.db, async () => (await services.jobs()).pipeline.deadLetterCounts());
   const details = await mayReadHealthDetails(services, request.headers);
   const body = details ? { ...health.body, webhooks_refused: services.refusedWebhooks.count } : publicHealth(health);
   return json(health.ok ? 200 : 503, body);

@@ -6,13 +6,13 @@ import { createProcessServices, type ProcessServices } from "@/server/process-se
 
 /**
  * The web process's services (server/process-services.ts): it only sends jobs; the admin
- * overview reads the queues through the same pg-boss.
+ * overview reads the queues through the same job system.
  */
 export function createWebServices(config: Env, databaseUrl: string): ProcessServices {
   return createProcessServices({
     config,
     databaseUrl,
     startJobs: sendOnlyJobSystem,
-    readOverview: async (services, window) => getOverview(services.db, (await services.jobs()).boss, window),
+    readOverview: async (services, window) => getOverview(services.db, (await services.jobs()).pipeline, window),
   });
 }

@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import type { DeadLetter, DeadLetterGroup } from "@/server/admin/list-dead-letters";
+import type { DeadLetter, DeadLetterGroup } from "@/server/pipeline/pipeline-jobs";
 import { useTRPC } from "@/trpc/client";
 import { formatTime } from "./format";
 

@@ -69,7 +69,7 @@ test("jobs that exhaust their retries are dead letters; Redrive all (clicked twi
       }, { timeout: 30_000 })
       .toBe(orderIds.length);
     const groups = await adminCall(stack(), "query", "admin.deadLetters", undefined, admin.headers);
-    const carrierGroup = groups.find((g: any) => g.queue === "shipment.create");
+    const carrierGroup = groups.find((g: any) => g.queue === "createShipment");
     expect(carrierGroup.count).toBeGreaterThanOrEqual(3);
     expect(carrierGroup.error).toContain("carrier");
   } finally {
@@ -89,7 +89,7 @@ test("jobs that exhaust their retries are dead letters; Redrive all (clicked twi
   // Job attempts reach the timeline in the worker's next batch (every 200 ms), so the last
   // one may land just after the order shipped.
   const timeline = async () => (await adminCall(stack(), "query", "admin.order", { orderId: orderIds[0] }, admin.headers)).entries as any[];
-  const shipments = async () => (await timeline()).filter((e) => e.kind === "job" && e.label.startsWith("shipment.create"));
+  const shipments = async () => (await timeline()).filter((e) => e.kind === "job" && e.label.startsWith("createShipment"));
   await expect.poll(async () => (await shipments()).at(-1)?.outcome, { timeout: 10_000 }).toBe("completed");
   expect((await shipments()).some((e) => e.outcome === "failed" && e.error)).toBe(true);
   expect((await timeline()).some((e) => e.kind === "webhook" && e.outcome === "processed")).toBe(true);
@@ -116,7 +116,7 @@ test("a saved service setting changes the latency the next order sees", async ()
     await expect
       .poll(async () => {
         const timeline = await adminCall(stack(), "query", "admin.order", { orderId }, admin.headers);
-        return timeline.entries.find((e: any) => e.kind === "job" && e.label.startsWith("invoice.create"))?.runMs ?? 0;
+        return timeline.entries.find((e: any) => e.kind === "job" && e.label.startsWith("createInvoice"))?.runMs ?? 0;
       })
       .toBeGreaterThanOrEqual(700);
   } finally {

@@ -13,7 +13,7 @@ const DEAD = 12_000;
 test("12,000 dead letters: one group, 20 shown, and load more pages on, newest first", async ({ page }) => {
   await stack().pool.query(
     `INSERT INTO pgboss.job (name, data, source_name, source_id, source_created_on, source_retry_count, source_output, created_on, start_after)
-     SELECT 'shipment.create.dead', jsonb_build_object('orderId', 'ord_outage' || i), 'shipment.create', gen_random_uuid(), now() - interval '4 hours', 30,
+     SELECT 'createShipment.dead', jsonb_build_object('orderId', 'ord_outage' || i), 'createShipment', gen_random_uuid(), now() - interval '4 hours', 30,
             jsonb_build_object('message', 'carrier: HTTP 503 for shp_' || md5(i::text) || ' after ' || (i % 900) || ' ms (outage)'),
             now() - interval '3 hours' + i * interval '10 ms', now()
        FROM generate_series(1, $1::int) i`,

@@ -63,7 +63,7 @@ test("the overview counts move live while orders flow", async ({ page }) => {
   // One per status of docs/api.md, in_review included.
   await expect(page.locator("[data-stage]")).toHaveCount(ORDER_STATUSES.length);
   await expect(page.locator('[data-stage="in_review"]')).toHaveAttribute("data-count", /^\d+$/);
-  await expect(page.locator('[data-queue="payment.charge"]')).toHaveAttribute("data-depth", /^\d+$/);
+  await expect(page.locator('[data-queue="chargePayment"]')).toHaveAttribute("data-depth", /^\d+$/);
   const before = Number(await shipped.getAttribute("data-count"));
   const orderIds = await Promise.all(Array.from({ length: 3 }, () => placeOrder(stack(), apiShopper)));
   await expect.poll(async () => Number(await shipped.getAttribute("data-count")), { timeout: 30_000 }).toBeGreaterThanOrEqual(before + orderIds.length);
@@ -114,7 +114,7 @@ test("the services form changes the latency the next order sees", async ({ page 
     const orderId = await placeOrder(stack(), apiShopper);
     await waitForStatus(stack(), apiShopper, orderId, ["shipped"]);
     await page.goto(`${stack().baseURL}/admin/orders/${orderId}`);
-    const invoiceStep = page.locator('li[data-kind="job"]').filter({ hasText: "invoice.create" }).first();
+    const invoiceStep = page.locator('li[data-kind="job"]').filter({ hasText: "createInvoice" }).first();
     await expect(invoiceStep).toContainText(/ran (7\d\d|[89]\d\d|\d{4,}) ms|ran \d+\.\d s/, { timeout: 10_000 });
   } finally {
     await page.goto(`${stack().baseURL}/admin/services`);

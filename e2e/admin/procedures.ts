@@ -4,7 +4,7 @@ export const ADMIN_PROCEDURES: { path: string; kind: "query" | "mutation"; input
   { path: "admin.orders", kind: "query", input: {} },
   { path: "admin.order", kind: "query", input: { orderId: "ord_doesnotexist" } },
   { path: "admin.cancelOrder", kind: "mutation", input: { orderId: "ord_doesnotexist" } },
-  { path: "admin.retryStep", kind: "mutation", input: { orderId: "ord_doesnotexist", queue: "shipment.create" } },
+  { path: "admin.retryStep", kind: "mutation", input: { orderId: "ord_doesnotexist", queue: "createShipment" } },
   { path: "admin.deadLetters", kind: "query", input: undefined },
   { path: "admin.deadLetterJobs", kind: "query", input: { fingerprint: "0000000000000000", cursor: "0:00000000-0000-0000-0000-000000000000" } },
   { path: "admin.redrive", kind: "mutation", input: { all: true } },

@@ -103,7 +103,7 @@ test("a worker stopped with SIGTERM finishes the jobs it holds before it exits",
     const confirmationJob = async () =>
       (
         await stack().pool.query<{ id: string; state: string }>(
-          "SELECT id, state FROM pgboss.job WHERE name = 'email.confirmation' AND data->>'orderId' = $1",
+          "SELECT id, state FROM pgboss.job WHERE name = 'sendConfirmation' AND data->>'orderId' = $1",
           [orderId],
         )
       ).rows[0];
@@ -116,7 +116,7 @@ test("a worker stopped with SIGTERM finishes the jobs it holds before it exits",
 
     // The job was finished by the worker that held it, not abandoned and retried.
     const job = (await stack().pool.query<{ state: string; retry_count: number }>(
-      "SELECT state, retry_count FROM pgboss.job WHERE name = 'email.confirmation' AND data->>'orderId' = $1",
+      "SELECT state, retry_count FROM pgboss.job WHERE name = 'sendConfirmation' AND data->>'orderId' = $1",
       [orderId],
     )).rows[0]!;
     expect(job).toEqual({ state: "completed", retry_count: 0 });

@@ -28,7 +28,7 @@ async function health(): Promise<{ status: number; body: Record<string, unknown>
 }
 
 async function deadShipments(): Promise<number> {
-  const { rows } = await stack().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'shipment.create.dead' AND state = 'created'");
+  const { rows } = await stack().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'createShipment.dead' AND state = 'created'");
   return rows[0]!.n;
 }
 
@@ -49,7 +49,7 @@ test("a step dead-lettered in an outage shows in health as degraded and in `npm 
     await expect.poll(async () => (await health()).body.dead_letters, { timeout: 30_000 }).toBe(ORDERS);
     expect(await health()).toEqual({
       status: 200,
-      body: { status: "degraded", database: "ok", workers: 1, dead_letters: ORDERS, dead_letters_by_step: { "shipment.create": ORDERS }, webhooks_refused: 0 },
+      body: { status: "degraded", database: "ok", workers: 1, dead_letters: ORDERS, dead_letters_by_step: { createShipment: ORDERS }, webhooks_refused: 0 },
     });
 
     const listing = await jobsCli("dead-letters");
@@ -60,7 +60,7 @@ test("a step dead-lettered in an outage shows in health as degraded and in `npm 
     await stack().setDownstream("carrier", { outage: false });
   }
 
-  expect(await jobsCli("redrive", "shipment.create")).toBe(`redrove ${ORDERS} dead letters to shipment.create\n`);
+  expect(await jobsCli("redrive", "createShipment")).toBe(`redrove ${ORDERS} dead letters to createShipment\n`);
   await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 60_000, intervals: [500] }).toBe(ORDERS);
   expect(await deadShipments()).toBe(0);
   expect(await jobsCli("redrive")).toBe("no dead letters to redrive\n");

@@ -47,7 +47,7 @@ test("a payment provider outage longer than the old retry horizon: every order s
   await stack().setDownstream("payment", { outage: true });
   try {
     const orderIds = await placeOrders();
-    await outlastOldPolicy("payment", "payment.charge", orderIds);
+    await outlastOldPolicy("payment", "chargePayment", orderIds);
     expect(await countInStatus(stack(), orderIds, ["payment_failed"])).toBe(0);
 
     await expect.poll(() => countInStatus(stack(), orderIds, ["shipped", "payment_failed", "rejected", "cancelled"]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
@@ -65,7 +65,7 @@ test("a carrier outage longer than the old retry horizon: paid orders wait at co
   try {
     const orderIds = await placeOrders();
     await expect.poll(() => countInStatus(stack(), orderIds, ["confirmed"]), { timeout: 60_000, intervals: [500] }).toBe(ORDERS);
-    await outlastOldPolicy("carrier", "shipment.create", orderIds);
+    await outlastOldPolicy("carrier", "createShipment", orderIds);
 
     await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
     const shipped = await statusHistogram(stack(), orderIds);

@@ -6,6 +6,7 @@
 import { expect, test } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
+import { sendOnlyBossOptions } from "@/jobs/boss";
 import { invoices, orderEvents, webhookReceipts } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
 import { getOrder, placeOrder, waitForStatus } from "../support/api";
@@ -51,7 +52,7 @@ async function restock(stack: Stack, admin: Shopper, sku: string, quantity: numb
 /** Restock passes for `sku` still to run. */
 async function openResumePasses(stack: Stack, sku: string): Promise<number> {
   const result = await stack.pool.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'inventory.resume' AND data->>'sku' = $1 AND state IN ('created', 'retry', 'active')",
+    "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'resumeBackorders' AND data->>'sku' = $1 AND state IN ('created', 'retry', 'active')",
     [sku],
   );
   return result.rows[0]?.n ?? 0;
@@ -77,7 +78,7 @@ test("a charge slower than the provider timeout, then a cancel: the provider's c
   await setProviderLatency(stack(), 2);
 
   await expect.poll(async () => (await paymentRow(stack(), orderId))?.reversedAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  await expect.poll(() => openJobs(stack(), "payment.reverse", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
   expect(await reversalsFor(stack(), orderId)).toHaveLength(1);
   expect(await providerLedger(stack(), orderId)).toMatchObject({ charges: 1, heldCents: 0 });
   expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("cancelled");
@@ -85,10 +86,10 @@ test("a charge slower than the provider timeout, then a cancel: the provider's c
 
 /** Charge jobs give up after one quick retry (the production horizon is far longer). */
 async function chargeRetriesExhaustQuickly(stack: Stack): Promise<void> {
-  const boss = new PgBoss({ connectionString: stack.databaseUrl, max: 1, supervise: false, schedule: false, migrate: false });
+  const boss = new PgBoss(sendOnlyBossOptions(stack.databaseUrl, "conveyor-e2e", 1));
   await boss.start();
   try {
-    await boss.updateQueue("payment.charge", { retryLimit: 1, retryDelay: 1, retryBackoff: false });
+    await boss.updateQueue("chargePayment", { retryLimit: 1, retryDelay: 1, retryBackoff: false });
   } finally {
     await boss.stop({ graceful: false });
   }
@@ -119,7 +120,7 @@ test("a payment.completed after the order failed on our side (retries exhausted)
   const completion = { event: "payment.completed", order_id: orderId, amount: 12.5, currency: "USD" };
   expect((await sendWebhook(stack(), completion, { id: charge!.webhookId! })).body).toMatchObject({ duplicate: true });
   expect((await sendWebhook(stack(), completion)).status).toBe(200);
-  await expect.poll(() => openJobs(stack(), "payment.reverse", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
   expect(await reversalsFor(stack(), orderId)).toHaveLength(1);
   expect(await providerLedger(stack(), orderId)).toMatchObject({ charges: 1, capturedCents: 1250, heldCents: 0 });
   expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("payment_failed");
@@ -150,7 +151,7 @@ test("a shipment booked after the cancel is voided at the carrier", async () => 
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
 
   await expect.poll(async () => (await carrierBooking(stack(), orderId))?.voidedAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  await expect.poll(() => openJobs(stack(), "shipment.create", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobs(stack(), "createShipment", orderId), { timeout: 30_000 }).toBe(0);
   const order = (await getOrder(stack(), shopper, orderId)).body as OrderView;
   expect(order.status).toBe("cancelled");
   expect(order.tracking ?? null).toBeNull();
@@ -169,7 +170,7 @@ test("no confirmation email goes out for an order cancelled while it was being c
   const cancelled = await cancelOrder(stack(), shopper, orderId);
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
   await expect.poll(async () => (await mailFor(stack(), orderId)).map((m) => m.template), { timeout: 30_000 }).toContain("cancelled");
-  await expect.poll(() => openJobs(stack(), "email.confirmation", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobs(stack(), "sendConfirmation", orderId), { timeout: 30_000 }).toBe(0);
 
   const [cancelledAt] = await stack().db
     .select({ at: orderEvents.createdAt })
@@ -274,7 +275,7 @@ test("for every final status, what the provider captured minus what it gave back
   // Let every reversal and late verdict land, then compare with the provider's books.
   for (const { orderId } of finished) {
     await expect.poll(async () => (await chargesFor(stack(), orderId))[0]?.outcome ?? "undecided", { timeout: 30_000 }).not.toBe("undecided");
-    await expect.poll(() => openJobs(stack(), "payment.reverse", orderId), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
   }
   const statuses = new Set<string>();
   for (const { orderId, keeps, why } of finished) {

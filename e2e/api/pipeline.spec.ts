@@ -234,7 +234,7 @@ test.describe("POST /api/orders/{id}/cancel", () => {
 
       await restoreDownstream();
       // Two reversals were queued (by the cancel and by the late payment); once both have run…
-      await expect.poll(() => openJobs(stack(), "payment.reverse", orderId), { timeout: 30_000 }).toBe(0);
+      await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
       // …the provider holds exactly one refund, and the order is still cancelled with its stock back once.
       expect(await reversalsFor(stack(), orderId)).toEqual([expect.objectContaining({ kind: "refund" })]);
       expect(await paymentRow(stack(), orderId)).toMatchObject({ reversal: "refund", reversedAt: expect.any(Date) });

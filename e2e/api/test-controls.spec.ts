@@ -239,13 +239,13 @@ test("POST /api/test/settle: waits for the payment provider's webhook, not for a
   const plain = await order(shopper);
   expect(await settle(30)).toEqual({ idle: true });
   expect(await statusOf(shopper, plain)).toBe("shipped");
-  const { rows } = await stack().pool.query("SELECT 1 FROM pgboss.job WHERE name = 'payment.reconcile' AND data->>'orderId' = $1 AND state = 'created'", [plain]);
+  const { rows } = await stack().pool.query("SELECT 1 FROM pgboss.job WHERE name = 'reconcilePayment' AND data->>'orderId' = $1 AND state = 'created'", [plain]);
   expect(rows).toHaveLength(1);
 
   // The provider cannot decide while fraud screening is down: no job runs, but a webhook is owed.
   await control("PUT", "downstream/fraud", { outage: true });
   const owed = await order(shopper);
-  await expect.poll(() => openJobsForOrder(stack(), owed, ["payment.reconcile"]), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobsForOrder(stack(), owed, ["reconcilePayment"]), { timeout: 30_000 }).toBe(0);
   expect(await settle(0)).toEqual({ idle: false, waiting: { "payment.webhook": 1 } });
   await control("PUT", "downstream/fraud", { outage: false });
   expect(await settle(60)).toEqual({ idle: true });
@@ -256,7 +256,7 @@ test("POST /api/test/settle: waits for the payment provider's webhook, not for a
   const dead = await order(shopper);
   expect(await settle(60)).toEqual({ idle: true });
   expect(await statusOf(shopper, dead)).toBe("confirmed");
-  const { rows: deadLetters } = await stack().pool.query("SELECT 1 FROM pgboss.job WHERE name = 'shipment.create.dead' AND data->>'orderId' = $1", [dead]);
+  const { rows: deadLetters } = await stack().pool.query("SELECT 1 FROM pgboss.job WHERE name = 'createShipment.dead' AND data->>'orderId' = $1", [dead]);
   expect(deadLetters).toHaveLength(1);
   await control("PUT", "downstream/carrier", { outage: false });
 });

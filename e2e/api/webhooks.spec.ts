@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { products } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
-import { QUEUES } from "@/jobs/queues";
 import { expectErrorBody, getOrder, placeOrder, waitForStatus } from "../support/api";
 import { openJobsForOrder } from "../support/db";
 import { useStack, type Shopper } from "../support/stack";
@@ -58,7 +57,7 @@ async function snapshot(shopper: Shopper, orderId: string): Promise<OrderView> {
  * address the provider, which this file keeps down.
  */
 async function expectUnchanged(shopper: Shopper, orderId: string, before: OrderView): Promise<void> {
-  await expect.poll(() => openJobsForOrder(stack(), orderId, [QUEUES.chargePayment, QUEUES.reconcilePayment, QUEUES.reversePayment]), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobsForOrder(stack(), orderId, ["chargePayment", "reconcilePayment", "reversePayment"]), { timeout: 30_000 }).toBe(0);
   const after = await snapshot(shopper, orderId);
   expect(after.status).toBe(before.status);
   expect(after.events).toEqual(before.events);

@@ -33,7 +33,7 @@ async function orderWithChargeInFlight(shopper: Shopper): Promise<string> {
 /** Waits until the provider has decided (or voided) the charge and no reversal is pending, then reads its books. */
 async function settledLedger(orderId: string) {
   await expect.poll(async () => (await chargesFor(stack(), orderId))[0]?.outcome ?? "undecided", { timeout: 30_000 }).not.toBe("undecided");
-  await expect.poll(() => openJobs(stack(), "payment.reverse", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
   return providerLedger(stack(), orderId);
 }
 

@@ -5,7 +5,8 @@
  */
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { PgBoss } from "pg-boss";
-import { deadLetterQueue, QUEUES } from "@/jobs/queues";
+import { sendOnlyBossOptions } from "@/jobs/boss";
+import { deadLetterQueue } from "@/jobs/queues";
 import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from "@/server/env";
 import { useStack } from "../support/stack";
 
@@ -13,7 +14,7 @@ import { useStack } from "../support/stack";
 const stack = useStack({ JOB_SUPERVISE_SECONDS: "1" });
 
 const PUBLIC_OK = { status: "ok", database: "ok", workers: 1 };
-const DETAILED = { status: "degraded", database: "ok", workers: 1, dead_letters: 1, dead_letters_by_step: { [QUEUES.createShipment]: 1 }, webhooks_refused: 0 };
+const DETAILED = { status: "degraded", database: "ok", workers: 1, dead_letters: 1, dead_letters_by_step: { createShipment: 1 }, webhooks_refused: 0 };
 
 async function health(headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${stack().baseURL}/api/health`, { headers });
@@ -27,10 +28,10 @@ async function signIn(request: APIRequestContext, email: string, password: strin
 
 test.beforeAll(async () => {
   // One step's job waits in its dead-letter queue, as after an outage outlasting its retries.
-  const boss = new PgBoss({ connectionString: stack().databaseUrl, max: 1, supervise: false, schedule: false, migrate: false });
+  const boss = new PgBoss(sendOnlyBossOptions(stack().databaseUrl, "conveyor-e2e", 1));
   await boss.start();
   try {
-    await boss.send(deadLetterQueue(QUEUES.createShipment), { orderId: "ord_healthprobe0000000000" });
+    await boss.send(deadLetterQueue("createShipment"), { orderId: "ord_healthprobe0000000000" });
   } finally {
     await boss.stop({ graceful: false });
   }

@@ -1,27 +1,28 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { JobWithMetadata } from "pg-boss";
-import { LAB_QUEUE, QUEUES, MAINTENANCE_QUEUE, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
+import { LAB_QUEUE, MAINTENANCE_QUEUE, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
 import { sendConfirmation } from "@/server/email/send-confirmation";
 import { sendNotification } from "@/server/email/send-notification";
-import { reserveOrderStock } from "@/server/inventory/reserve-order-stock";
+import { reserveStock } from "@/server/inventory/reserve-stock";
 import { resumeBackorders } from "@/server/inventory/resume-backorders";
 import type { InvoicingService } from "@/server/invoices/invoicing-service";
-import { issueInvoice } from "@/server/invoices/issue-invoice";
+import { createInvoice } from "@/server/invoices/create-invoice";
 import { env } from "@/server/env";
 import { failPaymentAfterRetries } from "@/server/payments/fail-payment-after-retries";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { pruneWebhookLog } from "@/server/payments/prune-webhook-log";
 import { reconcilePayment } from "@/server/payments/reconcile-payment";
-import { requestCharge } from "@/server/payments/request-charge";
+import { chargePayment } from "@/server/payments/charge-payment";
 import { reversePayment } from "@/server/payments/reverse-payment";
 import type { StepQueue } from "@/server/pipeline/step-queue";
+import type { QueuedStepName } from "@/server/pipeline/steps";
 import { expireReview } from "@/server/reviews/expire-review";
 import { sweepIdleGuests } from "@/server/auth/sweep-idle-guests";
 import type { CarrierService } from "@/server/shipping/carrier-service";
-import { shipOrder } from "@/server/shipping/ship-order";
+import { createShipment } from "@/server/shipping/create-shipment";
 import { runLab } from "@/server/lab/run-lab";
 
 export type JobDependencies = {
@@ -33,37 +34,49 @@ export type JobDependencies = {
   carrier: CarrierService;
 };
 
-type Handler = (job: JobWithMetadata<never>) => Promise<unknown>;
+export type Handler = (job: JobWithMetadata<never>) => Promise<unknown>;
+
+const data = <T>(job: JobWithMetadata<never>) => job.data as T;
 
 /**
- * One handler per queue of the step table (server/pipeline/steps.ts). Each is a thin call
- * into the service that does the step idempotently and reports its outcome through the
- * StepQueue; any of them may run twice (at-least-once delivery) without effect. A thrown
- * error is a retry; the value returned is the outcome, kept on the job for the timeline.
+ * One handler per queued step of the step table (server/pipeline/steps.ts), under the step's
+ * name, which is its queue's: a row with a `job` and no handler here fails typecheck. Each is
+ * a thin call into the service of that name, which does the step idempotently and reports its
+ * outcome through the StepQueue; any of them may run twice (at-least-once delivery) without
+ * effect. A thrown error is a retry; the value returned is the outcome, kept on the job for
+ * the timeline.
  */
-export function jobHandlers(deps: JobDependencies): Record<string, Handler> {
+export function stepHandlers(deps: JobDependencies): Record<QueuedStepName, Handler> {
   const { db, queue } = deps;
-  const data = <T>(job: JobWithMetadata<never>) => job.data as T;
   return {
-    [QUEUES.chargePayment]: async (job) => {
+    chargePayment: async (job) => {
       const { orderId } = data<OrderJob>(job);
       try {
-        return await requestCharge(db, queue, deps.payments, orderId);
+        return await chargePayment(db, queue, deps.payments, orderId);
       } catch (err) {
         // Last attempt: the order cannot be paid; fail it (releasing stock) and let the job dead-letter.
         if (job.retryCount >= job.retryLimit) await failPaymentAfterRetries(db, queue, orderId, err);
         throw err;
       }
     },
-    [QUEUES.reconcilePayment]: (job) => reconcilePayment(db, queue, deps.payments, data<ReconcileJob>(job)),
-    [QUEUES.reserveInventory]: (job) => reserveOrderStock(db, queue, data<OrderJob>(job).orderId),
-    [QUEUES.createInvoice]: (job) => issueInvoice(db, queue, deps.invoicing, data<OrderJob>(job).orderId),
-    [QUEUES.sendConfirmation]: (job) => sendConfirmation(db, queue, deps.email, data<OrderJob>(job).orderId),
-    [QUEUES.createShipment]: (job) => shipOrder(db, deps.carrier, data<OrderJob>(job).orderId),
-    [QUEUES.reversePayment]: (job) => reversePayment(db, deps.payments, data<OrderJob>(job).orderId),
-    [QUEUES.sendNotification]: (job) => sendNotification(db, deps.email, data<NotificationJob>(job)),
-    [QUEUES.resumeBackorders]: (job) => resumeBackorders(db, queue, data<ResumeBackordersJob>(job).sku),
-    [QUEUES.expireReview]: (job) => expireReview(db, queue, data<OrderJob>(job).orderId),
+    reconcilePayment: (job) => reconcilePayment(db, queue, deps.payments, data<ReconcileJob>(job)),
+    reserveStock: (job) => reserveStock(db, queue, data<OrderJob>(job).orderId),
+    resumeBackorders: (job) => resumeBackorders(db, queue, data<ResumeBackordersJob>(job).sku),
+    expireReview: (job) => expireReview(db, queue, data<OrderJob>(job).orderId),
+    createInvoice: (job) => createInvoice(db, queue, deps.invoicing, data<OrderJob>(job).orderId),
+    sendConfirmation: (job) => sendConfirmation(db, queue, deps.email, data<OrderJob>(job).orderId),
+    createShipment: (job) => createShipment(db, deps.carrier, data<OrderJob>(job).orderId),
+    reversePayment: (job) => reversePayment(db, deps.payments, data<OrderJob>(job).orderId),
+    // Both notices are one service: the job says which template and to whom.
+    notifyShopper: (job) => sendNotification(db, deps.email, data<NotificationJob>(job)),
+    notifyWarehouse: (job) => sendNotification(db, deps.email, data<NotificationJob>(job)),
+  };
+}
+
+/** The queues outside the pipeline: admin lab runs and the hourly housekeeping. */
+export function serviceHandlers(deps: Pick<JobDependencies, "db">): Record<typeof LAB_QUEUE | typeof MAINTENANCE_QUEUE, Handler> {
+  const { db } = deps;
+  return {
     [LAB_QUEUE]: (job) => runLab(db, data<LabRunJob>(job).runId),
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);

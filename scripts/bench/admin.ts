@@ -78,7 +78,7 @@ async function seedChunk(pool: pg.Pool, orders: number, first: number, last: num
     `
     INSERT INTO job_attempts (job_id, queue, order_id, attempt, queued_at, started_at, finished_at, outcome)
     SELECT gen_random_uuid()::text, q.queue, o.id, 1, o.created_at + q.at, o.created_at + q.at + interval '5 ms', o.created_at + q.at + interval '25 ms', 'completed'
-      FROM orders o CROSS JOIN (VALUES ('payment.charge', interval '1 ms'), ('shipment.create', interval '300 ms')) AS q(queue, at)
+      FROM orders o CROSS JOIN (VALUES ('chargePayment', interval '1 ms'), ('createShipment', interval '300 ms')) AS q(queue, at)
      WHERE o.id BETWEEN $1 AND $2`,
     chunk,
   );

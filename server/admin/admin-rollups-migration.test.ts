@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { afterAll, describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER } from "@/jobs/prepare-database";
+import { MIGRATIONS_FOLDER } from "@/server/db/migrations-folder";
 import { createDatabase } from "@/server/db/client";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-postgres";
 
@@ -50,7 +50,7 @@ describe("migration 0006 on an existing database", () => {
         SELECT 'evt_old' || id, id, 'confirmed', created_at + interval '250 ms' FROM orders WHERE status IN ('confirmed', 'shipped')`);
       await pool.query(`
         INSERT INTO job_attempts (job_id, queue, order_id, attempt, queued_at, started_at, finished_at, outcome)
-        SELECT 'job_' || id, 'payment.charge', id, 1, created_at, created_at + interval '4 ms', created_at + interval '20 ms', 'completed' FROM orders`);
+        SELECT 'job_' || id, 'chargePayment', id, 1, created_at, created_at + interval '4 ms', created_at + interval '20 ms', 'completed' FROM orders`);
 
       await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 

@@ -25,7 +25,7 @@ async function exactCounts(): Promise<Record<OrderStatus, number>> {
 }
 
 async function rolledUpCounts(): Promise<Record<OrderStatus, number>> {
-  return (await getOverview(svc().db, svc().boss, "15m")).statusCounts;
+  return (await getOverview(svc().db, svc().pipeline, "15m")).statusCounts;
 }
 
 async function place(): Promise<string> {
@@ -126,12 +126,12 @@ describe("admin rollups", () => {
 
   it("a confirmation is counted once, in its minute, with its latency", async () => {
     const id = await place();
-    const before = await getOverview(svc().db, svc().boss, "5m");
+    const before = await getOverview(svc().db, svc().pipeline, "5m");
     await move(id, "payment_processing");
     await move(id, "payment_confirmed");
     await move(id, "confirmed");
     await move(id, "confirmed");
-    const after = await getOverview(svc().db, svc().boss, "5m");
+    const after = await getOverview(svc().db, svc().pipeline, "5m");
     const confirmedIn = (o: typeof after) => o.series.reduce((sum, p) => sum + p.confirmed, 0);
     expect(confirmedIn(after) - confirmedIn(before)).toBe(1);
     expect(after.throughputPerMinute.confirmed * 5 - before.throughputPerMinute.confirmed * 5).toBeCloseTo(1);
@@ -166,7 +166,7 @@ describe("admin rollups", () => {
       ["1h", 60],
       ["24h", 1440],
     ] as const) {
-      const overview = await getOverview(svc().db, svc().boss, window);
+      const overview = await getOverview(svc().db, svc().pipeline, window);
       const exact = await exactWindow(minutes);
       expect(Math.round(overview.throughputPerMinute.accepted * minutes), window).toBe(exact.accepted);
       expect(Math.round(overview.throughputPerMinute.confirmed * minutes), window).toBe(exact.confirmed);
@@ -178,15 +178,15 @@ describe("admin rollups", () => {
   });
 
   it("job attempts roll up per step, per minute and per hour, and any window reads them", async () => {
-    const { pool, db, boss } = svc();
+    const { pool, db, pipeline } = svc();
     const id = await place();
     await pool.query(
       `INSERT INTO job_attempts (job_id, queue, order_id, attempt, queued_at, started_at, finished_at, outcome)
-       SELECT gen_random_uuid()::text, 'payment.charge', $1, 1, t - interval '30 ms', t - interval '20 ms', t, CASE WHEN i % 4 = 0 THEN 'failed' ELSE 'completed' END
+       SELECT gen_random_uuid()::text, 'chargePayment', $1, 1, t - interval '30 ms', t - interval '20 ms', t, CASE WHEN i % 4 = 0 THEN 'failed' ELSE 'completed' END
          FROM generate_series(1, 40) i, LATERAL (SELECT now() - make_interval(mins => CASE WHEN i <= 20 THEN 2 ELSE 300 END)) AS at(t)`,
       [id],
     );
-    const step = async (window: "15m" | "24h") => (await getOverview(db, boss, window)).steps.find((s) => s.queue === "payment.charge")!;
+    const step = async (window: "15m" | "24h") => (await getOverview(db, pipeline, window)).steps.find((s) => s.queue === "chargePayment")!;
     const short = await step("15m");
     const long = await step("24h");
     expect(short.attempts).toBe(20);
@@ -195,14 +195,14 @@ describe("admin rollups", () => {
     expect(long.failed).toBe(10);
     expect(Math.abs(long.runMs.p50! - 20) / 20).toBeLessThan(0.19);
     expect(Math.abs(long.queueWaitMs.p50! - 10) / 10).toBeLessThan(0.19);
-    const hours = await pool.query("SELECT sum(attempts)::int AS n FROM admin_step_rollups WHERE span_minutes = 60 AND queue = 'payment.charge'");
+    const hours = await pool.query("SELECT sum(attempts)::int AS n FROM admin_step_rollups WHERE span_minutes = 60 AND queue = 'chargePayment'");
     expect(hours.rows[0].n).toBe(40);
   });
 
   it("folding and the migration's backfill leave every figure as it was", async () => {
-    const { db, boss, pool } = svc();
+    const { db, pipeline, pool } = svc();
     const figures = async () => {
-      const o = await getOverview(db, boss, "24h");
+      const o = await getOverview(db, pipeline, "24h");
       return { counts: o.statusCounts, throughput: o.throughputPerMinute, confirmMs: o.acceptToConfirmedMs, steps: o.steps, series: o.series };
     };
     const before = await figures();

@@ -1,11 +1,10 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
-import type { PgBoss } from "pg-boss";
-import { QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import { jobAttempts, mailbox, payments, reviews, shoppers, simCharges, webhookLog } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
 import { loadOrderView, type OrderView } from "@/server/orders/order-view";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 
 export type TimelineEntry = {
   kind: "accepted" | "status" | "job" | "job_queued" | "dead_letter" | "webhook" | "email" | "compensation" | "review";
@@ -38,10 +37,10 @@ const ms = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());
  * duplicates), every email sent, compensation (void/refund), and a manual review's decision
  * with the admin who made it (kept out of the public event log).
  */
-export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: string): Promise<OrderTimeline> {
+export async function getOrderTimeline(db: Database, jobs: PipelineJobs, orderId: string): Promise<OrderTimeline> {
   const view = await loadOrderView(db, orderId);
   if (!view) throw notFound(`No order ${orderId}.`);
-  const [attempts, webhooks, mails, payment, charges, review, owner, waiting, dead] = await Promise.all([
+  const [attempts, webhooks, mails, payment, charges, review, owner, queued] = await Promise.all([
     db.select().from(jobAttempts).where(eq(jobAttempts.orderId, orderId)).orderBy(asc(jobAttempts.startedAt)),
     db.select().from(webhookLog).where(eq(webhookLog.orderId, orderId)).orderBy(asc(webhookLog.seq)),
     db.select().from(mailbox).where(eq(mailbox.orderId, orderId)).orderBy(asc(mailbox.createdAt)),
@@ -49,8 +48,7 @@ export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: stri
     db.select().from(simCharges).where(eq(simCharges.orderId, orderId)),
     db.select().from(reviews).where(eq(reviews.orderId, orderId)),
     db.query.orders.findFirst({ where: (o, { eq: equals }) => equals(o.id, orderId), columns: { labRunId: true, shopperId: true } }),
-    Promise.all(Object.values(QUEUES).map((q) => boss.findJobs(q, { data: { orderId }, queued: true }))),
-    Promise.all(Object.values(QUEUES).map((q) => boss.findJobs(deadLetterQueue(q), { data: { orderId }, queued: true }))),
+    jobs.orderJobs(orderId),
   ]);
   const [shopper] = owner ? await db.select({ email: shoppers.email }).from(shoppers).where(eq(shoppers.id, owner.shopperId)) : [];
 
@@ -74,11 +72,11 @@ export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: stri
       error: a.error,
     });
   }
-  for (const job of waiting.flat()) {
-    entries.push({ kind: "job_queued", label: `${job.name} · waiting (attempt ${job.retryCount + 1})`, at: job.createdOn.toISOString(), outcome: job.state, payload: job.data });
+  for (const job of queued.waiting) {
+    entries.push({ kind: "job_queued", label: `${job.step} · waiting (attempt ${job.attempt})`, at: job.queuedAt.toISOString(), outcome: job.state, payload: job.data });
   }
-  for (const job of dead.flat()) {
-    entries.push({ kind: "dead_letter", label: `${job.sourceName ?? job.name} · dead-lettered`, at: job.createdOn.toISOString(), outcome: "dead", error: (job.sourceOutput as { message?: string } | null)?.message ?? null, payload: job.data });
+  for (const job of queued.dead) {
+    entries.push({ kind: "dead_letter", label: `${job.step} · dead-lettered`, at: job.deadAt.toISOString(), outcome: "dead", error: job.error, payload: job.data });
   }
   for (const w of webhooks) {
     entries.push({ kind: "webhook", label: `webhook ${w.event ?? "(unparsed)"} · ${w.outcome.replace("_", " ")}`, at: w.receivedAt.toISOString(), outcome: w.outcome, error: w.detail, payload: w.payload });
@@ -105,7 +103,7 @@ export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: stri
   return {
     order: { ...view, shopper_email: shopper?.email ?? "", lab: owner?.labRunId != null },
     entries,
-    retryableSteps: [...new Set(dead.flat().map((job) => job.sourceName ?? job.name.replace(/\.dead$/, "")))],
+    retryableSteps: [...new Set(queued.dead.map((job) => job.step))],
     cancellable: !["shipped", "payment_failed", "rejected", "cancelled"].includes(view.status),
   };
 }

@@ -1,10 +1,10 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import type { PgBoss } from "pg-boss";
-import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow, type Percentiles, type QueueDepth } from "@/lib/admin-overview";
+import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow, type Percentiles } from "@/lib/admin-overview";
 import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
-import { QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
+import { QUEUED_STEPS } from "@/server/pipeline/steps";
 import { addInto, emptyHistogram, percentilesOf } from "./latency-histogram";
 
 const ALIVE_WITHIN_SECONDS = 30;
@@ -14,15 +14,15 @@ const SERIES_POINTS = 30;
  * Everything the overview shows, for shop orders only (lab orders are left out), in a
  * handful of queries whose cost does not grow with history (decision 018): status counts
  * and throughput, latency and per-step timings over the window come from the rollups kept
- * by migration 0006's triggers; queue depth and worker health are read live.
+ * by migration 0006's triggers; queue depth (from the job system) and worker health are read live.
  */
-export async function getOverview(db: Database, boss: PgBoss, window: OverviewWindow = "15m"): Promise<Overview> {
+export async function getOverview(db: Database, jobs: PipelineJobs, window: OverviewWindow = "15m"): Promise<Overview> {
   const minutes = OVERVIEW_WINDOWS[window];
   // Folding finished minutes first keeps every read below bounded (it skips when another caller is folding).
   await db.execute(sql`SELECT admin_fold_rollups()`);
   const [statusCounts, queues, orderTotals, steps, workers] = await Promise.all([
     countStatuses(db),
-    queueDepths(db, boss),
+    jobs.queueDepths(),
     orderFigures(db, minutes),
     stepTimings(db, minutes),
     workerHealth(db),
@@ -55,42 +55,6 @@ async function countStatuses(db: Database): Promise<Record<OrderStatus, number>>
   const { rows } = await db.execute<{ status: OrderStatus; n: number }>(STATUS_COUNTS_QUERY);
   const counts = new Map(rows.map((r) => [r.status, r.n]));
   return Object.fromEntries(ORDER_STATUSES.map((s) => [s, counts.get(s) ?? 0])) as Record<OrderStatus, number>;
-}
-
-/**
- * Waiting, retrying, scheduled and dead-lettered counts are read live from pg-boss's job table through
- * its partial index on not-yet-active jobs; "active" comes from pg-boss's cached queue
- * stats (getQueues/getQueueStats, kept fresh by the workers' monitor), since counting active jobs directly would scan
- * every completed job kept for a week.
- */
-async function queueDepths(db: Database, boss: PgBoss): Promise<QueueDepth[]> {
-  const names = Object.values(QUEUES);
-  const { rows } = await db.execute<{ name: string; waiting: number; retrying: number; scheduled: number; total: number; oldest: string | null }>(sql`
-    SELECT name,
-           count(*) FILTER (WHERE start_after <= now())::int AS waiting,
-           count(*) FILTER (WHERE start_after > now() AND state = 'retry')::int AS retrying,
-           count(*) FILTER (WHERE start_after > now() AND state <> 'retry')::int AS scheduled,
-           count(*)::int AS total,
-           min(created_on) FILTER (WHERE start_after <= now()) AS oldest
-      FROM pgboss.job
-     WHERE state < 'active' AND NOT blocked
-     GROUP BY name`);
-  const pending = new Map(rows.map((r) => [r.name, r]));
-  // getQueues serves the same cached counts as getQueueStats, for every queue in one query.
-  const active = new Map((await boss.getQueues(names)).map((q) => [q.name, q.activeCount]));
-  return names.map((queue) => {
-    const own = pending.get(queue);
-    const oldest = own?.oldest ? new Date(own.oldest).toISOString() : null;
-    return {
-      queue,
-      waiting: own?.waiting ?? 0,
-      retrying: own?.retrying ?? 0,
-      scheduled: own?.scheduled ?? 0,
-      active: active.get(queue) ?? 0,
-      dead: pending.get(deadLetterQueue(queue))?.total ?? 0,
-      oldestWaitingAt: oldest,
-    };
-  });
 }
 
 /** The first minute of a window of `minutes` minutes ending with the current one. */
@@ -171,7 +135,7 @@ export function orderMinutesQuery(minutes: number): SQL {
 
 /** The window's step rollup rows (exported for the bench's EXPLAIN). */
 export function stepTimingsQuery(minutes: number): SQL {
-  const queues = sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `);
+  const queues = sql.join(QUEUED_STEPS.map((q) => sql`${q}`), sql`, `);
   return sql`
     WITH bounds AS (
       SELECT ${windowStart(minutes)} AS since,

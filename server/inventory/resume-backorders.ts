@@ -3,7 +3,7 @@ import { and, asc, eq, exists, gt } from "drizzle-orm";
 import type { Database } from "@/server/db/client";
 import { orderLines, orders } from "@/server/db/schema";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { retryBackorderedOrder } from "./reserve-order-stock";
+import { retryBackorderedOrder } from "./reserve-stock";
 
 /**
  * After a restock of `sku`, back-ordered orders that contain it get their stock in arrival

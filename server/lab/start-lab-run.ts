@@ -1,12 +1,11 @@
 import "server-only";
 import { desc } from "drizzle-orm";
-import type { PgBoss } from "pg-boss";
 import { z } from "zod";
-import { LAB_QUEUE, type LabRunJob } from "@/jobs/queues";
 import { findOrCreateShopper } from "@/server/auth/api-keys";
 import type { Database } from "@/server/db/client";
 import { downstreamSettings, labRuns, type LabRun } from "@/server/db/schema";
 import { newId } from "@/server/ids";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 
 /**
  * Orders are per mode. The REST rate limit (RATE_LIMIT_PER_MINUTE per shopper) bounds a
@@ -21,14 +20,13 @@ export const labRunInputSchema = z.object({
  * Queues a lab run: a shopper of its own (whose orders are marked as the lab's), a snapshot
  * of the downstream settings it runs under, and the job that does the work.
  */
-export async function startLabRun(db: Database, boss: PgBoss, input: z.input<typeof labRunInputSchema>): Promise<LabRun> {
+export async function startLabRun(db: Database, jobs: PipelineJobs, input: z.input<typeof labRunInputSchema>): Promise<LabRun> {
   const { orders, concurrency } = labRunInputSchema.parse(input);
   const id = newId("lab");
   const shopper = await findOrCreateShopper(db, `${id.toLowerCase()}@lab.conveyor.test`, "Lab");
   const settings = await db.select().from(downstreamSettings);
   const [run] = await db.insert(labRuns).values({ id, shopperId: shopper.id, orders, concurrency, settings }).returning();
-  const job: LabRunJob = { runId: id };
-  await boss.send(LAB_QUEUE, job);
+  await jobs.startLabRun(id);
   return run!;
 }
 

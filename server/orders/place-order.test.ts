@@ -25,7 +25,7 @@ describe("placeOrder", () => {
     expect(order).toMatchObject({ status: "pending", totalCents: 4998 });
     expect(await db.select().from(orderLines).where(eq(orderLines.orderId, result.orderId))).toHaveLength(1);
     expect(await db.select().from(orderEvents).where(eq(orderEvents.orderId, result.orderId))).toHaveLength(1);
-    // `placed` is followed by payment.charge and inventory.reserve (the step table).
+    // `placed` is followed by chargePayment and reserveStock (the step table).
     expect(await jobsFor(boss, result.orderId)).toBe(2);
   });
 

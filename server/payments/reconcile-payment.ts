@@ -5,7 +5,7 @@ import { payments } from "@/server/db/schema";
 import { lockOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { PaymentProvider } from "./payment-provider";
-import { chargeIdempotencyKey } from "./request-charge";
+import { chargeIdempotencyKey } from "./charge-payment";
 import { settlePayment } from "./settle-payment";
 
 /**

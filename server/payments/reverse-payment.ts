@@ -4,7 +4,7 @@ import type { Database } from "@/server/db/client";
 import { orders, payments } from "@/server/db/schema";
 import { mustReturnMoney } from "./money-held";
 import type { PaymentProvider } from "./payment-provider";
-import { chargeIdempotencyKey } from "./request-charge";
+import { chargeIdempotencyKey } from "./charge-payment";
 
 export function reversalIdempotencyKey(orderId: string): string {
   return `reverse_${orderId}`;

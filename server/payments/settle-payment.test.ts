@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orders, payments } from "@/server/db/schema";
-import { reserveOrderStock } from "@/server/inventory/reserve-order-stock";
+import { reserveStock } from "@/server/inventory/reserve-stock";
 import { cancelOrder } from "@/server/orders/cancel-order";
 import { lockOrder } from "@/server/orders/order-state-machine";
 import { placeOrder } from "@/server/orders/place-order";
@@ -9,7 +9,7 @@ import { useServiceDatabase } from "@/tests/support/service-database";
 import { failPaymentAfterRetries } from "./fail-payment-after-retries";
 import type { PaymentProvider, ProviderCharge } from "./payment-provider";
 import { reconcilePayment } from "./reconcile-payment";
-import { requestCharge } from "./request-charge";
+import { chargePayment } from "./charge-payment";
 import { reversePayment } from "./reverse-payment";
 import { settlePayment, type PaymentVerdict } from "./settle-payment";
 
@@ -85,28 +85,28 @@ describe("payment outcomes", () => {
     const { db, queue } = svc();
     const payFirst = await newOrder();
     await deliver(payFirst, PAID);
-    expect(await jobs("invoice.create", payFirst)).toHaveLength(0);
-    await reserveOrderStock(db, queue, payFirst);
-    expect(await jobs("invoice.create", payFirst)).toHaveLength(1);
+    expect(await jobs("createInvoice", payFirst)).toHaveLength(0);
+    await reserveStock(db, queue, payFirst);
+    expect(await jobs("createInvoice", payFirst)).toHaveLength(1);
 
     const stockFirst = await newOrder();
-    await reserveOrderStock(db, queue, stockFirst);
-    expect(await jobs("invoice.create", stockFirst)).toHaveLength(0);
+    await reserveStock(db, queue, stockFirst);
+    expect(await jobs("createInvoice", stockFirst)).toHaveLength(0);
     await deliver(stockFirst, PAID);
     expect(await deliver(stockFirst, PAID)).toBe("ignored");
-    expect(await jobs("invoice.create", stockFirst)).toHaveLength(1);
+    expect(await jobs("createInvoice", stockFirst)).toHaveLength(1);
     expect(await order(stockFirst)).toMatchObject({ status: "payment_confirmed", paymentState: "completed", stockState: "reserved" });
   });
 
   it("a decline fails the order, releases its stock and queues one notice; nothing was taken, so nothing is given back", async () => {
     const { db, queue } = svc();
     const orderId = await newOrder();
-    await reserveOrderStock(db, queue, orderId);
+    await reserveStock(db, queue, orderId);
     await deliver(orderId, { event: "payment.failed", reason: "card_declined" });
     expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "failed", stockState: "released", failureReason: "card_declined" });
     expect(await deliver(orderId, { event: "payment.flagged", risk_score: 0.9 })).toBe("ignored");
-    expect((await jobs("email.notification", orderId)).map((j) => j.data.template)).toEqual(["payment_failed"]);
-    expect(await jobs("payment.reverse", orderId)).toHaveLength(0);
+    expect((await jobs("notifyShopper", orderId)).map((j) => j.data.template)).toEqual(["payment_failed"]);
+    expect(await jobs("reversePayment", orderId)).toHaveLength(0);
   });
 
   for (const refusal of [
@@ -117,8 +117,8 @@ describe("payment outcomes", () => {
       const { db, queue } = svc();
       const fake = fakeProvider();
       const orderId = await newOrder();
-      await reserveOrderStock(db, queue, orderId);
-      await requestCharge(db, queue, fake.provider, orderId);
+      await reserveStock(db, queue, orderId);
+      await chargePayment(db, queue, fake.provider, orderId);
       await deliver(orderId, refusal);
       const ended = await order(orderId);
       expect(ended.status).toBe(refusal.event === "payment.failed" ? "payment_failed" : "rejected");
@@ -130,9 +130,9 @@ describe("payment outcomes", () => {
       expect(await order(orderId)).toMatchObject({ status: ended.status, paymentState: "completed", stockState: "released", failureReason: ended.failureReason });
       expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ status: "completed" });
       // No second notice, no fulfilment: only the reversal.
-      expect((await jobs("email.notification", orderId)).map((j) => j.data.template)).toEqual([ended.status]);
-      expect(await jobs("invoice.create", orderId)).toHaveLength(0);
-      expect(await jobs("payment.reverse", orderId)).toHaveLength(1);
+      expect((await jobs("notifyShopper", orderId)).map((j) => j.data.template)).toEqual([ended.status]);
+      expect(await jobs("createInvoice", orderId)).toHaveLength(0);
+      expect(await jobs("reversePayment", orderId)).toHaveLength(1);
 
       const reversals = await Promise.all([1, 2].map(() => reversePayment(db, fake.provider, orderId)));
       expect(reversals).toContain("reversed");
@@ -145,7 +145,7 @@ describe("payment outcomes", () => {
     const orderId = await newOrder();
     await deliver(orderId, { event: "payment.completed", amount: 0.01, currency: "USD" });
     expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "completed", failureReason: "amount_mismatch" });
-    expect(await jobs("payment.reverse", orderId)).toHaveLength(1);
+    expect(await jobs("reversePayment", orderId)).toHaveLength(1);
   });
 });
 
@@ -162,15 +162,15 @@ describe("cancel and reversal", () => {
         throw new Error("payment: unreachable (timeout)");
       },
     };
-    await expect(requestCharge(db, queue, timingOut, orderId)).rejects.toThrow("timeout");
+    await expect(chargePayment(db, queue, timingOut, orderId)).rejects.toThrow("timeout");
     expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ status: "requested", providerChargeId: null });
 
     await cancelOrder(db, queue, null, orderId);
-    expect(await jobs("payment.reverse", orderId)).toHaveLength(1);
+    expect(await jobs("reversePayment", orderId)).toHaveLength(1);
     expect(await reversePayment(db, fake.provider, orderId)).toBe("reversed");
     // The provider completes the charge after all and tells us: the same reversal stands.
     await deliver(orderId, PAID);
-    expect(await jobs("payment.reverse", orderId)).toHaveLength(2);
+    expect(await jobs("reversePayment", orderId)).toHaveLength(2);
     expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
     expect([...fake.reversals.values()]).toEqual([{ kind: "void", chargeKey: `charge_${orderId}` }]);
     expect(await order(orderId)).toMatchObject({ status: "cancelled" });
@@ -180,7 +180,7 @@ describe("cancel and reversal", () => {
     const { db, queue } = svc();
     const fake = fakeProvider();
     const orderId = await newOrder();
-    await requestCharge(db, queue, fake.provider, orderId);
+    await chargePayment(db, queue, fake.provider, orderId);
     await failPaymentAfterRetries(db, queue, orderId, new Error("payment: unreachable"));
     // Our verdict, not the provider's: payment_state still says a charge may exist.
     expect(await order(orderId)).toMatchObject({ status: "payment_failed", paymentState: "processing", failureReason: "payment_unavailable" });
@@ -198,7 +198,7 @@ describe("cancel and reversal", () => {
     const { db, queue } = svc();
     const fake = fakeProvider();
     const orderId = await newOrder();
-    await requestCharge(db, queue, fake.provider, orderId);
+    await chargePayment(db, queue, fake.provider, orderId);
     await db.update(orders).set({ status: "shipped", paymentState: "completed" }).where(eq(orders.id, orderId));
     expect(await reversePayment(db, fake.provider, orderId)).toBe("nothing_to_reverse");
     expect(fake.reversals.size).toBe(0);
@@ -210,19 +210,19 @@ describe("reconciliation", () => {
     const { db, queue } = svc();
     const fake = fakeProvider();
     const orderId = await newOrder();
-    await requestCharge(db, queue, fake.provider, orderId);
-    const [first] = await jobs("payment.reconcile", orderId);
+    await chargePayment(db, queue, fake.provider, orderId);
+    const [first] = await jobs("reconcilePayment", orderId);
     expect(first).toMatchObject({ state: "created", data: { orderId, attempt: 0 } });
     expect(first!.startAfter.getTime()).toBeGreaterThan(Date.now() + 200_000);
 
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("unsettled");
-    expect((await jobs("payment.reconcile", orderId)).map((j) => j.data.attempt)).toEqual([0, 1]);
+    expect((await jobs("reconcilePayment", orderId)).map((j) => j.data.attempt)).toEqual([0, 1]);
 
-    await reserveOrderStock(db, queue, orderId);
+    await reserveStock(db, queue, orderId);
     fake.decide(`charge_${orderId}`, { event: "payment.completed", amount: 25, currency: "USD" });
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 1 })).toBe("settled");
     expect(await order(orderId)).toMatchObject({ status: "payment_confirmed", paymentState: "completed" });
-    expect(await jobs("invoice.create", orderId)).toHaveLength(1);
+    expect(await jobs("createInvoice", orderId)).toHaveLength(1);
     // The webhook arriving afterwards changes nothing.
     expect(await deliver(orderId, PAID)).toBe("ignored");
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 2 })).toBe("settled");
@@ -232,12 +232,12 @@ describe("reconciliation", () => {
     const { db, queue } = svc();
     const fake = fakeProvider();
     const orderId = await newOrder();
-    await requestCharge(db, queue, fake.provider, orderId);
+    await chargePayment(db, queue, fake.provider, orderId);
     await cancelOrder(db, queue, null, orderId);
     await fake.provider.reverseCharge({ idempotencyKey: `reverse_${orderId}`, chargeKey: `charge_${orderId}` });
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("settled");
     expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ reversal: "void", reversedAt: expect.any(Date) });
-    expect((await jobs("payment.reconcile", orderId)).map((j) => j.data.attempt)).toEqual([0]);
+    expect((await jobs("reconcilePayment", orderId)).map((j) => j.data.attempt)).toEqual([0]);
     expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
   });
 });

@@ -5,7 +5,8 @@ import { mustReturnMoney } from "@/server/payments/money-held";
 /**
  * THE PIPELINE AS DATA — which step follows which, and under what condition.
  *
- * A row is a step: the pg-boss queue that carries it, the file that does it, and `next`:
+ * A row is a step, and its key is the step's one name: a row with a `job` is queued, on the
+ * pg-boss queue of that name (jobs/queues.ts derives the queues from this table), and `next`:
  * for each outcome the step (or an entry point such as the payment webhook) reports, the
  * steps to enqueue — inside the same transaction as the change that produced the outcome,
  * with deterministic job ids (decision 003). `when` is the condition a next step needs to
@@ -41,8 +42,6 @@ export type StepContext = {
 type JobSpec = { data: Record<string, unknown>; key: string; startAfterSeconds?: number };
 
 type StepRow = {
-  queue: string;
-  handler: string;
   summary: string;
   /** outcome → steps to enqueue next */
   next: Readonly<Record<string, readonly string[]>>;
@@ -91,16 +90,13 @@ export function awaitsReview(order: Pick<Order, "status" | "paymentState">): boo
 export const RECONCILE_MAX_ATTEMPTS = 12;
 
 export const STEPS = {
-  // Entry points: not queues, but they report outcomes like steps do.
+  // Entry points: not queued (no `job`), but they report outcomes like steps do; each is the
+  // service function of that name (failPayment: failPaymentAfterRetries).
   placeOrder: {
-    queue: "",
-    handler: "server/orders/place-order.ts",
     summary: "intake stores the order (synchronous)",
     next: { placed: ["chargePayment", "reserveStock"] },
   },
   settlePayment: {
-    queue: "",
-    handler: "server/payments/settle-payment.ts",
     summary: "the provider's verdict, by signed webhook or by reconciliation",
     next: {
       paid: ["createInvoice", "reversePayment"],
@@ -110,41 +106,30 @@ export const STEPS = {
     },
   },
   decideReview: {
-    queue: "",
-    handler: "server/reviews/decide-review.ts",
     summary: "an admin approves a held payment (it continues as paid) or rejects it (money returned)",
     next: { approved: ["createInvoice"], rejected: ["notifyShopper", "reversePayment"] },
   },
   failPayment: {
-    queue: "",
-    handler: "server/payments/fail-payment-after-retries.ts",
     summary: "the provider stayed unreachable for the whole retry budget",
     next: { failed: ["notifyShopper", "reversePayment"] },
   },
   cancelOrder: {
-    queue: "",
-    handler: "server/orders/cancel-order.ts",
     summary: "the shopper (or an admin) cancels before shipping",
     next: { cancelled: ["notifyShopper", "reversePayment"] },
   },
   restockProduct: {
-    queue: "",
-    handler: "server/inventory/restock-product.ts",
     summary: "an admin adds stock",
     next: { restocked: ["resumeBackorders"] },
   },
 
-  // Steps: one queue each (two notice rows share the notification queue).
+  // Queued steps: a row with a `job` is carried by the pg-boss queue of its own name, worked
+  // by the handler of that name (jobs/handlers/index.ts) calling the service of that name.
   chargePayment: {
-    queue: "payment.charge",
-    handler: "server/payments/request-charge.ts",
     summary: "asks the provider to charge; the verdict follows by webhook",
     next: { requested: ["reconcilePayment"] },
     job: (ctx) => orderJob(ctx),
   },
   reconcilePayment: {
-    queue: "payment.reconcile",
-    handler: "server/payments/reconcile-payment.ts",
     summary: "looks up a charge that has no verdict yet and settles it like the webhook would",
     next: { unsettled: ["reconcilePayment"] },
     when: (ctx) => (ctx.attempt ?? 0) < RECONCILE_MAX_ATTEMPTS,
@@ -160,15 +145,11 @@ export const STEPS = {
     },
   },
   reserveStock: {
-    queue: "inventory.reserve",
-    handler: "server/inventory/reserve-order-stock.ts",
     summary: "reserves every line, or back-orders the order",
     next: { reserved: ["createInvoice"], backordered: ["notifyShopper", "notifyWarehouse", "resumeBackorders"] },
     job: (ctx) => orderJob(ctx),
   },
   resumeBackorders: {
-    queue: "inventory.resume",
-    handler: "server/inventory/resume-backorders.ts",
     summary: "gives restocked units to waiting back-orders in arrival order",
     next: { reserved: ["createInvoice"] },
     job: (ctx, trigger) => {
@@ -177,38 +158,28 @@ export const STEPS = {
     },
   },
   expireReview: {
-    queue: "review.expire",
-    handler: "server/reviews/expire-review.ts",
     summary: "rejects a held payment nobody decided within 72 h (a delayed job; a decided one is left alone)",
     next: { rejected: ["notifyShopper", "reversePayment"] },
     when: (ctx) => awaitsReview(orderOf(ctx)),
     job: (ctx) => ({ ...orderJob(ctx), startAfterSeconds: REVIEW_EXPIRES_AFTER_SECONDS }),
   },
   createInvoice: {
-    queue: "invoice.create",
-    handler: "server/invoices/issue-invoice.ts",
     summary: "invoices a paid, stocked order",
     next: { issued: ["sendConfirmation"] },
     when: (ctx) => readyToFulfil(orderOf(ctx)),
     job: (ctx) => orderJob(ctx),
   },
   sendConfirmation: {
-    queue: "email.confirmation",
-    handler: "server/email/send-confirmation.ts",
     summary: "emails the confirmation and marks the order confirmed",
     next: { confirmed: ["createShipment"] },
     job: (ctx) => orderJob(ctx),
   },
   createShipment: {
-    queue: "shipment.create",
-    handler: "server/shipping/ship-order.ts",
     summary: "books the parcel (voids it if the order was cancelled meanwhile)",
     next: { shipped: [], voided: [] },
     job: (ctx) => orderJob(ctx),
   },
   reversePayment: {
-    queue: "payment.reverse",
-    handler: "server/payments/reverse-payment.ts",
     summary: "voids or refunds money held on an order that will not ship",
     next: {},
     when: (ctx) => mustReturnMoney(orderOf(ctx)),
@@ -217,16 +188,12 @@ export const STEPS = {
     job: (ctx, trigger) => orderJob(ctx, `${orderOf(ctx).id}:${trigger}`),
   },
   notifyShopper: {
-    queue: "email.notification",
-    handler: "server/email/send-notification.ts",
     summary: "back-order, failure and cancellation notices to the shopper",
     next: {},
     when: (ctx) => NOTIFIABLE.includes(orderOf(ctx).status),
     job: notice("shopper"),
   },
   notifyWarehouse: {
-    queue: "email.notification",
-    handler: "server/email/send-notification.ts",
     summary: "back-order notices to the warehouse",
     next: {},
     when: (ctx) => orderOf(ctx).status === "backordered",
@@ -252,4 +219,16 @@ export function nextSteps<S extends StepName>(from: S, outcome: Outcome<S>): rea
 /** A row as its general type, for adapters that read `when`/`job`. */
 export function stepRow(name: StepName): StepRow {
   return STEPS[name] as StepRow;
+}
+
+/** The steps carried by a queue: the rows with a `job`. The queue's name is the step's. */
+export type QueuedStepName = { [K in StepName]: Steps[K] extends { job: unknown } ? K : never }[StepName];
+
+/** Every queued step, in table order. */
+export const QUEUED_STEPS: readonly QueuedStepName[] = (Object.keys(STEPS) as StepName[]).filter(
+  (name): name is QueuedStepName => stepRow(name).job !== undefined,
+);
+
+export function isQueuedStep(name: string): name is QueuedStepName {
+  return (QUEUED_STEPS as readonly string[]).includes(name);
 }

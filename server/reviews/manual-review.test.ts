@@ -2,12 +2,12 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orders, payments, pipelineSettings, products, reviews } from "@/server/db/schema";
 import { seedDatabase } from "@/server/db/seed";
-import { reserveOrderStock } from "@/server/inventory/reserve-order-stock";
+import { reserveStock } from "@/server/inventory/reserve-stock";
 import { cancelOrder } from "@/server/orders/cancel-order";
 import { placeOrder } from "@/server/orders/place-order";
 import { handlePaymentWebhook } from "@/server/payments/handle-payment-webhook";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
-import { requestCharge } from "@/server/payments/request-charge";
+import { chargePayment } from "@/server/payments/charge-payment";
 import { reversePayment } from "@/server/payments/reverse-payment";
 import type { PaymentVerdict } from "@/server/payments/settle-payment";
 import { REVIEW_EXPIRES_AFTER_SECONDS } from "@/server/pipeline/steps";
@@ -100,8 +100,8 @@ const heldWebhookId = (orderId: string) => `evt_held_${orderId.slice(4)}`;
 async function heldOrder(books: ReturnType<typeof providerBooks>): Promise<string> {
   const { db, queue } = svc();
   const orderId = await newOrder();
-  await reserveOrderStock(db, queue, orderId);
-  await requestCharge(db, queue, books.provider, orderId);
+  await reserveStock(db, queue, orderId);
+  await chargePayment(db, queue, books.provider, orderId);
   books.captured.set(`charge_${orderId}`, TOTAL * 100);
   expect(await webhook(orderId, HELD, heldWebhookId(orderId))).toBe("processed");
   return orderId;
@@ -109,7 +109,7 @@ async function heldOrder(books: ReturnType<typeof providerBooks>): Promise<strin
 
 /** Runs every queued reversal of the order, as the worker would (each may run more than once). */
 async function runReversals(books: ReturnType<typeof providerBooks>, orderId: string): Promise<void> {
-  for (const _job of await jobs("payment.reverse", orderId)) {
+  for (const _job of await jobs("reversePayment", orderId)) {
     await reversePayment(svc().db, books.provider, orderId);
     await reversePayment(svc().db, books.provider, orderId);
   }
@@ -134,11 +134,11 @@ describe("the switch", () => {
     const { db, queue } = svc();
     const books = providerBooks();
     const off = await newOrder();
-    await requestCharge(db, queue, books.provider, off);
+    await chargePayment(db, queue, books.provider, off);
     await setManualReview(db, true, ADMIN.id);
     try {
       const on = await newOrder();
-      await requestCharge(db, queue, books.provider, on);
+      await chargePayment(db, queue, books.provider, on);
       expect(books.requests).toEqual([
         { idempotencyKey: `charge_${off}`, riskAction: "block" },
         { idempotencyKey: `charge_${on}`, riskAction: "review" },
@@ -165,15 +165,15 @@ describe("a payment held for review", () => {
     expect(await review(orderId)).toMatchObject({ riskScore: expect.closeTo(0.92, 5), reason: "high_risk_score", decision: null });
     expect((await listReviews(svc().db)).find((r) => r.order_id === orderId)).toMatchObject({ status: "in_review", total_cents: 2500, currency: "USD" });
 
-    const [expiry] = await jobs("review.expire", orderId);
+    const [expiry] = await jobs("expireReview", orderId);
     expect(expiry!.startAfter.getTime() - expiry!.createdOn.getTime()).toBeCloseTo(REVIEW_EXPIRES_AFTER_SECONDS * 1000, -3);
-    expect(await jobs("invoice.create", orderId)).toEqual([]);
-    expect(await jobs("payment.reverse", orderId)).toEqual([]);
+    expect(await jobs("createInvoice", orderId)).toEqual([]);
+    expect(await jobs("reversePayment", orderId)).toEqual([]);
     // The same verdict again (redelivery, or the reconciliation lookup): nothing changes.
     expect(await webhook(orderId, HELD)).toBe("processed");
     expect(await webhook(orderId, { event: "payment.flagged", risk_score: 0.92, reason: "high_risk_score" })).toBe("processed");
     expect(await order(orderId)).toMatchObject({ status: "in_review", paymentState: "held" });
-    expect(await jobs("review.expire", orderId)).toHaveLength(1);
+    expect(await jobs("expireReview", orderId)).toHaveLength(1);
   });
 
   it("approve: the order goes on as paid to fulfilment, with the one capture it has; a double click or a second admin agreeing changes nothing", async () => {
@@ -184,8 +184,8 @@ describe("a payment held for review", () => {
     const decisions = await Promise.all([decideReview(db, queue, orderId, "approved", ADMIN), decideReview(db, queue, orderId, "approved", OTHER_ADMIN)]);
     expect(decisions.map((d) => d.decision)).toEqual(["approved", "approved"]);
     expect(await order(orderId)).toMatchObject({ status: "payment_confirmed", paymentState: "completed", stockState: "reserved" });
-    expect(await jobs("invoice.create", orderId)).toHaveLength(1);
-    expect(await jobs("payment.reverse", orderId)).toEqual([]);
+    expect(await jobs("createInvoice", orderId)).toHaveLength(1);
+    expect(await jobs("reversePayment", orderId)).toEqual([]);
     const decided = await review(orderId);
     expect(decided).toMatchObject({ decision: "approved", decidedAt: expect.any(Date) });
     expect([ADMIN.id, OTHER_ADMIN.id]).toContain(decided!.decidedBy);
@@ -211,7 +211,7 @@ describe("a payment held for review", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
     expect(await order(orderId)).toMatchObject({ status: "rejected", failureReason: "review_rejected", stockState: "released" });
     expect(await stockOf("GADGET-7")).toBe(before);
-    expect((await jobs("email.notification", orderId)).map((j) => j.data.template)).toEqual(["rejected"]);
+    expect((await jobs("notifyShopper", orderId)).map((j) => j.data.template)).toEqual(["rejected"]);
     await runReversals(books, orderId);
     expect(books.refunds.size).toBe(1);
     expect(books.kept(orderId)).toBe(0);
@@ -276,7 +276,7 @@ describe("a payment held for review", () => {
       if (decision === "approved") {
         expect(after).toMatchObject({ status: "payment_confirmed", paymentState: "completed" });
         expect(books.kept(orderId)).toBe(2500);
-        expect(await jobs("payment.reverse", orderId)).toEqual([]);
+        expect(await jobs("reversePayment", orderId)).toEqual([]);
       } else {
         expect(after).toMatchObject({ status: "rejected", paymentState: "held" });
         expect(books.refunds.size).toBe(1);
@@ -306,8 +306,8 @@ describe("a payment held for review", () => {
     const books = providerBooks();
     await db.update(products).set({ stock: 0 }).where(eq(products.sku, "LIMITED-1"));
     const orderId = await newOrder("LIMITED-1", 1);
-    await reserveOrderStock(db, queue, orderId);
-    await requestCharge(db, queue, books.provider, orderId);
+    await reserveStock(db, queue, orderId);
+    await chargePayment(db, queue, books.provider, orderId);
     books.captured.set(`charge_${orderId}`, 9900);
     await webhook(orderId, { ...HELD, amount: 99 });
     expect(await order(orderId)).toMatchObject({ status: "backordered", paymentState: "held", stockState: "backordered" });
@@ -315,7 +315,7 @@ describe("a payment held for review", () => {
 
     await decideReview(db, queue, orderId, "approved", ADMIN);
     expect(await order(orderId)).toMatchObject({ status: "backordered", paymentState: "completed" });
-    expect(await jobs("invoice.create", orderId)).toEqual([]);
+    expect(await jobs("createInvoice", orderId)).toEqual([]);
     expect(await review(orderId)).toMatchObject({ decision: "approved", decidedByEmail: ADMIN.email });
   });
 

@@ -1,10 +1,9 @@
 import "server-only";
 import { ne, sql } from "drizzle-orm";
-import { PG_BOSS_JOB_TABLE } from "@/jobs/dead-letter-table";
-import { LAB_QUEUE, QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import { downstreamSettings, products, shoppers } from "@/server/db/schema";
 import { SEED_PRODUCTS, seedDownstreamSettings } from "@/server/db/seed";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 import type { TestControl } from "./test-control";
 
 /**
@@ -17,9 +16,6 @@ import type { TestControl } from "./test-control";
  */
 const KEPT_TABLES = ["products", "downstream_settings", "worker_heartbeats", "shoppers", "api_keys", "auth_sessions", "auth_accounts"];
 
-/** Every job of the pipeline (its dead letters included) and of the lab; the hourly maintenance stays scheduled. */
-const RESET_QUEUES = [...Object.values(QUEUES), ...Object.values(QUEUES).map(deadLetterQueue), LAB_QUEUE];
-
 const DEADLOCK_DETECTED = "40P01";
 
 /**
@@ -31,7 +27,7 @@ const DEADLOCK_DETECTED = "40P01";
  * The admin rollups are emptied with the rest (TRUNCATE fires no row triggers), so the
  * overview counts read 0 afterwards.
  */
-export async function resetShop(db: Database): Promise<void> {
+export async function resetShop(db: Database, jobs: PipelineJobs): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
@@ -46,7 +42,8 @@ export async function resetShop(db: Database): Promise<void> {
            ORDER BY c.relname`);
         await tx.execute(sql.raw(`TRUNCATE ${rows.map((r) => `public."${r.name.replaceAll('"', '""')}"`).join(", ")}`));
         await tx.delete(shoppers).where(ne(shoppers.role, "admin"));
-        await tx.execute(sql`DELETE FROM ${sql.raw(PG_BOSS_JOB_TABLE)} WHERE name IN (${sql.join(RESET_QUEUES.map((q) => sql`${q}`), sql`, `)})`);
+        // Every job of the pipeline (dead letters included) and of the lab; the hourly maintenance stays scheduled.
+        await jobs.clearJobs(tx);
         await tx
           .insert(products)
           .values(SEED_PRODUCTS)
@@ -82,7 +79,7 @@ export const resetShopControl: TestControl = {
   method: "POST",
   path: ["reset"],
   async serve(_request, _params, services) {
-    await resetShop(services.db);
+    await resetShop(services.db, (await services.jobs()).pipeline);
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   },
 };

@@ -2,11 +2,10 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { PG_BOSS_JOB_TABLE } from "@/jobs/dead-letter-table";
-import { QUEUES } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import { env } from "@/server/env";
 import { json } from "@/server/http/api-response";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 import { parseInput, type TestControl } from "./test-control";
 
 export const SETTLE_DEFAULT_SECONDS = 10;
@@ -21,24 +20,16 @@ export type SettleResult = { idle: true } | { idle: false; waiting: Record<strin
 export type ProviderInFlight = () => Promise<string[]>;
 
 /**
- * What will still move an order within `horizonSeconds`, per pipeline queue: jobs running
+ * What will still move an order within `horizonSeconds`, per pipeline step: jobs running
  * now, and jobs waiting whose start (first run or retry) falls within the horizon — a job
  * scheduled later, such as a payment look-up minutes away, is not counted, nor are dead
- * letters, which only a redrive moves. Besides the jobs, the simulated payment provider's
+ * letters, which only a redrive moves (PipelineJobs.pendingJobs). Besides the jobs, the simulated payment provider's
  * charges whose verdict is still on its way by webhook (counted as `payment.webhook`): between
  * the charge step and that webhook no job exists. A back-ordered order has no job either: it
  * waits for stock, not for time.
  */
-export async function pendingWork(db: Database, horizonSeconds: number, providerInFlight: ProviderInFlight): Promise<Record<string, number>> {
-  const queues = sql.join(Object.values(QUEUES).map((q) => sql`${q}`), sql`, `);
-  const { rows } = await db.execute<{ name: string; n: number }>(sql`
-    SELECT name, count(*)::int AS n
-      FROM ${sql.raw(PG_BOSS_JOB_TABLE)}
-     WHERE name IN (${queues})
-       AND (state = 'active' OR (state < 'active' AND start_after <= now() + make_interval(secs => ${horizonSeconds})))
-     GROUP BY name
-     ORDER BY name`);
-  const waiting: Record<string, number> = Object.fromEntries(rows.map((r) => [r.name, r.n]));
+export async function pendingWork(db: Database, jobs: PipelineJobs, horizonSeconds: number, providerInFlight: ProviderInFlight): Promise<Record<string, number>> {
+  const waiting: Record<string, number> = { ...(await jobs.pendingJobs(horizonSeconds)) };
   const charges = await providerInFlight();
   if (charges.length > 0) {
     // A reset forgets charges the provider may still be working on: those owe nothing.
@@ -56,10 +47,16 @@ export async function pendingWork(db: Database, horizonSeconds: number, provider
  * few times a second rather than sleeping for a guessed while, so it answers as soon as the
  * pipeline is idle; a client that hangs up stops it.
  */
-export async function settlePipeline(db: Database, timeoutSeconds: number, providerInFlight: ProviderInFlight, signal?: AbortSignal): Promise<SettleResult> {
+export async function settlePipeline(
+  db: Database,
+  jobs: PipelineJobs,
+  timeoutSeconds: number,
+  providerInFlight: ProviderInFlight,
+  signal?: AbortSignal,
+): Promise<SettleResult> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const waiting = await pendingWork(db, timeoutSeconds, providerInFlight);
+    const waiting = await pendingWork(db, jobs, timeoutSeconds, providerInFlight);
     if (Object.keys(waiting).length === 0) return { idle: true };
     const left = deadline - Date.now();
     if (left <= 0 || signal?.aborted) return { idle: false, waiting };
@@ -94,12 +91,13 @@ const querySchema = z
   })
   .strict();
 
-/** POST /api/test/settle?timeout_s=N → 200 `{ idle: true }` or `{ idle: false, waiting: { queue: n } }`. */
+/** POST /api/test/settle?timeout_s=N → 200 `{ idle: true }` or `{ idle: false, waiting: { step: n } }`. */
 export const settleControl: TestControl = {
   method: "POST",
   path: ["settle"],
   async serve(request, _params, services) {
     const { timeout_s } = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams), "The query");
-    return json(200, await settlePipeline(services.db, timeout_s, simulatorInFlight, request.signal));
+    const { pipeline } = await services.jobs();
+    return json(200, await settlePipeline(services.db, pipeline, timeout_s, simulatorInFlight, request.signal));
   },
 };

@@ -6,12 +6,24 @@ import { afterAll, beforeAll } from "vitest";
 import { PgBoss } from "pg-boss";
 import { createDatabase, type Database } from "@/server/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
+import { sendOnlyBossOptions } from "@/jobs/boss";
+import { pgBossPipelineJobs } from "@/jobs/pipeline-jobs";
 import { pgBossStepQueue } from "@/jobs/step-queue";
+import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { createTestDatabase, type TestDatabase } from "./test-postgres";
 import type pg from "pg";
 
-export type ServiceDatabase = { db: Database; pool: pg.Pool; boss: PgBoss; queue: StepQueue; url: string; newShopperId(): Promise<string> };
+export type ServiceDatabase = {
+  db: Database;
+  pool: pg.Pool;
+  boss: PgBoss;
+  queue: StepQueue;
+  /** The operator tooling's port over the same pg-boss, injected into the server/ code under test. */
+  pipeline: PipelineJobs;
+  url: string;
+  newShopperId(): Promise<string>;
+};
 
 export function useServiceDatabase(): () => ServiceDatabase {
   let handle: ServiceDatabase | undefined;
@@ -20,13 +32,14 @@ export function useServiceDatabase(): () => ServiceDatabase {
   beforeAll(async () => {
     database = await createTestDatabase();
     const { db, pool } = createDatabase(database.url, 40);
-    const boss = new PgBoss({ connectionString: database.url, max: 4, supervise: false, schedule: false, migrate: false });
+    const boss = new PgBoss(sendOnlyBossOptions(database.url, "conveyor-test", 4));
     await boss.start();
     handle = {
       db,
       pool,
       boss,
       queue: pgBossStepQueue(boss, { reconcileAfterSeconds: 300 }),
+      pipeline: pgBossPipelineJobs(boss),
       url: database.url,
       newShopperId: async () => (await createApiKey(db, `svc${++shoppers}.${Date.now()}@example.test`)).shopper.id,
     };

@@ -22,11 +22,18 @@ function urlFor(database: string): string {
   return url.toString();
 }
 
-/** Named after the migrations' content, so a schema change gets a fresh template. */
+/**
+ * The files whose content decides what the template holds besides the migrations: the queues
+ * pg-boss is given (their names come from the step table) and how they are set up.
+ */
+const QUEUE_SOURCES = ["server/pipeline/steps.ts", "jobs/queues.ts", "jobs/setup-queues.ts", "jobs/prepare-database.ts"];
+
+/** Named after the migrations' and the queues' sources, so a schema or queue change gets a fresh template. */
 export function templateName(): string {
   const dir = path.resolve(process.cwd(), "server/db/migrations");
   const hash = createHash("sha256");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) hash.update(readFileSync(path.join(dir, file)));
+  for (const file of QUEUE_SOURCES) hash.update(readFileSync(path.resolve(process.cwd(), file)));
   return `conveyor_template_${hash.digest("hex").slice(0, 12)}`;
 }
 

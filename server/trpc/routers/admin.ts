@@ -5,10 +5,8 @@ import { OVERVIEW_WINDOWS, type OverviewWindow } from "@/lib/admin-overview";
 import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSettings } from "@/server/admin/downstream-settings";
 import { getOrderTimeline } from "@/server/admin/get-order-timeline";
 import { getOverview } from "@/server/admin/get-overview";
-import { listDeadLetterPage, listDeadLetters } from "@/server/admin/list-dead-letters";
 import { listInventory } from "@/server/admin/list-inventory";
 import { listMailbox } from "@/server/admin/list-mailbox";
-import { redriveDeadLetters } from "@/server/admin/redrive-dead-letters";
 import { retryOrderStep } from "@/server/admin/retry-order-step";
 import { orderSearchSchema, searchOrders } from "@/server/admin/search-orders";
 import { restockProduct } from "@/server/inventory/restock-product";
@@ -17,27 +15,31 @@ import { cancelOrder } from "@/server/orders/cancel-order";
 import { decideReview } from "@/server/reviews/decide-review";
 import { listReviews } from "@/server/reviews/list-reviews";
 import { getManualReview, setManualReview } from "@/server/reviews/manual-review-setting";
+import type { ProcessServices } from "@/server/process-services";
 import { adminProcedure } from "../init";
 
 const orderId = z.object({ orderId: z.string().min(1).max(64) });
+/** The operator's view of the job system (server/pipeline/pipeline-jobs.ts). */
+const pipelineJobs = async (services: ProcessServices) => (await services.jobs()).pipeline;
+
 const windowInput = z.object({ window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [OverviewWindow, ...OverviewWindow[]]).default("15m") }).optional();
 
 /** The admin dashboard (issue 7): every procedure is admin-only, enforced here on the server. */
 export const adminRouter = {
-  overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, (await ctx.services.jobs()).boss, input?.window)),
+  overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, await pipelineJobs(ctx.services), input?.window)),
   orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
-  order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, (await ctx.services.jobs()).boss, input.orderId)),
+  order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, await pipelineJobs(ctx.services), input.orderId)),
   cancelOrder: adminProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, (await ctx.services.jobs()).steps, null, input.orderId)),
   retryStep: adminProcedure
     .input(z.object({ orderId: z.string().min(1).max(64), queue: z.string().min(1).max(64) }))
-    .mutation(async ({ ctx, input }) => retryOrderStep((await ctx.services.jobs()).boss, input.orderId, input.queue)),
-  deadLetters: adminProcedure.query(async ({ ctx }) => listDeadLetters((await ctx.services.jobs()).boss)),
+    .mutation(async ({ ctx, input }) => retryOrderStep(await pipelineJobs(ctx.services), input.orderId, input.queue)),
+  deadLetters: adminProcedure.query(async ({ ctx }) => (await pipelineJobs(ctx.services)).deadLetterGroups()),
   deadLetterJobs: adminProcedure
     .input(z.object({ fingerprint: z.string().min(1).max(64), cursor: z.string().min(1).max(100), limit: z.number().int().min(1).max(200).default(50) }))
-    .query(async ({ ctx, input }) => listDeadLetterPage((await ctx.services.jobs()).boss, input.fingerprint, input.cursor, input.limit)),
+    .query(async ({ ctx, input }) => (await pipelineJobs(ctx.services)).deadLetterPage(input.fingerprint, input.cursor, input.limit)),
   redrive: adminProcedure
     .input(z.union([z.object({ all: z.literal(true) }), z.object({ fingerprint: z.string().min(1).max(64) }), z.object({ jobId: z.string().uuid() })]))
-    .mutation(async ({ ctx, input }) => redriveDeadLetters((await ctx.services.jobs()).boss, input)),
+    .mutation(async ({ ctx, input }) => (await pipelineJobs(ctx.services)).redriveDeadLetters(input)),
   inventory: adminProcedure.query(({ ctx }) => listInventory(ctx.db)),
   restock: adminProcedure
     .input(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1_000_000) }))
@@ -56,5 +58,5 @@ export const adminRouter = {
       decideReview(ctx.db, (await ctx.services.jobs()).steps, input.orderId, input.decision, { id: ctx.shopper.id, email: ctx.shopper.email }),
     ),
   labRuns: adminProcedure.query(({ ctx }) => listLabRuns(ctx.db)),
-  startLabRun: adminProcedure.input(labRunInputSchema).mutation(async ({ ctx, input }) => startLabRun(ctx.db, (await ctx.services.jobs()).boss, input)),
+  startLabRun: adminProcedure.input(labRunInputSchema).mutation(async ({ ctx, input }) => startLabRun(ctx.db, await pipelineJobs(ctx.services), input)),
 } satisfies TRPCRouterRecord;

@@ -21,7 +21,7 @@ export function chargeIdempotencyKey(orderId: string): string {
  * accepted it. The HTTP call itself is made outside any transaction, so no row lock is held
  * while a third party thinks.
  */
-export async function requestCharge(db: Database, queue: StepQueue, provider: PaymentProvider, orderId: string): Promise<"requested" | "skipped"> {
+export async function chargePayment(db: Database, queue: StepQueue, provider: PaymentProvider, orderId: string): Promise<"requested" | "skipped"> {
   const order = await db.transaction(async (tx) => {
     const current = await lockOrder(tx, orderId);
     if (!current || isFinalStatus(current.status) || (current.paymentState !== "none" && current.paymentState !== "processing")) return null;

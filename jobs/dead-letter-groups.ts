@@ -1,34 +1,12 @@
+/**
+ * The admin's dead letters, grouped by error fingerprint and paged, in SQL over pg-boss's job
+ * table (decision 025): the listing half of PipelineJobs (server/pipeline/pipeline-jobs.ts).
+ */
 import "server-only";
 import type { PgBoss } from "pg-boss";
-import { deadLetterErrorSql, PG_BOSS_JOB_TABLE, waitingDeadLetters } from "@/jobs/dead-letter-table";
-import { deadLetterQueues } from "@/jobs/queues";
-
-export type DeadLetter = {
-  id: string;
-  deadLetterQueue: string;
-  queue: string;
-  orderId: string | null;
-  /** The job's payload (pg-boss jobs carry a JSON object, or none). */
-  data: Record<string, unknown> | null;
-  error: string;
-  retries: number | null;
-  failedAt: string;
-  firstQueuedAt: string | null;
-};
-
-/** One error fingerprint: its size and time span, and only its newest jobs (`nextCursor` pages on). */
-export type DeadLetterGroup = {
-  fingerprint: string;
-  queue: string;
-  error: string;
-  count: number;
-  firstFailedAt: string;
-  lastFailedAt: string;
-  jobs: DeadLetter[];
-  nextCursor: string | null;
-};
-
-export type DeadLetterPage = { jobs: DeadLetter[]; nextCursor: string | null };
+import type { DeadLetter, DeadLetterGroup, DeadLetterPage } from "@/server/pipeline/pipeline-jobs";
+import { deadLetterErrorSql, PG_BOSS_JOB_TABLE, waitingDeadLetters } from "./dead-letter-table";
+import { deadLetterQueues } from "./queues";
 
 export const JOBS_PER_GROUP = 20;
 
@@ -81,7 +59,7 @@ type JobRow = {
  * The groups, largest first, each with its `JOBS_PER_GROUP` newest jobs: one statement, whose
  * answer grows with the number of groups, not of dead letters.
  */
-export async function listDeadLetters(boss: PgBoss): Promise<DeadLetterGroup[]> {
+export async function listDeadLetterGroups(boss: PgBoss): Promise<DeadLetterGroup[]> {
   const { rows } = await boss.getDb().executeSql(
     `WITH ${DEAD_LETTERS},
      fingerprinted AS MATERIALIZED (SELECT d.*, ${fingerprintSql("d")} AS fingerprint FROM dead d),

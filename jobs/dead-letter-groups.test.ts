@@ -5,15 +5,16 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PgBoss } from "pg-boss";
-import { listDeadLetters as listPerStep } from "@/jobs/dead-letters";
-import { QUEUES, deadLetterQueue } from "@/jobs/queues";
+import type { DeadLetterGroup } from "@/server/pipeline/pipeline-jobs";
 import { useServiceDatabase } from "@/tests/support/service-database";
-import { JOBS_PER_GROUP, listDeadLetterPage, listDeadLetters, type DeadLetterGroup } from "./list-dead-letters";
-import { redriveDeadLetters } from "./redrive-dead-letters";
+import { JOBS_PER_GROUP, listDeadLetterPage, listDeadLetterGroups as listDeadLetters } from "./dead-letter-groups";
+import { listDeadLetters as listPerStep } from "./dead-letters";
+import { deadLetterQueue } from "./queues";
+import { redriveDeadLetterTarget as redriveDeadLetters } from "./redrive-dead-letter-groups";
 
 const svc = useServiceDatabase();
-const SHIPMENT = QUEUES.createShipment;
-const CHARGE = QUEUES.chargePayment;
+const SHIPMENT = "createShipment";
+const CHARGE = "chargePayment";
 const CARRIER_DOWN = 2000;
 const LABEL_REJECTED = 1000;
 const REALLY_FAILED = 5;
@@ -106,7 +107,7 @@ describe("dead letters at scale", () => {
     expect(steps.find((s) => s.step === SHIPMENT)).toMatchObject({ count: CARRIER_DOWN + LABEL_REJECTED });
     expect(steps.find((s) => s.step === SHIPMENT)!.lastError).toContain(`"${CARRIER_DOWN + LABEL_REJECTED} Main St"`);
     expect(steps.find((s) => s.step === CHARGE)).toMatchObject({ count: REALLY_FAILED });
-    expect(steps.find((s) => s.step === QUEUES.createInvoice)).toEqual({ step: QUEUES.createInvoice, count: 0, lastError: null, lastDeadAt: null });
+    expect(steps.find((s) => s.step === "createInvoice")).toEqual({ step: "createInvoice", count: 0, lastError: null, lastDeadAt: null });
   });
 
   it("redriving a group twice at once moves exactly that group, once", async () => {

@@ -1,11 +1,10 @@
 import "server-only";
 import type { PgBoss } from "pg-boss";
-import { redriveDeadLetters as redriveEveryStep } from "@/jobs/dead-letters";
-import { PG_BOSS_JOB_TABLE, waitingDeadLetters } from "@/jobs/dead-letter-table";
-import { deadLetterQueues } from "@/jobs/queues";
-import { listDeadLetterPage } from "./list-dead-letters";
-
-export type RedriveTarget = { all: true } | { fingerprint: string } | { jobId: string };
+import type { RedriveTarget } from "@/server/pipeline/pipeline-jobs";
+import { listDeadLetterPage } from "./dead-letter-groups";
+import { PG_BOSS_JOB_TABLE, waitingDeadLetters } from "./dead-letter-table";
+import { redriveDeadLetters as redriveEveryStep } from "./dead-letters";
+import { deadLetterQueues } from "./queues";
 
 /** pg-boss's redrive moves at most 1,000 jobs a call; a group is walked in pages of that size. */
 const REDRIVE_BATCH = 1000;
@@ -17,7 +16,7 @@ const REDRIVE_BATCH = 1000;
  * an idempotent handler (the provider's idempotency key, the mailbox's unique key), so no
  * order is charged or emailed twice.
  */
-export async function redriveDeadLetters(boss: PgBoss, target: RedriveTarget): Promise<{ redriven: number }> {
+export async function redriveDeadLetterTarget(boss: PgBoss, target: RedriveTarget): Promise<{ redriven: number }> {
   if ("all" in target) {
     // The same recovery as `npm run jobs -- redrive` (jobs/dead-letters.ts).
     const moved = await redriveEveryStep(boss);

@@ -4,7 +4,7 @@ import { mailbox, orders, products } from "@/server/db/schema";
 import { placeOrder } from "@/server/orders/place-order";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { releaseOrderStock } from "./release-order-stock";
-import { reserveOrderStock } from "./reserve-order-stock";
+import { reserveStock } from "./reserve-stock";
 import { resumeBackorders } from "./resume-backorders";
 
 const svc = useServiceDatabase();
@@ -29,7 +29,7 @@ describe("stock reservation", () => {
   it("30 concurrent reservations of LIMITED-1 (stock 3): exactly 3 succeed, 27 back-order, stock ends at 0", async () => {
     const { db, queue } = svc();
     const ids = await placeMany(30, "LIMITED-1");
-    const outcomes = await Promise.all(ids.map((id) => reserveOrderStock(db, queue, id)));
+    const outcomes = await Promise.all(ids.map((id) => reserveStock(db, queue, id)));
 
     expect(outcomes.filter((o) => o === "reserved")).toHaveLength(3);
     expect(outcomes.filter((o) => o === "backordered")).toHaveLength(27);
@@ -38,7 +38,7 @@ describe("stock reservation", () => {
     expect(rows.filter((o) => o.status === "backordered")).toHaveLength(27);
 
     // Running every reservation again (at-least-once delivery) changes nothing.
-    expect(await Promise.all(ids.map((id) => reserveOrderStock(db, queue, id)))).toEqual(Array(30).fill("skipped"));
+    expect(await Promise.all(ids.map((id) => reserveStock(db, queue, id)))).toEqual(Array(30).fill("skipped"));
     expect(await stockOf("LIMITED-1")).toBe(0);
   });
 
@@ -51,7 +51,7 @@ describe("stock reservation", () => {
     const { db, queue } = svc();
     const before = await stockOf("GADGET-7");
     const [id] = await placeMany(1, "GADGET-7");
-    await reserveOrderStock(db, queue, id!);
+    await reserveStock(db, queue, id!);
     expect(await stockOf("GADGET-7")).toBe(before - 1);
     const releases = await Promise.all([1, 2, 3].map(() => db.transaction((tx) => releaseOrderStock(tx, id!))));
     expect(releases.filter(Boolean)).toHaveLength(1);
@@ -62,7 +62,7 @@ describe("stock reservation", () => {
     const { db, boss, queue } = svc();
     await db.update(products).set({ stock: 0 }).where(eq(products.sku, "DOOHICKEY-5"));
     const ids = await placeMany(4, "DOOHICKEY-5");
-    for (const id of ids) expect(await reserveOrderStock(db, queue, id)).toBe("backordered");
+    for (const id of ids) expect(await reserveStock(db, queue, id)).toBe("backordered");
 
     await db.update(products).set({ stock: 2 }).where(eq(products.sku, "DOOHICKEY-5"));
     const { resumed } = await resumeBackorders(db, queue, "DOOHICKEY-5");
@@ -75,10 +75,14 @@ describe("stock reservation", () => {
     // The notices are queued as jobs; no worker runs here, so the mailbox is still empty.
     expect(await db.select().from(mailbox).where(inArray(mailbox.orderId, ids))).toHaveLength(0);
     const { rows: notices } = await boss.getDb().executeSql(
-      "SELECT data->>'to' AS to FROM pgboss.job WHERE name = 'email.notification' AND data->>'orderId' = $1 ORDER BY 1",
+      "SELECT name, data->>'to' AS to FROM pgboss.job WHERE name IN ('notifyShopper', 'notifyWarehouse') AND data->>'orderId' = $1 ORDER BY 1",
       [ids[0]],
     );
-    expect(notices.map((n) => n.to)).toEqual(["shopper", "warehouse"]);
+    // Each notice on its own step's queue.
+    expect(notices).toEqual([
+      { name: "notifyShopper", to: "shopper" },
+      { name: "notifyWarehouse", to: "warehouse" },
+    ]);
   });
 
   it("a new order does not take units an earlier back-order is waiting for: it queues behind it", async () => {
@@ -88,11 +92,11 @@ describe("stock reservation", () => {
     const place = async (quantity: number) =>
       (await placeOrder(db, queue, { shopperId, body: { items: [{ sku: "SPROCKET-9", quantity }], payment_method: "pm_visa_4242" } })).orderId;
     const waiting = await place(2);
-    expect(await reserveOrderStock(db, queue, waiting)).toBe("backordered");
+    expect(await reserveStock(db, queue, waiting)).toBe("backordered");
 
     await db.update(products).set({ stock: 1 }).where(eq(products.sku, "SPROCKET-9"));
     const newcomer = await place(1);
-    expect(await reserveOrderStock(db, queue, newcomer)).toBe("backordered");
+    expect(await reserveStock(db, queue, newcomer)).toBe("backordered");
     expect(await stockOf("SPROCKET-9")).toBe(1);
 
     await db.update(products).set({ stock: 2 }).where(eq(products.sku, "SPROCKET-9"));

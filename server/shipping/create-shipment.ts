@@ -11,7 +11,7 @@ import type { CarrierService } from "./carrier-service";
  * is voided at the carrier. A retry that finds the order cancelled voids by the booking's
  * key too, in case an earlier attempt booked and died before it could void.
  */
-export async function shipOrder(db: Database, carrier: CarrierService, orderId: string): Promise<"shipped" | "voided" | "skipped"> {
+export async function createShipment(db: Database, carrier: CarrierService, orderId: string): Promise<"shipped" | "voided" | "skipped"> {
   // The order's status and its item count in one statement.
   const [order] = await db
     .select({ status: orders.status, items: sql<number>`(SELECT coalesce(sum(${orderLines.quantity}), 0)::int FROM ${orderLines} WHERE ${orderLines.orderId} = ${orders.id})` })

@@ -19,7 +19,7 @@ export type ReservationOutcome = "reserved" | "backordered" | "skipped";
  * a resumption pass for the SKU is queued too, so an order that back-ordered while a
  * restock was being handed out is not left behind.
  */
-export async function reserveOrderStock(db: Database, queue: StepQueue, orderId: string): Promise<ReservationOutcome> {
+export async function reserveStock(db: Database, queue: StepQueue, orderId: string): Promise<ReservationOutcome> {
   return db.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order || order.stockState !== "none" || isFinalStatus(order.status)) return "skipped";

@@ -8,7 +8,7 @@ import { readyToFulfil } from "@/server/pipeline/steps";
 import type { InvoicingService } from "./invoicing-service";
 
 /** Invoices a paid, stocked order, then queues the confirmation email. */
-export async function issueInvoice(db: Database, queue: StepQueue, invoicing: InvoicingService, orderId: string): Promise<"issued" | "skipped"> {
+export async function createInvoice(db: Database, queue: StepQueue, invoicing: InvoicingService, orderId: string): Promise<"issued" | "skipped"> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order || !readyToFulfil(order)) return "skipped";
   const { invoiceNumber } = await invoicing.createInvoice({
