@@ -123,7 +123,8 @@ export const STEPS = {
   },
 
   // Queued steps: a row with a `job` is carried by the pg-boss queue of its own name, worked
-  // by the handler of that name (jobs/handlers/index.ts) calling the service of that name.
+  // by the handler of that name (jobs/handlers/index.ts) calling the service of that name
+  // (both notices: sendNotification, told by the job to whom).
   chargePayment: {
     summary: "asks the provider to charge; the verdict follows by webhook",
     next: { requested: ["reconcilePayment"] },
