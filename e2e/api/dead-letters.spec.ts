@@ -53,8 +53,8 @@ test("a step dead-lettered in an outage shows in health as degraded and in `npm 
     });
 
     const listing = await jobsCli("dead-letters");
-    expect(listing).toMatch(new RegExp(`^shipment\\.create +${ORDERS}  last \\S+: carrier: HTTP 503 .*outage`, "m"));
-    expect(listing).toMatch(/^payment\.charge +0$/m);
+    expect(listing).toMatch(new RegExp(`^createShipment +${ORDERS}  last \\S+: carrier: HTTP 503 .*outage`, "m"));
+    expect(listing).toMatch(/^chargePayment +0$/m);
     expect(listing).toMatch(new RegExp(`^total +${ORDERS}$`, "m"));
   } finally {
     await stack().setDownstream("carrier", { outage: false });
