@@ -3,9 +3,7 @@ import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
-import type { JobSystem } from "@/server/process-services";
-import { enqueueInTx, jobInsertCtes, startSendOnlyBoss, type JobSender, type PlannedJob } from "./boss";
-import { pgBossPipelineJobs } from "./pipeline-jobs";
+import { enqueueInTx, jobInsertCtes, type JobSender, type PlannedJob } from "./boss";
 
 /**
  * The pg-boss side of the step table: for an outcome, enqueue every next step whose
@@ -43,14 +41,4 @@ function planJobs<S extends StepName>(from: S, outcome: Outcome<S>, ctx: StepCon
 
 export function stepSettings(): StepSettings {
   return { reconcileAfterSeconds: env().PAYMENT_RECONCILE_AFTER_SECONDS };
-}
-
-/**
- * A process's job system when it only sends jobs (the web process, scripts): a send-only
- * pg-boss, the step queue and the operator tooling's PipelineJobs over it. The process builds it once, on first use
- * (server/process-services.ts), and stops it on shutdown.
- */
-export async function sendOnlyJobSystem(connectionString: string): Promise<JobSystem> {
-  const boss = await startSendOnlyBoss(connectionString);
-  return { steps: pgBossStepQueue(boss), pipeline: pgBossPipelineJobs(boss), stop: () => boss.stop({ graceful: false }) };
 }

@@ -50,7 +50,7 @@ export type ProcessServicesOptions = {
   databaseUrl: string;
   /** Pool size; the configuration's DB_POOL_MAX unless a script or test wants fewer. */
   poolMax?: number;
-  /** Builds the job system (jobs/step-queue.ts `sendOnlyJobSystem`, or the worker's own). */
+  /** Builds the job system (jobs/send-only-job-system.ts). */
   startJobs: (databaseUrl: string) => Promise<JobSystem>;
   /** Reads the admin overview of a window (server/admin/get-overview.ts over this process's jobs). */
   readOverview: (services: ProcessServices, window: OverviewWindow) => Promise<Overview>;

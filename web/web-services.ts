@@ -1,5 +1,5 @@
 import "server-only";
-import { sendOnlyJobSystem } from "@/jobs/step-queue";
+import { sendOnlyJobSystem } from "@/jobs/send-only-job-system";
 import { getOverview } from "@/server/admin/get-overview";
 import type { Env } from "@/server/env";
 import { createProcessServices, type ProcessServices } from "@/server/process-services";
