@@ -3,7 +3,7 @@
  * Client-safe, so the storefront can validate with the exact rules the server applies.
  */
 import { z } from "zod";
-import { ORDER_STATUSES, type OrderStatus } from "./order-status";
+import { ORDER_STATUSES, type OrderStatus } from "./order-state";
 
 export const MAX_ORDER_LINES = 100;
 

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { PackageOpenIcon } from "lucide-react";
 import { useEffect } from "react";
 import type { OrderPage } from "@/lib/merge-order";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import { useTRPC } from "@/trpc/client";
 import { readAttempt, useCheckout, usePlacingOrders, type CheckoutVariables } from "@/components/checkout/use-checkout";
 import { EmptyState } from "@/components/shop/empty-state";

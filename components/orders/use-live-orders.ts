@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import type { StatusUpdate } from "@/lib/merge-order";
 import { useTRPC } from "@/trpc/client";
 import { useOrderCache } from "./use-order-cache";

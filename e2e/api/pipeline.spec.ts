@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { OrderStatus } from "@/lib/order-status";
+import type { OrderStatus } from "@/lib/order-state";
 import { invoices, mailbox, orders, shipments } from "@/server/db/schema";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import type { EventView } from "@/server/orders/order-view";
