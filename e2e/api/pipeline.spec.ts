@@ -28,7 +28,7 @@ async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Pro
 
 /** tRPC v11 over fetch, no transformer: a mutation is a POST to /api/trpc/<path> whose body is the raw input. */
 async function restock(stack: Stack, shopper: Shopper, input: { sku: string; quantity: number }): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.baseURL}/api/trpc/catalog.restock`, {
+  const response = await fetch(`${stack.baseURL}/api/trpc/admin.restock`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...shopper.headers },
     body: JSON.stringify(input),
