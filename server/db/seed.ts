@@ -1,3 +1,4 @@
+import "server-only";
 import { count, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "./client";
 import { DOWNSTREAM_SERVICES, downstreamSettings, pipelineSettings, products } from "./schema";

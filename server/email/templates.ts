@@ -1,3 +1,4 @@
+import "server-only";
 import { formatMoney } from "@/lib/money";
 import type { NotificationTemplate } from "@/lib/order-state";
 

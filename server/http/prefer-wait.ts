@@ -1,3 +1,4 @@
+import "server-only";
 /** Most a client may ask to wait with `Prefer: wait=N` (CONTRACT.md §2). */
 export const MAX_WAIT_SECONDS = 30;
 

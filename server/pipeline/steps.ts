@@ -1,3 +1,4 @@
+import "server-only";
 import { awaitsReview, isNotifiable, mustReturnMoney, readyToFulfil, type NotificationTemplate } from "@/lib/order-state";
 import type { Order } from "@/server/db/schema";
 
