@@ -1,5 +1,6 @@
 /**
- * Zod schemas of the public contract's request bodies (CONTRACT.md §2, §3).
+ * Zod schemas of the public contract's request bodies (docs/api.md, "POST /api/orders" and
+ * "POST /webhooks/payments").
  * Client-safe, so the storefront can validate with the exact rules the server applies.
  */
 import { z } from "zod";

@@ -13,7 +13,7 @@ import { itemsSummary, OrderRow, type OrderRowData } from "./order-row";
 import { POLL_INTERVAL_MS, useLiveOrders } from "./use-live-orders";
 import { mergePageOnRefetch, useOrderCache } from "./use-order-cache";
 
-/** Temporary id of an order being placed (CONTRACT §7 allows one until the server answers). */
+/** Temporary id of an order being placed (docs/api.md, "Browser hooks for end-to-end suites" allows one until the server answers). */
 export function placingId(idempotencyKey: string): string {
   return `placing_${idempotencyKey.slice(0, 8)}`;
 }

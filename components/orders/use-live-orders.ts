@@ -7,7 +7,7 @@ import type { StatusUpdate } from "@/lib/merge-order";
 import { useTRPC } from "@/trpc/client";
 import { useOrderCache } from "./use-order-cache";
 
-/** How the page is kept current (CONTRACT §7 `data-live`). */
+/** How the page is kept current (`data-live`, docs/api.md, "Browser hooks for end-to-end suites"). */
 export type LiveMode = "sse" | "polling" | "offline";
 
 export const POLL_INTERVAL_MS = 2_000;

@@ -1,5 +1,5 @@
 /**
- * Money and compensation on the real stack (issue 5): nothing kept that should be given
+ * Money and compensation on the real stack (decision 010): nothing kept that should be given
  * back, nothing taken or given back twice — checked against the simulated provider's and
  * carrier's own records, not ours.
  */

@@ -36,7 +36,7 @@ async function restock(stack: Stack, shopper: Shopper, input: { sku: string; qua
   return { status: response.status, body: await response.json() };
 }
 
-/** A webhook as the payment provider sends it (CONTRACT §3), signed with the stack's secret. */
+/** A webhook as the payment provider sends it (docs/api.md, "POST /webhooks/payments"), signed with the stack's secret. */
 async function deliverPaymentWebhook(stack: Stack, webhookId: string, payload: Record<string, unknown>): Promise<{ status: number; body: any }> {
   const body = JSON.stringify(payload);
   const response = await fetch(`${stack.baseURL}/webhooks/payments`, { method: "POST", headers: signedWebhookHeaders(stack.webhookSecret, webhookId, body), body });
@@ -55,7 +55,7 @@ async function withPaymentProvider<T>(settings: Parameters<Stack["setDownstream"
   }
 }
 
-test.describe("each test payment method of CONTRACT §4 ends where it should", () => {
+test.describe("each test payment method (docs/api.md, Test payment methods) ends where it should", () => {
   test("pm_visa_4242: shipped with tracking; one confirmation email, an invoice, a shipment and exactly one charge", async () => {
     const shopper = await stack().newShopper();
     const orderId = await placeOrder(stack(), shopper);

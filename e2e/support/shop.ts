@@ -1,4 +1,4 @@
-/** Storefront steps as a shopper takes them, in a real browser (locators by role and name, CONTRACT §7). */
+/** Storefront steps as a shopper takes them, in a real browser (locators by role and name, docs/api.md, "Browser hooks for end-to-end suites"). */
 import { expect, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { orders } from "@/server/db/schema";

@@ -42,7 +42,7 @@ export async function checkout(client: Client, mode: LabMode): Promise<CheckoutS
   }
 }
 
-/** Follows the order's SSE stream (CONTRACT.md §2) until it is confirmed, fails, or time runs out. */
+/** Follows the order's SSE stream (docs/api.md, "GET /api/orders/{id}/events") until it is confirmed, fails, or time runs out. */
 async function followUntilConfirmed(client: Client, orderId: string, authorization: string): Promise<boolean> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), client.confirmTimeoutMs);

@@ -23,7 +23,7 @@ import { adminProcedure } from "../init";
 const orderId = z.object({ orderId: z.string().min(1).max(64) });
 const windowInput = z.object({ window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [OverviewWindow, ...OverviewWindow[]]).default("15m") }).optional();
 
-/** The admin dashboard (issue 7): every procedure is admin-only, enforced here on the server. */
+/** The admin dashboard (decision 017): every procedure is admin-only, enforced here on the server. */
 export const adminRouter = {
   overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, (await ctx.services.jobs()).boss, input?.window)),
   orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
