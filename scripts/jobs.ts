@@ -4,12 +4,10 @@
  * or `shipment.create.dead`) back to their step with a fresh set of retries.
  * Uses DATABASE_URL, or the embedded Postgres of `npm run dev` when it is unset.
  */
-import { existsSync } from "node:fs";
 import { PgBoss } from "pg-boss";
 import { listDeadLetters, parseStep, redriveDeadLetters } from "@/jobs/dead-letters";
 import { QUEUES } from "@/jobs/queues";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
-import { envOrExit } from "@/server/env";
+import { loadConfiguration, openDatabase } from "./process-startup";
 
 const USAGE = "usage: npm run jobs -- dead-letters | redrive [step]";
 
@@ -19,11 +17,7 @@ async function main(): Promise<void> {
   if ((command !== "dead-letters" && command !== "redrive") || rest.length > 0 || (command === "dead-letters" && stepName !== undefined)) fail(USAGE);
   if (stepName !== undefined && !step) fail(`unknown step "${stepName}"; one of: ${Object.values(QUEUES).join(", ")}`);
 
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = envOrExit("jobs");
-  const database = config.DATABASE_URL
-    ? { url: config.DATABASE_URL, stop: async () => {} }
-    : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
+  const database = await openDatabase(loadConfiguration("jobs"));
   const boss = new PgBoss({ connectionString: database.url, max: 2, supervise: false, schedule: false, migrate: false, application_name: "conveyor-jobs-cli" });
   boss.on("error", (err: Error) => console.error("[jobs] pg-boss error:", err.message));
   await boss.start();

@@ -1,6 +1,7 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
+import { isFinalStatus } from "@/lib/order-state";
 import { QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import { jobAttempts, mailbox, payments, reviews, shoppers, simCharges, webhookLog } from "@/server/db/schema";
@@ -106,6 +107,6 @@ export async function getOrderTimeline(db: Database, boss: PgBoss, orderId: stri
     order: { ...view, shopper_email: shopper?.email ?? "", lab: owner?.labRunId != null },
     entries,
     retryableSteps: [...new Set(dead.flat().map((job) => job.sourceName ?? job.name.replace(/\.dead$/, "")))],
-    cancellable: !["shipped", "payment_failed", "rejected", "cancelled"].includes(view.status),
+    cancellable: !isFinalStatus(view.status),
   };
 }

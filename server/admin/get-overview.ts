@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow, type Percentiles, type QueueDepth } from "@/lib/admin-overview";
-import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
+import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-state";
 import { QUEUES, deadLetterQueue } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import { addInto, emptyHistogram, percentilesOf } from "./latency-histogram";
