@@ -9,7 +9,7 @@ import { PgBoss, type JobResult, type JobWithMetadata } from "pg-boss";
 import { createDatabase } from "@/server/db/client";
 import { workerHeartbeats } from "@/server/db/schema";
 import { httpEmailService } from "@/server/email/email-service";
-import { databaseUrl, envOrExit } from "@/server/env";
+import { databaseUrl } from "@/server/env";
 import { newId } from "@/server/ids";
 import { httpInvoicingService } from "@/server/invoices/invoicing-service";
 import { httpPaymentProvider } from "@/server/payments/payment-provider";
@@ -21,12 +21,14 @@ import { pgBossStepQueue } from "./step-queue";
 import { serviceHandlers, stepHandlers, type Handler } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUED_STEPS, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
+import { loadConfiguration } from "@/scripts/process-startup";
 
 const HEARTBEAT_INTERVAL_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 async function main(): Promise<void> {
-  const config = envOrExit("worker");
+  // The launcher hands the worker its environment (with DATABASE_URL): no .env, no embedded Postgres.
+  const config = loadConfiguration("worker", { dotEnv: false });
   lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are

@@ -2,7 +2,7 @@
  * The admin overview's shape, shared by the server that computes it and the page that
  * draws it (client-safe: no server imports).
  */
-import type { OrderStatus } from "./order-status";
+import type { OrderStatus } from "./order-state";
 
 export const OVERVIEW_WINDOWS = { "5m": 5, "15m": 15, "1h": 60, "6h": 360, "24h": 1440 } as const;
 export type OverviewWindow = keyof typeof OVERVIEW_WINDOWS;

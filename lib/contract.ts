@@ -1,9 +1,10 @@
 /**
- * Zod schemas of the public contract's request bodies (CONTRACT.md §2, §3).
+ * Zod schemas of the public contract's request bodies (docs/api.md, "POST /api/orders" and
+ * "POST /webhooks/payments").
  * Client-safe, so the storefront can validate with the exact rules the server applies.
  */
 import { z } from "zod";
-import { ORDER_STATUSES, type OrderStatus } from "./order-status";
+import { ORDER_STATUSES, type OrderStatus } from "./order-state";
 
 export const MAX_ORDER_LINES = 100;
 

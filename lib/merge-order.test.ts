@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ORDER_STATUSES } from "./order-status";
+import { FINAL_STATUSES, ORDER_STATUSES } from "./order-state";
 import { applyUpdateToPage, isSameOrLater, mergeOrder, mergeOrderPage, type OrderSnapshot } from "./merge-order";
 
 function order(status: OrderSnapshot["status"], extra: Partial<OrderSnapshot> = {}): OrderSnapshot {
@@ -32,7 +32,7 @@ describe("isSameOrLater", () => {
   });
 
   it("never lets a final status be left", () => {
-    for (const final of ["shipped", "payment_failed", "rejected", "cancelled"] as const) {
+    for (const final of FINAL_STATUSES) {
       for (const other of ORDER_STATUSES) if (other !== final) expect(isSameOrLater(final, other)).toBe(false);
     }
   });

@@ -6,7 +6,7 @@
  * Client-safe.
  */
 import type { EventView, OrderView } from "./contract";
-import { ORDER_TRANSITIONS, type OrderStatus } from "./order-status";
+import { ORDER_TRANSITIONS, type OrderStatus } from "./order-state";
 
 /** An order as the API shows it, and one entry of its event log. */
 export type OrderSnapshot = OrderView;

@@ -2,7 +2,7 @@
  * How an order's state is told to shoppers: labels, the progress steps, and what happened to
  * their stock and money when things did not go to plan. Client-safe.
  */
-import type { OrderStatus } from "./order-status";
+import type { OrderStatus } from "./order-state";
 
 export type ShownStatus = OrderStatus | "placing";
 

@@ -1,4 +1,4 @@
-/** The provider's test payment methods (CONTRACT §4), in plain words for shoppers. Client-safe. */
+/** The provider's test payment methods (docs/api.md, "Test payment methods"), in plain words for shoppers. Client-safe. */
 export const TEST_PAYMENT_METHODS = [
   { id: "pm_visa_4242", label: "Visa ending 4242", hint: "Approved" },
   { id: "pm_card_declined", label: "A card that will be declined", hint: "The bank says no" },

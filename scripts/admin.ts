@@ -6,15 +6,14 @@
  *   npm run admin -- promote --email <email>        makes an existing account an admin.
  * Uses DATABASE_URL, or the embedded Postgres of `npm run dev` when it is unset.
  */
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { findAccountByEmail, normalizeEmail } from "@/server/auth/find-account-by-email";
 import { promoteAdmin } from "@/server/auth/promote-admin";
 import { setAccountPassword } from "@/server/auth/set-account-password";
 import { createDatabase, type Database } from "@/server/db/client";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
-import { envOrExit, MIN_ADMIN_PASSWORD_LENGTH } from "@/server/env";
+import { MIN_ADMIN_PASSWORD_LENGTH } from "@/server/env";
+import { loadConfiguration, openDatabase } from "./process-startup";
 
 const USAGE = "usage: npm run admin -- set-password --email <email>  (the password on stdin) | promote --email <email>";
 
@@ -24,11 +23,10 @@ async function main(): Promise<void> {
   const email = z.string().email().safeParse(values.email);
   if ((command !== "set-password" && command !== "promote") || rest.length > 0 || !email.success) fail(USAGE, 2);
 
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = envOrExit("admin");
+  const config = loadConfiguration("admin");
   // Read before connecting: a prompt should not wait behind a database start.
   const password = command === "set-password" ? await readNewPassword(email.data) : undefined;
-  const database = config.DATABASE_URL ? { url: config.DATABASE_URL, stop: async () => {} } : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
+  const database = await openDatabase(config);
   const { db, pool } = createDatabase(database.url, 1);
   try {
     if (password !== undefined) await setPassword(db, email.data, password, config.ADMIN_EMAIL);

@@ -11,7 +11,6 @@
  *       the key is refused (401) from then on.
  */
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { createApiKey } from "@/server/auth/api-keys";
@@ -19,9 +18,8 @@ import { listApiKeys, type ApiKeySummary } from "@/server/auth/list-api-keys";
 import { revokeApiKey } from "@/server/auth/revoke-api-key";
 import { createDatabase, type Database } from "@/server/db/client";
 import { shoppers } from "@/server/db/schema";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/jobs/prepare-database";
-import { env, envOrExit } from "@/server/env";
+import { loadConfiguration, openDatabase } from "./process-startup";
 
 const USAGE = `usage: npm run api-key -- create --email <email> [--admin] [--expires-in-days N]
        npm run api-key -- list --email <email>
@@ -107,21 +105,16 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
-  if (existsSync(".env")) process.loadEnvFile(".env");
   // Progress messages go to stderr so stdout carries only the answer (for create: the key).
   console.log = console.error;
-  let url = envOrExit("api-key").DATABASE_URL;
-  let stop = async () => {};
-  if (!url) {
-    const embedded = await ensureEmbeddedPostgres(env().DATA_DIR, env().EMBEDDED_PG_PORT);
-    url = embedded.url;
-    stop = embedded.stop;
-    await prepareDatabase(url, { seed: env().SEED });
-  }
-  const { db, pool } = createDatabase(url, 1);
+  const config = loadConfiguration("api-key");
+  const database = await openDatabase(config);
+  // DATABASE_URL names a database the app prepares; the embedded one may be new.
+  if (database.embedded) await prepareDatabase(database.url, { seed: config.SEED });
+  const { db, pool } = createDatabase(database.url, 1);
   const { stdout, exitCode } = await run(db, command).finally(async () => {
     await pool.end();
-    await stop();
+    await database.stop();
   });
   process.stdout.write(stdout);
   process.exitCode = exitCode;

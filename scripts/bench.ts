@@ -25,7 +25,6 @@
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
  */
-import { existsSync } from "node:fs";
 import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
@@ -38,6 +37,7 @@ import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type Cp
 import { startNotifyCounter } from "./bench/notify-count";
 import { measureSseStreams, type SseResult } from "./bench/sse";
 import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
+import { loadDotEnv } from "./process-startup";
 
 const CLIENTS = 32;
 const WARMUP_SECONDS = 2;
@@ -58,7 +58,7 @@ const SSE_EVENTS_PER_SECOND = 250;
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function main(): Promise<void> {
-  if (existsSync(".env")) process.loadEnvFile(".env");
+  loadDotEnv();
   const seconds = positiveNumber("BENCH_SECONDS", 10);
   const burst = Math.round(positiveNumber("BENCH_BURST", BURST_ORDERS));
   const build = requireProductionBuild();

@@ -4,38 +4,29 @@
  * runs the simulators, WORKER_PROCESSES workers and the web server until Ctrl-C, restarting
  * any of them that crashes. A port already taken stops it at once, naming the variable to change.
  */
-import { existsSync } from "node:fs";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/jobs/prepare-database";
-import { envOrExit } from "@/server/env";
+import { loadConfiguration, openDatabase } from "./process-startup";
 import { ensurePortsFree, PortInUseError, startProcesses, waitUntilHealthy, type Mode } from "./processes";
 
 async function main(): Promise<void> {
   const mode = process.argv[2] as Mode;
   if (mode !== "dev" && mode !== "start") throw new Error("usage: conveyor dev|start");
-  if (existsSync(".env")) process.loadEnvFile(".env");
   // Before anything starts (Postgres, children): a configuration that must not run stops here.
-  const config = envOrExit("launcher");
+  const config = loadConfiguration("launcher");
   await ensurePortsFree([
     { port: config.PORT, variable: "PORT", role: "web server" },
     { port: config.SIMULATOR_PORT, variable: "SIMULATOR_PORT", role: "simulated third parties" },
   ]);
 
-  let databaseUrl = config.DATABASE_URL;
-  let stopDatabase = async () => {};
-  if (!databaseUrl) {
-    const embedded = await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
-    databaseUrl = embedded.url;
-    stopDatabase = embedded.stop;
-    console.log(`[launcher] embedded Postgres on port ${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)`);
-  }
-  await prepareDatabase(databaseUrl, { seed: config.SEED });
+  const database = await openDatabase(config);
+  if (database.embedded) console.log(`[launcher] embedded Postgres on port ${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)`);
+  await prepareDatabase(database.url, { seed: config.SEED });
 
   const processes = startProcesses({
     mode,
     port: config.PORT,
     workers: config.WORKER_PROCESSES,
-    env: { ...process.env, DATABASE_URL: databaseUrl, APP_URL: config.APP_URL },
+    env: { ...process.env, DATABASE_URL: database.url, APP_URL: config.APP_URL },
   });
 
   let stopping = false;
@@ -44,7 +35,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log("[launcher] stopping…");
     await processes.stop();
-    await stopDatabase().catch(() => {});
+    await database.stop().catch(() => {});
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));

@@ -4,13 +4,11 @@
  * or `createShipment.dead`) back to their step with a fresh set of retries.
  * Uses DATABASE_URL, or the embedded Postgres of `npm run dev` when it is unset.
  */
-import { existsSync } from "node:fs";
 import { PgBoss } from "pg-boss";
 import { listDeadLetters, redriveDeadLetters } from "@/jobs/dead-letters";
 import { sendOnlyBossOptions } from "@/jobs/boss";
 import { QUEUED_STEPS, stepOfQueue } from "@/jobs/queues";
-import { ensureEmbeddedPostgres } from "@/server/db/embedded-postgres";
-import { envOrExit } from "@/server/env";
+import { loadConfiguration, openDatabase } from "./process-startup";
 
 const USAGE = "usage: npm run jobs -- dead-letters | redrive [step]";
 
@@ -20,11 +18,7 @@ async function main(): Promise<void> {
   if ((command !== "dead-letters" && command !== "redrive") || rest.length > 0 || (command === "dead-letters" && stepName !== undefined)) fail(USAGE);
   if (stepName !== undefined && !step) fail(`unknown step "${stepName}"; one of: ${QUEUED_STEPS.join(", ")}`);
 
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = envOrExit("jobs");
-  const database = config.DATABASE_URL
-    ? { url: config.DATABASE_URL, stop: async () => {} }
-    : await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
+  const database = await openDatabase(loadConfiguration("jobs"));
   const boss = new PgBoss(sendOnlyBossOptions(database.url, "conveyor-jobs-cli"));
   boss.on("error", (err: Error) => console.error("[jobs] pg-boss error:", err.message));
   await boss.start();

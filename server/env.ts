@@ -1,11 +1,12 @@
+import "server-only";
 /**
  * The one validated view of configuration. Every variable is documented in .env.example.
  * Outside production each has a development default, so `npm run dev` and the tests work on
  * a fresh machine; in production (NODE_ENV=production) the secrets have none: a secret that
  * is missing, too short or equal to a default committed here stops the process with one
  * line naming the variable (docs/security.md).
- * Deliberately free of `server-only` so the launcher, workers and simulators (plain Node
- * processes) can import it too.
+ * The launcher, workers and simulators import it too: they run with
+ * `--conditions=react-server`, under which `server-only` is empty.
  */
 import { z } from "zod";
 import { TRPC_CLIENT_BATCH_SIZE } from "@/lib/limits";

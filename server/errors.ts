@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Errors a service can raise on purpose. Each carries the HTTP status and the stable `code`
  * of the contract's error body `{ error: { code, message, details? } }`; tRPC maps them too.

@@ -10,8 +10,8 @@ export type SettingsCache = { get(service: DownstreamService): Promise<Downstrea
 
 /**
  * The simulated services' settings, kept in memory by the simulator process instead of one
- * SELECT per simulated call (seven per order). The admin's promise (decision 007, issue 7:
- * a change applies to every call at once) holds through `downstream_settings` NOTIFYs from
+ * SELECT per simulated call (seven per order). The admin's promise (decision 007: a change
+ * applies to every call at once) holds through `downstream_settings` NOTIFYs from
  * a trigger on the table (migration 0007, decision 024): a notification drops the cache, the next call
  * reloads all six rows in one query. The cache is also never older than a second, so a lost
  * LISTEN connection delays a change by at most that long rather than forever.

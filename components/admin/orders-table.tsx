@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
+import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-state";
 import { useTRPC } from "@/trpc/client";
 import type { OrderSearchRow } from "@/server/admin/search-orders";
 import { ScrollTable } from "./scroll-table";

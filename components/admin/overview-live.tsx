@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useState } from "react";
 import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow } from "@/lib/admin-overview";
-import type { OrderStatus } from "@/lib/order-status";
+import type { OrderStatus } from "@/lib/order-state";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";

@@ -7,7 +7,7 @@ const COPY: Record<LiveMode, { label: string; dot: string }> = {
   offline: { label: "Offline — showing the last known status", dot: "bg-slate-400" },
 };
 
-/** Says how the page is kept current; `data-live` carries the machine value (CONTRACT §7). */
+/** Says how the page is kept current; `data-live` carries the machine value (docs/api.md, "Browser hooks for end-to-end suites"). */
 export function LiveIndicator({ mode, className }: { mode: LiveMode; className?: string }) {
   const copy = COPY[mode];
   return (

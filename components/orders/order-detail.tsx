@@ -11,7 +11,7 @@ import { Table, TableBody, TableCell, TableFooter, TableHead, TableHeader, Table
 import type { OrderSnapshot } from "@/lib/merge-order";
 import { formatMoney } from "@/lib/money";
 import { hasPaid } from "@/lib/order-presentation";
-import { isFinalStatus, ORDER_TRANSITIONS } from "@/lib/order-status";
+import { canTransition, isFinalStatus } from "@/lib/order-state";
 import { paymentMethodLabel } from "@/lib/payment-methods";
 import { useTRPC } from "@/trpc/client";
 import { LiveIndicator } from "./live-indicator";
@@ -48,7 +48,7 @@ export function OrderDetail({ initialOrder }: { initialOrder: OrderSnapshot }) {
       },
     }),
   );
-  const cancellable = ORDER_TRANSITIONS[order.status].includes("cancelled");
+  const cancellable = canTransition(order.status, "cancelled");
   const paid = hasPaid(order.events);
 
   return (

@@ -18,7 +18,7 @@ export function itemsSummary(items: { name: string; quantity: number }[]): strin
   return items.map((i) => `${i.quantity} × ${i.name}`).join(", ");
 }
 
-/** One order in "My orders" (CONTRACT §7: data-order-id, data-status). "placing" rows have no page yet. */
+/** One order in "My orders" (docs/api.md, "Browser hooks for end-to-end suites": data-order-id, data-status). "placing" rows have no page yet. */
 export function OrderRow({ order }: { order: OrderRowData }) {
   const placing = order.status === "placing";
   const body = (

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { PackageOpenIcon } from "lucide-react";
 import { useEffect } from "react";
 import type { OrderPage } from "@/lib/merge-order";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import { useTRPC } from "@/trpc/client";
 import { readAttempt, useCheckout, usePlacingOrders, type CheckoutVariables } from "@/components/checkout/use-checkout";
 import { EmptyState } from "@/components/shop/empty-state";
@@ -13,7 +13,7 @@ import { itemsSummary, OrderRow, type OrderRowData } from "./order-row";
 import { POLL_INTERVAL_MS, useLiveOrders } from "./use-live-orders";
 import { mergePageOnRefetch, useOrderCache } from "./use-order-cache";
 
-/** Temporary id of an order being placed (CONTRACT §7 allows one until the server answers). */
+/** Temporary id of an order being placed (docs/api.md, "Browser hooks for end-to-end suites" allows one until the server answers). */
 export function placingId(idempotencyKey: string): string {
   return `placing_${idempotencyKey.slice(0, 8)}`;
 }

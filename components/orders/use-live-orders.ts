@@ -2,12 +2,12 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import type { StatusUpdate } from "@/lib/merge-order";
 import { useTRPC } from "@/trpc/client";
 import { useOrderCache } from "./use-order-cache";
 
-/** How the page is kept current (CONTRACT §7 `data-live`). */
+/** How the page is kept current (`data-live`, docs/api.md, "Browser hooks for end-to-end suites"). */
 export type LiveMode = "sse" | "polling" | "offline";
 
 export const POLL_INTERVAL_MS = 2_000;

@@ -23,7 +23,6 @@ export const ADMIN_PROCEDURES: { path: string; kind: "query" | "mutation"; input
   { path: "admin.decideReview", kind: "mutation", input: { orderId: "ord_doesnotexist", decision: "approved" } },
   { path: "admin.labRuns", kind: "query", input: undefined },
   { path: "admin.startLabRun", kind: "mutation", input: { orders: 1, concurrency: 1 } },
-  { path: "catalog.restock", kind: "mutation", input: { sku: "WIDGET-42", quantity: 1 } },
 ];
 
 /** Admin-only HTTP endpoints other than tRPC. */

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, count, countDistinct, eq, inArray } from "drizzle-orm";
-import { FINAL_STATUSES } from "@/lib/order-status";
+import { FINAL_STATUSES } from "@/lib/order-state";
 import { mailbox, simCharges } from "@/server/db/schema";
 import { postOrder } from "../support/api";
 import { activeJobs, countInStatus, statusHistogram } from "../support/db";

@@ -4,7 +4,7 @@ import { useStack } from "../support/stack";
 
 /**
  * A malformed percent-escape anywhere in the path made Next's router throw while decoding
- * it, and the client got `500 Internal Server Error` in text/plain (issue 5). proxy.ts now
+ * it, and the client got `500 Internal Server Error` in text/plain (decision 013). proxy.ts now
  * answers first: the contract's JSON 400 on API and webhook routes, a 400 page elsewhere.
  */
 const stack = useStack();

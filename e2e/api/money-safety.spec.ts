@@ -1,5 +1,5 @@
 /**
- * Money and compensation on the real stack (issue 5): nothing kept that should be given
+ * Money and compensation on the real stack (decision 010): nothing kept that should be given
  * back, nothing taken or given back twice — checked against the simulated provider's and
  * carrier's own records, not ours.
  */
@@ -41,7 +41,7 @@ async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Pro
 }
 
 async function restock(stack: Stack, admin: Shopper, sku: string, quantity: number): Promise<void> {
-  const response = await fetch(`${stack.baseURL}/api/trpc/catalog.restock`, {
+  const response = await fetch(`${stack.baseURL}/api/trpc/admin.restock`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...admin.headers },
     body: JSON.stringify({ sku, quantity }),

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { OrderStatus } from "@/lib/order-status";
+import type { OrderStatus } from "@/lib/order-state";
 import { invoices, mailbox, orders, shipments } from "@/server/db/schema";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import type { EventView } from "@/server/orders/order-view";
@@ -28,7 +28,7 @@ async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Pro
 
 /** tRPC v11 over fetch, no transformer: a mutation is a POST to /api/trpc/<path> whose body is the raw input. */
 async function restock(stack: Stack, shopper: Shopper, input: { sku: string; quantity: number }): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.baseURL}/api/trpc/catalog.restock`, {
+  const response = await fetch(`${stack.baseURL}/api/trpc/admin.restock`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...shopper.headers },
     body: JSON.stringify(input),
@@ -36,7 +36,7 @@ async function restock(stack: Stack, shopper: Shopper, input: { sku: string; qua
   return { status: response.status, body: await response.json() };
 }
 
-/** A webhook as the payment provider sends it (CONTRACT §3), signed with the stack's secret. */
+/** A webhook as the payment provider sends it (docs/api.md, "POST /webhooks/payments"), signed with the stack's secret. */
 async function deliverPaymentWebhook(stack: Stack, webhookId: string, payload: Record<string, unknown>): Promise<{ status: number; body: any }> {
   const body = JSON.stringify(payload);
   const response = await fetch(`${stack.baseURL}/webhooks/payments`, { method: "POST", headers: signedWebhookHeaders(stack.webhookSecret, webhookId, body), body });
@@ -55,7 +55,7 @@ async function withPaymentProvider<T>(settings: Parameters<Stack["setDownstream"
   }
 }
 
-test.describe("each test payment method of CONTRACT §4 ends where it should", () => {
+test.describe("each test payment method (docs/api.md, Test payment methods) ends where it should", () => {
   test("pm_visa_4242: shipped with tracking; one confirmation email, an invoice, a shipment and exactly one charge", async () => {
     const shopper = await stack().newShopper();
     const orderId = await placeOrder(stack(), shopper);

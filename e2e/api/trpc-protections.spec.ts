@@ -7,7 +7,7 @@ import { whileDatabaseIsDown } from "../support/database-outage";
 import { useStack, type Shopper } from "../support/stack";
 import { trpcError, trpcMutation, trpcQuery, type TrpcAnswer } from "../support/trpc";
 
-/** tRPC is a second door to the same services: it must hold the same limits as REST (issue 5). */
+/** tRPC is a second door to the same services: it must hold the same limits as REST (decision 013). */
 const BUDGET = 20;
 const stack = useStack({ RATE_LIMIT_PER_MINUTE: String(BUDGET) });
 

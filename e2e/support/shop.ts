@@ -1,4 +1,4 @@
-/** Storefront steps as a shopper takes them, in a real browser (locators by role and name, CONTRACT §7). */
+/** Storefront steps as a shopper takes them, in a real browser (locators by role and name, docs/api.md, "Browser hooks for end-to-end suites"). */
 import { expect, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { orders } from "@/server/db/schema";
@@ -49,10 +49,10 @@ export function orderElement(page: Page, orderId: string) {
   return page.locator(`[data-order-id="${orderId}"]`);
 }
 
-/** Adds stock the way an admin does (tRPC catalog.restock with an admin API key); back-orders resume. */
+/** Adds stock the way an admin does (tRPC admin.restock with an admin API key); back-orders resume. */
 export async function restockAsAdmin(stack: Stack, sku: string, quantity: number): Promise<void> {
   const admin = await stack.newShopper({ admin: true });
-  const response = await fetch(`${stack.baseURL}/api/trpc/catalog.restock`, {
+  const response = await fetch(`${stack.baseURL}/api/trpc/admin.restock`, {
     method: "POST",
     headers: { ...admin.headers, "Content-Type": "application/json" },
     body: JSON.stringify({ sku, quantity }),

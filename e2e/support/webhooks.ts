@@ -1,6 +1,7 @@
 /**
- * The payment provider's side of CONTRACT.md §3, written from the contract alone (not with
- * the app's signing code), so the specs check the contract rather than the implementation.
+ * The payment provider's side of docs/api.md, "POST /webhooks/payments", written from the
+ * docs alone (not with the app's signing code), so the specs check the contract rather than
+ * the implementation.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Stack } from "./stack";

@@ -7,10 +7,11 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { ensureEmbeddedPostgres, postgresAnswers } from "@/server/db/embedded-postgres";
+import { postgresAnswers } from "@/server/db/embedded-postgres";
 import { prepareDatabase } from "@/jobs/prepare-database";
 import { env } from "@/server/env";
 import { adminUrl, createTestDatabase, ensureTemplate } from "@/tests/support/test-postgres";
+import { openDatabase } from "../process-startup";
 
 export type BenchDatabase = { name: string; url: string; where: string; drop(): Promise<void> };
 
@@ -21,10 +22,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     const database = await createTestDatabase(await ensureTemplate(seeded));
     return { ...database, where: `test Postgres ${hostOf(adminUrl())}` };
   }
-  const config = env();
-  if (config.DATABASE_URL) return freshDatabaseOn(config.DATABASE_URL, `DATABASE_URL server ${hostOf(config.DATABASE_URL)}`, async () => {});
-  const embedded = await ensureEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT);
-  return freshDatabaseOn(embedded.url, `embedded Postgres ${hostOf(embedded.url)}`, embedded.stop);
+  const server = await openDatabase(env());
+  return freshDatabaseOn(server.url, `${server.embedded ? "embedded Postgres" : "DATABASE_URL server"} ${hostOf(server.url)}`, server.stop);
 }
 
 /** CREATE DATABASE next to the one `serverUrl` names, then migrate and seed it. */

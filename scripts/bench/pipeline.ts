@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isFinalStatus, type OrderStatus } from "@/lib/order-status";
+import { isFinalStatus, type OrderStatus } from "@/lib/order-state";
 import { closedLoop, openLoop, orderClient, percentile, type OrderResponse } from "./load";
 
 export type LatencyResult = { confirmed_p50: number; confirmed_p99: number; shipped_p50: number; shipped_p99: number };

@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
+import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-state";
 import { placeOrder } from "@/server/orders/place-order";
 import { transitionOrder } from "@/server/orders/order-state-machine";
 import { useServiceDatabase } from "@/tests/support/service-database";

@@ -1,5 +1,6 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
+import { isFinalStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { jobAttempts, mailbox, payments, reviews, shoppers, simCharges, webhookLog } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
@@ -104,6 +105,6 @@ export async function getOrderTimeline(db: Database, jobs: PipelineJobs, orderId
     order: { ...view, shopper_email: shopper?.email ?? "", lab: owner?.labRunId != null },
     entries,
     retryableSteps: [...new Set(queued.dead.map((job) => job.step))],
-    cancellable: !["shipped", "payment_failed", "rejected", "cancelled"].includes(view.status),
+    cancellable: !isFinalStatus(view.status),
   };
 }

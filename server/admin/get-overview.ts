@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow, type Percentiles } from "@/lib/admin-overview";
-import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
+import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 import { QUEUED_STEPS } from "@/server/pipeline/steps";

@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { centsToMajor } from "@/lib/money";
-import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-status";
+import { ORDER_STATUSES, type OrderStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 
 export const orderSearchSchema = z.object({

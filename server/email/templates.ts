@@ -1,5 +1,6 @@
+import "server-only";
 import { formatMoney } from "@/lib/money";
-import type { NotificationTemplate } from "@/server/pipeline/steps";
+import type { NotificationTemplate } from "@/lib/order-state";
 
 type OrderSummary = { id: string; totalCents: number; currency: string; failureReason: string | null };
 

@@ -1,4 +1,5 @@
-/** Most a client may ask to wait with `Prefer: wait=N` (CONTRACT.md §2). */
+import "server-only";
+/** Most a client may ask to wait with `Prefer: wait=N` (docs/api.md, "Prefer: wait"). */
 export const MAX_WAIT_SECONDS = 30;
 
 /**

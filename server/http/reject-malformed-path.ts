@@ -1,10 +1,11 @@
+import "server-only";
 /**
  * Next's router decodes every path segment with decodeURIComponent before it picks a
  * route, and a malformed escape (`%ZZ`, the overlong `%C0%AF`) makes it throw; the error
  * page it then tries to render does not exist in an App Router app, so the client got a
  * bare `500 Internal Server Error` in text/plain. proxy.ts runs before that routing and
  * answers here instead: the contract's JSON 400 on API and webhook paths, a plain 400 page
- * elsewhere. No server-only imports: the proxy is bundled on its own.
+ * elsewhere.
  */
 const API_PREFIXES = ["/api/", "/webhooks/"];
 

@@ -1,6 +1,7 @@
+import "server-only";
 /**
- * The security headers of every answer (docs/security.md, "Headers"). Free of `server-only`
- * so that proxy.ts (pages) and the web server (everything, web/web-server.ts) share them.
+ * The security headers of every answer (docs/security.md, "Headers"), shared by proxy.ts
+ * (pages) and the web server (everything, web/web-server.ts).
  */
 
 /** Pages, not the APIs (API clients use keys), webhooks, Next's assets or files with an extension. */

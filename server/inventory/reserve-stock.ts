@@ -3,7 +3,7 @@ import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database, Transaction } from "@/server/db/client";
 import { orderLines, orders, products, type Order } from "@/server/db/schema";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import { lockOrder, recordStockFact, transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 

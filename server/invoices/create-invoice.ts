@@ -1,10 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
+import { readyToFulfil } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { invoices, orders } from "@/server/db/schema";
 import { lockOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { readyToFulfil } from "@/server/pipeline/steps";
 import type { InvoicingService } from "./invoicing-service";
 
 /** Invoices a paid, stocked order, then queues the confirmation email. */

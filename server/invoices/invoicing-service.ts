@@ -1,3 +1,4 @@
+import "server-only";
 import { callService } from "@/server/downstream/call-service";
 import { env } from "@/server/env";
 

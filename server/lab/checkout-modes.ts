@@ -1,4 +1,5 @@
 import "server-only";
+import { isConfirmed, type OrderStatus } from "@/lib/order-state";
 import type { LabMode } from "@/server/db/schema";
 
 /** What one lab checkout measured, in ms from the moment its request was sent. */
@@ -7,8 +8,10 @@ export type CheckoutSample = { ok: boolean; ackMs: number; confirmedMs: number |
 type Client = { appUrl: string; apiKey: string; confirmTimeoutMs: number };
 
 const ORDER = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };
-/** Reaching any of these means the shopper has their answer: the order is confirmed (or on). */
-const CONFIRMED = new Set(["confirmed", "shipped"]);
+/** Reaching confirmed (or past it) means the shopper has their answer; the body's status is plain JSON here. */
+function reachedConfirmed(status: string | undefined): boolean {
+  return status !== undefined && isConfirmed(status as OrderStatus);
+}
 
 /** One checkout in the given mode, as a shopper's client would do it. */
 export async function checkout(client: Client, mode: LabMode): Promise<CheckoutSample> {
@@ -31,7 +34,7 @@ export async function checkout(client: Client, mode: LabMode): Promise<CheckoutS
     const body = (await response.json()) as { order_id?: string; status?: string };
     const ackMs = elapsed();
     if (!response.ok || !body.order_id) return { ok: false, ackMs, confirmedMs: null, orderId: null };
-    if (response.status === 201 && body.status && CONFIRMED.has(body.status)) return { ok: true, ackMs, confirmedMs: ackMs, orderId: body.order_id };
+    if (response.status === 201 && reachedConfirmed(body.status)) return { ok: true, ackMs, confirmedMs: ackMs, orderId: body.order_id };
     const confirmed = await followUntilConfirmed(client, body.order_id, headers.Authorization);
     return { ok: true, ackMs, confirmedMs: confirmed ? elapsed() : null, orderId: body.order_id };
   } catch {
@@ -39,7 +42,7 @@ export async function checkout(client: Client, mode: LabMode): Promise<CheckoutS
   }
 }
 
-/** Follows the order's SSE stream (CONTRACT.md §2) until it is confirmed, fails, or time runs out. */
+/** Follows the order's SSE stream (docs/api.md, "GET /api/orders/{id}/events") until it is confirmed, fails, or time runs out. */
 async function followUntilConfirmed(client: Client, orderId: string, authorization: string): Promise<boolean> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), client.confirmTimeoutMs);
@@ -60,7 +63,7 @@ async function followUntilConfirmed(client: Client, orderId: string, authorizati
         const data = frame.split("\n").find((line) => line.startsWith("data:"));
         if (!data) continue;
         const status = (JSON.parse(data.slice(5)) as { status?: string }).status;
-        if (status && CONFIRMED.has(status)) return true;
+        if (reachedConfirmed(status)) return true;
       }
     }
     return false;

@@ -1,3 +1,4 @@
+import "server-only";
 /** Nearest-rank percentile of `samples` (ms), or 0 for none. */
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return 0;

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
-import { IN_FLIGHT_STATUSES } from "@/lib/order-status";
+import { IN_FLIGHT_STATUSES } from "@/lib/order-state";
 import { createApiKey } from "@/server/auth/api-keys";
 import type { Database } from "@/server/db/client";
 import { LAB_MODES, labRuns, orders, shoppers, type LabMode, type LabModeResult } from "@/server/db/schema";

@@ -1,25 +1,16 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { ORDER_TRANSITIONS, type OrderStatus } from "@/lib/order-status";
+import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
 import type { Transaction } from "@/server/db/client";
-import { orderEvents, orders, type Order, type PaymentState, type StockState } from "@/server/db/schema";
+import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 
 /**
- * The one state machine for order status (CONTRACT.md §1). Every writer goes through
- * `transitionOrder`, a conditional UPDATE … WHERE status IN (allowed previous), so a late,
- * duplicated or out-of-order job/webhook is a no-op instead of moving an order backwards.
- * The table itself is client-safe (lib/order-status.ts) so the storefront merges by it too.
+ * The one writer of order status and branch facts (statuses: docs/api.md). Every writer goes
+ * through `transitionOrder`, a conditional UPDATE … WHERE status IN (allowed previous), so a
+ * late, duplicated or out-of-order job/webhook is a no-op instead of moving an order backwards.
+ * The rules it enforces are client-safe (lib/order-state.ts) so the storefront merges by them too.
  */
-const NEXT = ORDER_TRANSITIONS;
-
-export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return NEXT[from].includes(to);
-}
-
-export function allowedPrevious(to: OrderStatus): OrderStatus[] {
-  return (Object.keys(NEXT) as OrderStatus[]).filter((from) => NEXT[from].includes(to));
-}
 
 /** Columns a transition may set beside `status`: its own data, and the payment fact it records. */
 type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason" | "paymentState">>;
@@ -57,33 +48,10 @@ export async function transitionOrder(
 }
 
 /*
- * Branch facts. The two parallel branches keep their own facts next to `status`, and they
- * move like status does: conditional updates from allowed previous values, written only here.
- *   payment_state: none → processing (a charge was requested, it may exist at the provider)
- *                  → completed | failed | flagged (the provider's verdict; the first one wins)
- *                  → held (captured but risk-flagged; manual review) → completed (an admin approved)
- *                  failed | flagged → completed (the provider took the money after refusing,
- *                  as a retried charge can: money held on an ended order, to be refunded)
- *   stock_state:   none → reserved | backordered, backordered → reserved,
- *                  reserved | backordered → released (compensation)
+ * Branch facts (their allowed moves: lib/order-state.ts) are written only here, like status.
  * A failure on our side (the provider unreachable for the whole retry budget) moves the
  * status only: it is not the provider's verdict, so a completion arriving later still counts.
  */
-const PAYMENT_FACT_FROM: Record<PaymentState, readonly PaymentState[]> = {
-  none: [],
-  processing: ["none"],
-  held: ["none", "processing"],
-  completed: ["none", "processing", "held", "failed", "flagged"],
-  failed: ["none", "processing"],
-  flagged: ["none", "processing"],
-};
-
-const STOCK_FACT_FROM: Record<StockState, readonly StockState[]> = {
-  none: [],
-  reserved: ["none", "backordered"],
-  backordered: ["none"],
-  released: ["reserved", "backordered"],
-};
 
 /** The condition under which the payment fact may become `to` (none when it is not being set). */
 function paymentFactAllowed(to: PaymentState | undefined) {

@@ -5,7 +5,7 @@ import { centsToMajor } from "@/lib/money";
 import type { DbOrTx } from "@/server/db/client";
 import { orderEvents, orderLines, orders, type Order, type OrderEvent } from "@/server/db/schema";
 
-/** The public shape of an order (CONTRACT.md §2, GET /api/orders/{id}). */
+/** The public shape of an order (docs/api.md, "GET /api/orders/{id}"). */
 // The shape lives in lib/ so the storefront can type its cache by it.
 export type { EventView, OrderView } from "@/lib/contract";
 

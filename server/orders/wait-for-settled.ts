@@ -1,6 +1,6 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { isInFlightStatus, type OrderStatus } from "@/lib/order-status";
+import { isInFlightStatus, type OrderStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { orders } from "@/server/db/schema";
 import type { OrderEventHub } from "@/server/realtime/order-event-hub";

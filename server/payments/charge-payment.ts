@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { payments } from "@/server/db/schema";
 import { lockOrder, recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";

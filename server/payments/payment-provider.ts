@@ -1,3 +1,4 @@
+import "server-only";
 import { callService, DownstreamError } from "@/server/downstream/call-service";
 import { env } from "@/server/env";
 import type { PaymentVerdict } from "./settle-payment";
@@ -12,7 +13,7 @@ export type ProviderCharge = {
 /**
  * What Conveyor needs from a payment provider. The bundled simulator implements it over
  * HTTP; a real provider is one more implementation of this interface plus its URL/secret.
- * The outcome of a charge arrives later by signed webhook (CONTRACT.md §3). A charge is
+ * The outcome of a charge arrives later by signed webhook (docs/api.md, "POST /webhooks/payments"). A charge is
  * addressed by the idempotency key it was created with, which we always know — even when
  * the create call timed out after the provider had accepted it and its id never reached us.
  */

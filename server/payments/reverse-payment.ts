@@ -1,8 +1,8 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { mustReturnMoney } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { orders, payments } from "@/server/db/schema";
-import { mustReturnMoney } from "./money-held";
 import type { PaymentProvider } from "./payment-provider";
 import { chargeIdempotencyKey } from "./charge-payment";
 

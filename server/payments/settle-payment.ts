@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
-import { isFinalStatus } from "@/lib/order-status";
+import { isFinalStatus } from "@/lib/order-state";
 import { payments, reviews, type Order, type PaymentState } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
 import { recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";

@@ -1,7 +1,8 @@
+import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * Signed payment webhooks (CONTRACT.md §3). Two header styles carry the same signature
+ * Signed payment webhooks (docs/api.md, "POST /webhooks/payments"). Two header styles carry the same signature
  * over `{id}.{timestamp}.{raw body}` with the same key:
  *   X-Webhook-Id / X-Webhook-Timestamp / X-Webhook-Signature: sha256=<hex>
  *   webhook-id / webhook-timestamp / webhook-signature: v1,<base64>   (Standard Webhooks)

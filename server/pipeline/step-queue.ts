@@ -1,3 +1,4 @@
+import "server-only";
 import type { SQL } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
 import type { Outcome, StepContext, StepName } from "./steps";

@@ -1,6 +1,6 @@
-import { isFinalStatus } from "@/lib/order-status";
+import "server-only";
+import { awaitsReview, isNotifiable, mustReturnMoney, readyToFulfil, type NotificationTemplate } from "@/lib/order-state";
 import type { Order } from "@/server/db/schema";
-import { mustReturnMoney } from "@/server/payments/money-held";
 
 /**
  * THE PIPELINE AS DATA — which step follows which, and under what condition.
@@ -27,7 +27,8 @@ import { mustReturnMoney } from "@/server/payments/money-held";
  *                  decideReview / expireReview ─rejected─▶ notice, reversePayment
  */
 
-export type NotificationTemplate = "backordered" | "payment_failed" | "rejected" | "cancelled";
+// The state rules live in lib/order-state.ts; the type is re-exported for the job payloads typed from this table.
+export type { NotificationTemplate };
 
 /** What an outcome knows when it is reported; each step takes what it needs from it. */
 export type StepContext = {
@@ -61,30 +62,14 @@ function orderOf(ctx: StepContext): Order {
   return ctx.order;
 }
 
-const NOTIFIABLE: readonly string[] = ["backordered", "payment_failed", "rejected", "cancelled"];
-
 const notice = (to: "shopper" | "warehouse") => (ctx: StepContext): JobSpec => {
   const order = orderOf(ctx);
   const template = order.status as NotificationTemplate;
   return { data: { orderId: order.id, template, to }, key: `${order.id}:${template}:${to}` };
 };
 
-/** The join: fulfilment starts when payment has completed AND stock is reserved, whichever came last. */
-export function readyToFulfil(order: Order): boolean {
-  return (
-    order.paymentState === "completed" &&
-    order.stockState === "reserved" &&
-    (order.status === "payment_confirmed" || order.status === "backordered")
-  );
-}
-
 /** A payment held for manual review and not decided this long after it was held is rejected. */
 export const REVIEW_EXPIRES_AFTER_SECONDS = 72 * 3600;
-
-/** A payment held for review on an order that may still ship: someone has to decide it. */
-export function awaitsReview(order: Pick<Order, "status" | "paymentState">): boolean {
-  return order.paymentState === "held" && !isFinalStatus(order.status);
-}
 
 /** Lookups of a charge with no verdict: the first after RECONCILE seconds, then spaced out, then give up. */
 export const RECONCILE_MAX_ATTEMPTS = 12;
@@ -191,7 +176,7 @@ export const STEPS = {
   notifyShopper: {
     summary: "back-order, failure and cancellation notices to the shopper",
     next: {},
-    when: (ctx) => NOTIFIABLE.includes(orderOf(ctx).status),
+    when: (ctx) => isNotifiable(orderOf(ctx).status),
     job: notice("shopper"),
   },
   notifyWarehouse: {

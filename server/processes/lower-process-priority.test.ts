@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** Runs lowerProcessPriority(nice) in a fresh Node process and returns the nice value of each of its threads. */
+/** Runs lowerProcessPriority(nice) in a fresh Node process (started like the entry points, so `server-only` is empty) and returns the nice value of each of its threads. */
 function threadNiceValuesAfter(nice: number): number[] {
   const script = `
     import { readdirSync, readFileSync } from "node:fs";
@@ -17,7 +17,7 @@ function threadNiceValuesAfter(nice: number): number[] {
       return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
     });
     console.log(JSON.stringify(nices));`;
-  const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
   return JSON.parse(out) as number[];
 }
 

@@ -1,8 +1,9 @@
+import "server-only";
 /**
  * Background processes (workers, simulated third parties) yield the CPU to the synchronous
  * path: on a shared machine the kernel then runs the web server's intake first and the
- * pipeline in the time left over (decision 020). Deliberately free of `server-only`, like
- * env.ts: plain Node entry points call it.
+ * pipeline in the time left over (decision 020). Their entry points run with
+ * `--conditions=react-server`, under which `server-only` is empty.
  */
 import { readdirSync } from "node:fs";
 import os from "node:os";

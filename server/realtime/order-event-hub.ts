@@ -1,6 +1,6 @@
 import "server-only";
 import pg from "pg";
-import type { OrderStatus } from "@/lib/order-status";
+import type { OrderStatus } from "@/lib/order-state";
 
 /** What the `order_events` trigger NOTIFYs (see migration 0001). */
 export type OrderEventNotice = {

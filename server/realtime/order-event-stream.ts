@@ -6,7 +6,7 @@ import type { OrderEventHub } from "./order-event-hub";
 import { idleTicks, SseConnection } from "./sse-connection";
 
 /**
- * The SSE stream of one order (CONTRACT.md §2), written to `res`: the current state at once
+ * The SSE stream of one order (docs/api.md, "GET /api/orders/{id}/events"), written to `res`: the current state at once
  * (or, with Last-Event-ID, every event after that one), then each change as its NOTIFY
  * arrives, comment heartbeats, and the end of the stream after a final status. Resolves
  * once the initial state is sent; the stream stays open until it ends or the client leaves.

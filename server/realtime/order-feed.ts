@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
-import { isFinalStatus, type OrderStatus } from "@/lib/order-status";
+import { isFinalStatus, type OrderStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { orderEvents } from "@/server/db/schema";
 import type { OrderEventHub, OrderEventNotice, OrderEventSubscriber } from "./order-event-hub";

@@ -1,14 +1,13 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { ORDER_ID_PATTERN } from "@/lib/contract";
-import type { OrderStatus } from "@/lib/order-status";
+import { awaitsReview, type OrderStatus } from "@/lib/order-state";
 import type { Database, Transaction } from "@/server/db/client";
 import { reviews, type Order, type ReviewDecision } from "@/server/db/schema";
 import { conflict, notFound } from "@/server/errors";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
 import { lockOrder, recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { awaitsReview } from "@/server/pipeline/steps";
 
 /** The admin who decides, as the timeline names them. */
 export type Reviewer = { id: string; email: string };

@@ -1,10 +1,11 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
+import { awaitsReview } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { reviews } from "@/server/db/schema";
 import { lockOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { awaitsReview, REVIEW_EXPIRES_AFTER_SECONDS } from "@/server/pipeline/steps";
+import { REVIEW_EXPIRES_AFTER_SECONDS } from "@/server/pipeline/steps";
 import { closeReview } from "./decide-review";
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, isNull, notInArray, sql } from "drizzle-orm";
-import { FINAL_STATUSES, type OrderStatus } from "@/lib/order-status";
+import { FINAL_STATUSES, type OrderStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { orders, reviews, shoppers } from "@/server/db/schema";
 import { REVIEW_EXPIRES_AFTER_SECONDS } from "@/server/pipeline/steps";

@@ -1,3 +1,7 @@
+/*
+ * No `import "server-only"` in the schema files: drizzle-kit (`npm run db:generate`) loads them
+ * in plain Node, where server-only throws. They hold table definitions only, no secrets or I/O.
+ */
 export * from "./catalog";
 export * from "./shoppers";
 export * from "./orders";

@@ -1,15 +1,11 @@
 import { sql } from "drizzle-orm";
 import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-import { ORDER_STATUSES } from "@/lib/order-status";
+import { ORDER_STATUSES, PAYMENT_STATES, STOCK_STATES } from "@/lib/order-state";
 import { products } from "./catalog";
 import { shoppers } from "./shoppers";
 
-/** `held`: captured, but risk scoring asked a person to approve it first (manual review). */
-export const PAYMENT_STATES = ["none", "processing", "held", "completed", "failed", "flagged"] as const;
-export type PaymentState = (typeof PAYMENT_STATES)[number];
-
-export const STOCK_STATES = ["none", "reserved", "backordered", "released"] as const;
-export type StockState = (typeof STOCK_STATES)[number];
+// The fact value lists and their rules live in lib/order-state.ts; re-exported for the server's schema importers.
+export { PAYMENT_STATES, STOCK_STATES, type PaymentState, type StockState } from "@/lib/order-state";
 
 export const orders = pgTable(
   "orders",

@@ -2,6 +2,7 @@ import "server-only";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { OVERVIEW_WINDOWS, type OverviewWindow } from "@/lib/admin-overview";
+import { skuSchema } from "@/lib/contract";
 import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSettings } from "@/server/admin/downstream-settings";
 import { getOrderTimeline } from "@/server/admin/get-order-timeline";
 import { getOverview } from "@/server/admin/get-overview";
@@ -24,7 +25,7 @@ const pipelineJobs = async (services: ProcessServices) => (await services.jobs()
 
 const windowInput = z.object({ window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [OverviewWindow, ...OverviewWindow[]]).default("15m") }).optional();
 
-/** The admin dashboard (issue 7): every procedure is admin-only, enforced here on the server. */
+/** The admin dashboard (decision 017): every procedure is admin-only, enforced here on the server. */
 export const adminRouter = {
   overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, await pipelineJobs(ctx.services), input?.window)),
   orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
@@ -41,8 +42,9 @@ export const adminRouter = {
     .input(z.union([z.object({ all: z.literal(true) }), z.object({ fingerprint: z.string().min(1).max(64) }), z.object({ jobId: z.string().uuid() })]))
     .mutation(async ({ ctx, input }) => (await pipelineJobs(ctx.services)).redriveDeadLetters(input)),
   inventory: adminProcedure.query(({ ctx }) => listInventory(ctx.db)),
+  /** Adds stock and resumes back-ordered orders waiting for it, in arrival order (the one restock procedure). */
   restock: adminProcedure
-    .input(z.object({ sku: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1_000_000) }))
+    .input(z.object({ sku: skuSchema, quantity: z.number().int().min(1).max(1_000_000) }).strict())
     .mutation(async ({ ctx, input }) => restockProduct(ctx.db, (await ctx.services.jobs()).steps, input.sku, input.quantity)),
   mailbox: adminProcedure
     .input(z.object({ cursor: z.string().datetime().nullish(), limit: z.number().int().min(1).max(100).optional() }).optional())
