@@ -12,29 +12,44 @@ async function expectNoSeriousViolations(page: Page, name: string) {
   expect(serious.map((v) => `${name}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
-test("every shop page passes an axe scan with no serious or critical violations", async ({ stack, page }) => {
-  test.setTimeout(120_000);
-  const base = stack.baseURL;
-  for (const [name, path] of [
-    ["catalog", "/"],
-    ["product", "/products/WIDGET-42"],
-    ["empty cart", "/cart"],
-    ["empty orders", "/orders"],
-    ["sign in", "/sign-in"],
-    ["sign up", "/sign-up"],
-    ["404", "/orders/ord_doesnotexist0000000"],
-  ] as const) {
-    await page.goto(base + path);
+// One test per page or state, each starting from its own visitor: none waits on the others.
+for (const [name, path] of [
+  ["catalog", "/"],
+  ["product", "/products/WIDGET-42"],
+  ["empty cart", "/cart"],
+  ["empty orders", "/orders"],
+  ["sign in", "/sign-in"],
+  ["sign up", "/sign-up"],
+  ["404", "/orders/ord_doesnotexist0000000"],
+] as const) {
+  test(`axe: the ${name} page has no serious or critical violations`, async ({ stack, page }) => {
+    await page.goto(stack.baseURL + path);
     await expectNoSeriousViolations(page, name);
-  }
+  });
+}
+
+test("axe: the cart with a line has no serious or critical violations", async ({ stack, page }) => {
   await addToCart(page, stack, "Widget");
-  await page.goto(`${base}/cart`);
+  await page.goto(`${stack.baseURL}/cart`);
   await expectNoSeriousViolations(page, "cart");
-  await page.goto(`${base}/checkout`);
+});
+
+test("axe: checkout has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  await page.goto(`${stack.baseURL}/checkout`);
   await expectNoSeriousViolations(page, "checkout");
-  const orderId = await placeOrder(page, stack);
+});
+
+test("axe: My orders with a placed order has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  await placeOrder(page, stack);
   await expectNoSeriousViolations(page, "orders");
-  await page.goto(`${base}/orders/${orderId}`);
+});
+
+test("axe: a shipped order's page has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  const orderId = await placeOrder(page, stack);
+  await page.goto(`${stack.baseURL}/orders/${orderId}`);
   await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });
   await expectNoSeriousViolations(page, "order detail");
 });
