@@ -31,7 +31,6 @@ export default defineConfig({
       name: "admin",
       // A regular expression: the glob "admin/**" would also match any checkout whose path contains "admin".
       testMatch: /e2e\/admin\/.+\.spec\.ts$/,
-      testIgnore: /e2e\/admin\/lab\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
@@ -40,14 +39,6 @@ export default defineConfig({
       name: "security",
       testMatch: /e2e\/security\/.+\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
-    },
-    {
-      // The lab's measured comparison (calm vs spiked acknowledgement percentiles) runs last
-      // and alone: on a small machine, other files' stacks running beside it would be the
-      // noise it measures, not the spike.
-      name: "lab",
-      testMatch: /e2e\/admin\/lab\.spec\.ts$/,
-      dependencies: ["api", "browser", "admin", "security"],
     },
   ],
 });
