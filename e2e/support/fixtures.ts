@@ -43,14 +43,16 @@ export type Events = {
 
 /**
  * The shared stack serves every test of its worker's files, and all of them come from one
- * address (127.0.0.1): the per-address limits of sign-in, sign-up and new guests, meant for
- * one client, would count the whole suite (and --repeat-each) as one. The files that test
- * those limits run on a private stack with the app's defaults or their own values.
+ * address (127.0.0.1): the per-address limits of sign-in, sign-up, new guests and streams,
+ * meant for one client, would count the whole suite (and --repeat-each) as one, as
+ * `npm run start:test` knows too. The files that test those limits run on a private stack
+ * with the app's defaults or their own values.
  */
 export const MANY_CLIENTS_ONE_ADDRESS: Record<string, string> = {
   SIGN_IN_ATTEMPTS_PER_ADDRESS: "1000",
   SIGN_UPS_PER_ADDRESS: "1000",
   GUEST_SESSIONS_PER_ADDRESS: "1000",
+  SSE_MAX_STREAMS_PER_ADDRESS: "1000",
 };
 
 type WorkerFixtures = { stackEnv: Record<string, string>; stack: Stack };
