@@ -96,8 +96,7 @@ test("connections killed under Prefer: wait traffic: every stored order was answ
   expect(charges!.n).toBe(orderIds.length);
 });
 
-test("the database goes away after the order committed, while the request waits (Prefer: wait): the answer is the 202 it owes, not an error", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("the database goes away after the order committed, while the request waits (Prefer: wait): the answer is the 202 it owes, not an error", async ({ stack, shopper }) => {
   // Warm the web's pools (its own and pg-boss's) with orders: their open connections keep working
   // when the database stops accepting new ones.
   const warmUp = await Promise.all(Array.from({ length: 5 }, () => postOrder(stack, shopper)));

@@ -6,8 +6,7 @@ import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
 
-test("50 concurrent requests with one Idempotency-Key create exactly one order; the others are told it is in progress or get the same answer", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("50 concurrent requests with one Idempotency-Key create exactly one order; the others are told it is in progress or get the same answer", async ({ stack, shopper }) => {
   const key = `checkout-${Date.now()}`;
   const responses = await Promise.all(Array.from({ length: 50 }, () => postOrder(stack, shopper, TWO_WIDGETS, { "Idempotency-Key": key })));
 
@@ -31,8 +30,7 @@ test("50 concurrent requests with one Idempotency-Key create exactly one order; 
   expectErrorBody(different.body, "idempotency_key_reused");
 });
 
-test("a replay is the first response byte for byte, headers included", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a replay is the first response byte for byte, headers included", async ({ stack, shopper }) => {
   const send = () =>
     fetch(`${stack.baseURL}/api/orders`, {
       method: "POST",
@@ -49,8 +47,7 @@ test("a replay is the first response byte for byte, headers included", async ({ 
   expect(again.headers.get("idempotent-replayed")).toBe("true");
 });
 
-test("the same body with different JSON key order or spacing is the same request", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("the same body with different JSON key order or spacing is the same request", async ({ stack, shopper }) => {
   const key = `reorder-${Date.now()}`;
   const first = await postOrder(stack, shopper, '{"items":[{"sku":"WIDGET-42","quantity":2}],"payment_method":"pm_visa_4242"}', { "Idempotency-Key": key });
   const second = await postOrder(stack, shopper, '{ "payment_method": "pm_visa_4242", "items": [ { "quantity": 2, "sku": "WIDGET-42" } ] }', { "Idempotency-Key": key });
@@ -69,8 +66,7 @@ test("keys are scoped per shopper", async ({ stack }) => {
   expect(a.body.order_id).not.toBe(b.body.order_id);
 });
 
-test("a key still being processed answers 409, then the first response (201) is replayed exactly", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a key still being processed answers 409, then the first response (201) is replayed exactly", async ({ stack, shopper }) => {
   const key = `held-${Date.now()}`;
   await stack.setDownstream("payment", { baseLatencyMs: 1500 });
   try {
@@ -93,8 +89,7 @@ test("a key still being processed answers 409, then the first response (201) is 
   }
 });
 
-test("a request rejected for bad input does not burn the key", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a request rejected for bad input does not burn the key", async ({ stack, shopper }) => {
   const key = `retry-after-fix-${Date.now()}`;
   const bad = await postOrder(stack, shopper, { items: [{ sku: "NOPE-1", quantity: 1 }], payment_method: "pm_visa_4242" }, { "Idempotency-Key": key });
   expect(bad.status).toBe(422);

@@ -23,8 +23,7 @@ test("over the per-shopper budget → 429 with Retry-After; other shoppers are u
   expect((await postOrder(stack, patient)).status).toBe(202);
 });
 
-test("database unavailable → 503 with the error body, and health names the database", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("database unavailable → 503 with the error body, and health names the database", async ({ stack, shopper }) => {
   await whileDatabaseIsDown(stack, async () => {
     const response = await postOrder(stack, shopper, TWO_WIDGETS);
     expect(response.status).toBe(503);

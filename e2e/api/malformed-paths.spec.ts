@@ -29,8 +29,7 @@ const API_PATHS = [
 ];
 const PAGE_PATHS = ["/{}", "/products/{}", "/orders/{}", "/admin/{}", "/_next/static/{}"];
 
-test("every API and webhook route family answers a malformed escape with the contract's JSON 400", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("every API and webhook route family answers a malformed escape with the contract's JSON 400", async ({ stack, shopper }) => {
   for (const template of API_PATHS) {
     for (const escape of BAD_ESCAPES) {
       for (const method of ["GET", "POST"]) {
@@ -61,8 +60,7 @@ test("page routes answer a malformed escape with a 400 page, never a 500", async
   }
 });
 
-test("well-formed escapes still reach their routes", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("well-formed escapes still reach their routes", async ({ stack, shopper }) => {
   const escapedId = await fetch(`${stack.baseURL}/api/orders/ord_%61bc`, { headers: shopper.headers });
   expect(escapedId.status).toBe(404);
   expectErrorBody(await escapedId.json(), "not_found");

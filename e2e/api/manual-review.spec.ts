@@ -34,8 +34,7 @@ test.describe("manual review on", () => {
   test.beforeAll(({ stack }) => setManualReview(stack, true));
   test.afterAll(({ stack }) => setManualReview(stack, false));
 
-  test("a risky card waits in_review (GET and SSE), then Approve ships it with exactly one charge at the provider", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("a risky card waits in_review (GET and SSE), then Approve ships it with exactly one charge at the provider", async ({ stack, shopper }) => {
     const orderId = await placeOrder(stack, shopper, RISKY_GADGETS);
     const sse = await openEventStream(`${stack.baseURL}/api/orders/${orderId}/events`, shopper.headers);
     try {
@@ -74,8 +73,7 @@ test.describe("manual review on", () => {
     }
   });
 
-  test("Reject: rejected, stock back, the shopper told, and the provider's books net zero (one capture, one refund)", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("Reject: rejected, stock back, the shopper told, and the provider's books net zero (one capture, one refund)", async ({ stack, shopper }) => {
     const before = await stockOf(stack, "GADGET-7");
     const orderId = await placeOrder(stack, shopper, RISKY_GADGETS);
     await waitForStatus(stack, shopper, orderId, ["in_review"]);
@@ -92,8 +90,7 @@ test.describe("manual review on", () => {
     expect((await trpcMutation(stack, "admin.decideReview", { orderId, decision: "approved" }, admin.headers)).status).toBe(409);
   });
 
-  test("fraud is still rejected at once: nothing captured, no review", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("fraud is still rejected at once: nothing captured, no review", async ({ stack, shopper }) => {
     const orderId = await placeOrder(stack, shopper, { ...RISKY_GADGETS, payment_method: "pm_card_fraud" });
     const rejected = await waitForStatus(stack, shopper, orderId, ["rejected"]);
     expect(rejected.events.map((e) => e.status)).not.toContain("in_review");
@@ -112,8 +109,7 @@ test("manual review off (the default): a risky card is rejected as before, nothi
   expect(await providerLedger(stack, orderId)).toMatchObject({ capturedCents: 0, heldCents: 0 });
 });
 
-test("only admins may switch or decide: a shopper's key gets 403", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("only admins may switch or decide: a shopper's key gets 403", async ({ stack, shopper }) => {
   expect((await trpcMutation(stack, "admin.setManualReview", { enabled: true }, shopper.headers)).status).toBe(403);
   expect((await trpcMutation(stack, "admin.decideReview", { orderId: "ord_doesnotexist", decision: "approved" }, shopper.headers)).status).toBe(403);
 });

@@ -63,8 +63,7 @@ test.afterEach(async ({ stack }) => {
   }
 });
 
-test("a charge slower than the provider timeout, then a cancel: the provider's charge is reversed (by its idempotency key)", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a charge slower than the provider timeout, then a cancel: the provider's charge is reversed (by its idempotency key)", async ({ stack, shopper }) => {
   await setProviderLatency(stack, SLOWER_THAN_TIMEOUT);
   const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "slow charge, then cancel" });
@@ -94,8 +93,7 @@ async function chargeRetriesExhaustQuickly(stack: Stack): Promise<void> {
   }
 }
 
-test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async ({ stack, shopper }) => {
   await chargeRetriesExhaustQuickly(stack);
   await setProviderLatency(stack, 4000);
   const orderId = await placeOrder(stack, shopper, ONE_GADGET);
@@ -125,8 +123,7 @@ test("a payment.completed after the order failed on our side (retries exhausted)
   expect((await getOrder(stack, shopper, orderId)).body.status).toBe("payment_failed");
 });
 
-test("reconciliation settles a charge whose webhook never arrives: the order ships", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("reconciliation settles a charge whose webhook never arrives: the order ships", async ({ stack, shopper }) => {
   await stack.setDownstream("payment", { dropWebhooks: true });
   const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "total", why: "settled by reconciliation" });
@@ -139,8 +136,7 @@ test("reconciliation settles a charge whose webhook never arrives: the order shi
   expect(await paymentRow(stack, orderId)).toMatchObject({ status: "completed", providerChargeId: charge!.id });
 });
 
-test("a shipment booked after the cancel is voided at the carrier", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a shipment booked after the cancel is voided at the carrier", async ({ stack, shopper }) => {
   await stack.setDownstream("carrier", { baseLatencyMs: 1500 });
   const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "cancelled while the carrier was booking" });
@@ -157,8 +153,7 @@ test("a shipment booked after the cancel is voided at the carrier", async ({ sta
   await expect.poll(async () => (await paymentRow(stack, orderId))?.reversal ?? null, { timeout: 30_000 }).toBe("refund");
 });
 
-test("no confirmation email goes out for an order cancelled while it was being confirmed", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("no confirmation email goes out for an order cancelled while it was being confirmed", async ({ stack, shopper }) => {
   await stack.setDownstream("email", { baseLatencyMs: 1500 });
   const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "cancelled while the confirmation was being sent" });
@@ -184,8 +179,7 @@ test("no confirmation email goes out for an order cancelled while it was being c
   expect(statuses.at(-1)).toBe("cancelled");
 });
 
-test("after a restock, waiting back-orders get the stock before new orders do", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("after a restock, waiting back-orders get the stock before new orders do", async ({ stack, shopper }) => {
   const admin = await stack.newShopper({ admin: true });
   const sku = "LIMITED-1";
   // Use up the three units, then wait in line.

@@ -12,8 +12,7 @@ test.describe.configure({ mode: "parallel" });
  * (Streaming, auth and the webhook's outcomes are in sse.spec.ts and webhooks.spec.ts.)
  */
 
-test("other methods are a contract 405 with Allow; OPTIONS lists the methods; HEAD answers GET's headers and ends", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("other methods are a contract 405 with Allow; OPTIONS lists the methods; HEAD answers GET's headers and ends", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const cases: [string, string, string][] = [
     ["POST", `/api/orders/${orderId}/events`, "GET"],
@@ -47,8 +46,7 @@ test("other methods are a contract 405 with Allow; OPTIONS lists the methods; HE
   expect(await head.text()).toBe("");
 });
 
-test("a trailing slash is redirected to the exact path, and a percent-escaped id is decoded", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a trailing slash is redirected to the exact path, and a percent-escaped id is decoded", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const redirected = await fetch(`${stack.baseURL}/api/orders/${orderId}/events/`, { headers: shopper.headers, redirect: "manual" });
   expect(redirected.status).toBe(308);
@@ -63,8 +61,7 @@ test("a trailing slash is redirected to the exact path, and a percent-escaped id
   controller.abort();
 });
 
-test("the shopper stream: 400 past the id limit or for a malformed id, 404 for another's order, an empty list ends at once", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("the shopper stream: 400 past the id limit or for a malformed id, 404 for another's order, an empty list ends at once", async ({ stack, shopper }) => {
   const stranger = await stack.newShopper();
   const theirs = await placeOrder(stack, stranger);
   const tooMany = Array.from({ length: 51 }, (_, i) => `ord_${String(i).padStart(20, "0")}`).join(",");
@@ -92,8 +89,7 @@ test("the webhook refuses a body over 64 KiB with the contract's 413, before rea
   expectErrorBody(await response.json(), "payload_too_large");
 });
 
-test("/api/orders: GET and POST share one route — the 405s, HEAD and a trailing slash answer as the other routes do", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("/api/orders: GET and POST share one route — the 405s, HEAD and a trailing slash answer as the other routes do", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   for (const method of ["PUT", "PATCH", "DELETE"]) {
     const response = await fetch(`${stack.baseURL}/api/orders`, { method, headers: shopper.headers });

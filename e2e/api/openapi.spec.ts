@@ -52,8 +52,7 @@ async function call(stack: Stack, method: Method, path: string, documentedPath: 
   return { status: response.status, body, headers: response.headers };
 }
 
-test("the document is served and every order route answers as it describes", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("the document is served and every order route answers as it describes", async ({ stack, shopper }) => {
   const accepted = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { "Idempotency-Key": "openapi-1" } });
   expect(accepted.status).toBe(202);
   const replayed = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { "Idempotency-Key": "openapi-1" } });
@@ -93,8 +92,7 @@ test("the document is served and every order route answers as it describes", asy
   expect((await call(stack, "post", "/api/orders/ord_doesnotexist/cancel", "/api/orders/{id}/cancel", { shopper })).status).toBe(404);
 });
 
-test("streams, the payment webhook and health answer as described", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("streams, the payment webhook and health answer as described", async ({ stack, shopper }) => {
   const accepted = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS) });
   const orderId = accepted.body.order_id as string;
   await waitForStatus(stack, shopper, orderId, ["shipped"]);

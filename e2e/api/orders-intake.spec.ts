@@ -4,8 +4,7 @@ import { expectErrorBody, getOrder, placeOrder, postOrder, TWO_WIDGETS, waitForS
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
 
-test("POST /api/orders answers 202 with Location and a status URL, and the order is priced by the server", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("POST /api/orders answers 202 with Location and a status URL, and the order is priced by the server", async ({ stack, shopper }) => {
   const { status, body, headers } = await postOrder(stack, shopper);
   expect(status).toBe(202);
   expect(body).toEqual({ order_id: expect.stringMatching(/^ord_[a-z0-9]{20}$/), status: "pending", status_url: `/api/orders/${body.order_id}` });
@@ -24,8 +23,7 @@ test("POST /api/orders answers 202 with Location and a status URL, and the order
   expect(Date.parse(order.body.created_at)).not.toBeNaN();
 });
 
-test("a visa order travels the whole pipeline to shipped, with every status in the event log", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a visa order travels the whole pipeline to shipped, with every status in the event log", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const order = await waitForStatus(stack, shopper, orderId, ["shipped"]);
   expect(order.tracking).toMatch(/^1Z\d+/);
@@ -33,8 +31,7 @@ test("a visa order travels the whole pipeline to shipped, with every status in t
   expect(order.events.at(-1)).toMatchObject({ status: "shipped", tracking: order.tracking });
 });
 
-test("Prefer: wait=N answers 201 with the full order once it has settled", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("Prefer: wait=N answers 201 with the full order once it has settled", async ({ stack, shopper }) => {
   const { status, body, headers } = await postOrder(stack, shopper, TWO_WIDGETS, { Prefer: "wait=10" });
   expect(status).toBe(201);
   expect(headers.get("preference-applied")).toBe("wait=10");
@@ -43,8 +40,7 @@ test("Prefer: wait=N answers 201 with the full order once it has settled", async
   expect(body).toMatchObject({ total: 49.98, currency: "USD", items: [{ sku: "WIDGET-42", quantity: 2 }] });
 });
 
-test("Prefer: wait=N degrades to 202 when the pipeline is slower than N", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("Prefer: wait=N degrades to 202 when the pipeline is slower than N", async ({ stack, shopper }) => {
   await stack.setDownstream("payment", { baseLatencyMs: 3000 });
   try {
     const started = Date.now();
@@ -75,8 +71,7 @@ test.describe("bad input gets a clear error and writes nothing", () => {
     ["an over-long Idempotency-Key", TWO_WIDGETS, { "Idempotency-Key": "k".repeat(256) }, 400, "invalid_request"],
   ];
   for (const [name, body, headers, status, code] of cases) {
-    test(`${name} → ${status}`, async ({ stack }) => {
-      const shopper = await stack.newShopper();
+    test(`${name} → ${status}`, async ({ stack, shopper }) => {
       const response = await postOrder(stack, shopper, body, headers);
       expect(response.status).toBe(status);
       expectErrorBody(response.body, code);
@@ -86,8 +81,7 @@ test.describe("bad input gets a clear error and writes nothing", () => {
   }
 });
 
-test("an unknown SKU names the SKU in the error details", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("an unknown SKU names the SKU in the error details", async ({ stack, shopper }) => {
   const { body } = await postOrder(stack, shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }, { sku: "NOPE-9", quantity: 1 }], payment_method: "pm_visa_4242" });
   expect(body.error.details).toEqual({ unknown_skus: ["NOPE-9"] });
 });
@@ -125,8 +119,7 @@ test("someone else's order is 404, exactly like one that does not exist", async 
   expect(events.status).toBe(404);
 });
 
-test("GET /api/orders lists only the caller's orders, newest first, with a working cursor", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("GET /api/orders lists only the caller's orders, newest first, with a working cursor", async ({ stack, shopper }) => {
   const other = await stack.newShopper();
   await placeOrder(stack, other);
   const ids: string[] = [];
@@ -154,8 +147,7 @@ test("GET /api/health reports the database and live workers", async ({ stack }) 
   expect(await response.json()).toEqual({ status: "ok", database: "ok", workers: 1 });
 });
 
-test("every API error is JSON in the contract's shape: unsupported methods, unknown paths, ids no order can have", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("every API error is JSON in the contract's shape: unsupported methods, unknown paths, ids no order can have", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const probes: [string, string, number, string][] = [
     ["PUT", "/api/orders", 405, "method_not_allowed"],

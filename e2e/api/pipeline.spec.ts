@@ -58,8 +58,7 @@ async function withPaymentProvider<T>(stack: Stack, settings: Parameters<Stack["
 }
 
 test.describe("each test payment method of CONTRACT §4 ends where it should", () => {
-  test("pm_visa_4242: shipped with tracking; one confirmation email, an invoice, a shipment and exactly one charge", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("pm_visa_4242: shipped with tracking; one confirmation email, an invoice, a shipment and exactly one charge", async ({ stack, shopper }) => {
     const orderId = await placeOrder(stack, shopper);
     const order = await waitForStatus(stack, shopper, orderId, ["shipped"]);
     expect(order.tracking).toMatch(/^1Z\d+/);
@@ -73,8 +72,7 @@ test.describe("each test payment method of CONTRACT §4 ends where it should", (
     expect(await chargesFor(stack, orderId)).toEqual([expect.objectContaining({ orderId, amountCents: 4998, paymentMethod: "pm_visa_4242", outcome: "completed" })]);
   });
 
-  test("any other pm_… is approved like a card-network test number: shipped with tracking", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("any other pm_… is approved like a card-network test number: shipped with tracking", async ({ stack, shopper }) => {
     const orderId = await placeOrder(stack, shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_anything_else" });
     const order = await waitForStatus(stack, shopper, orderId, ["shipped"]);
     expect(order.tracking).toMatch(/^1Z\d+/);
@@ -87,8 +85,7 @@ test.describe("each test payment method of CONTRACT §4 ends where it should", (
     { method: "pm_card_risky", status: "rejected", template: "rejected", detail: { risk_score: expect.any(Number) } },
   ];
   for (const refusal of refusals) {
-    test(`${refusal.method}: ${refusal.status}, the reserved stock comes back exactly once and the shopper is told`, async ({ stack }) => {
-      const shopper = await stack.newShopper();
+    test(`${refusal.method}: ${refusal.status}, the reserved stock comes back exactly once and the shopper is told`, async ({ stack, shopper }) => {
       const before = await stockOf(stack, "GADGET-7");
       // While the provider is down the charge job can only retry, so the reservation is certain
       // to happen first and there is stock to give back when the verdict arrives.
@@ -205,8 +202,7 @@ test.describe.serial("30 shoppers race for LIMITED-1 (stock 3)", () => {
 });
 
 test.describe("POST /api/orders/{id}/cancel", () => {
-  test("an in-flight order: 200 cancelled, stock released once, and the payment refunded exactly once although it completes after the cancel", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("an in-flight order: 200 cancelled, stock released once, and the payment refunded exactly once although it completes after the cancel", async ({ stack, shopper }) => {
     const before = await stockOf(stack, "GADGET-7");
     // A slow provider keeps the order in payment_processing long enough to cancel it there:
     // slow to take the charge, and slow to decide it (risk scoring is part of its chain).
@@ -252,8 +248,7 @@ test.describe("POST /api/orders/{id}/cancel", () => {
     }
   });
 
-  test("shipped, payment_failed and rejected orders answer 409; someone else's order is 404", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("shipped, payment_failed and rejected orders answer 409; someone else's order is 404", async ({ stack, shopper }) => {
     const shipped = await placeOrder(stack, shopper);
     const failed = await placeOrder(stack, shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_card_declined" });
     const rejected = await placeOrder(stack, shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_card_fraud" });
@@ -276,8 +271,7 @@ test.describe("POST /api/orders/{id}/cancel", () => {
   });
 });
 
-test("an order never moves backwards: a shipped order's events run in pipeline order, and late or duplicated webhooks change nothing", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("an order never moves backwards: a shipped order's events run in pipeline order, and late or duplicated webhooks change nothing", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const shipped = await waitForStatus(stack, shopper, orderId, ["shipped"]);
   expectForwardOnly(shipped.events);

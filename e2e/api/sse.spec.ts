@@ -54,8 +54,7 @@ async function withPaymentOutage(stack: Stack, fn: (release: () => Promise<void>
   }
 }
 
-test("text/event-stream: the current state at once, then every change live, closing after shipped", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("text/event-stream: the current state at once, then every change live, closing after shipped", async ({ stack, shopper }) => {
   await withPaymentOutage(stack, async (release) => {
     const orderId = await placeOrder(stack, shopper);
     const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
@@ -76,8 +75,7 @@ test("text/event-stream: the current state at once, then every change live, clos
   });
 });
 
-test("a finished order's stream sends its final state at once, then closes", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a finished order's stream sends its final state at once, then closes", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const order = await waitForStatus(stack, shopper, orderId, ["shipped"]);
   const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
@@ -89,8 +87,7 @@ test("a finished order's stream sends its final state at once, then closes", asy
   }
 });
 
-test("connecting right after POST streams every later status in order, ending with shipped, then closes by itself", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("connecting right after POST streams every later status in order, ending with shipped, then closes by itself", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
   try {
@@ -108,8 +105,7 @@ test("connecting right after POST streams every later status in order, ending wi
   }
 });
 
-test("Last-Event-ID replays exactly the events after it, in order, then closes", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("Last-Event-ID replays exactly the events after it, in order, then closes", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const { events } = await waitForStatus(stack, shopper, orderId, ["shipped"]);
   expect(events.map((e) => e.status)).toEqual(FULL_PATH);
@@ -125,8 +121,7 @@ test("Last-Event-ID replays exactly the events after it, in order, then closes",
   }
 });
 
-test("Last-Event-ID of the final event: the stream closes with nothing more", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("Last-Event-ID of the final event: the stream closes with nothing more", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const { events } = await waitForStatus(stack, shopper, orderId, ["shipped"]);
   const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), { ...shopper.headers, "Last-Event-ID": events.at(-1)!.id });
@@ -138,8 +133,7 @@ test("Last-Event-ID of the final event: the stream closes with nothing more", as
   }
 });
 
-test("an order in flight gets a comment heartbeat within ~2 s", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("an order in flight gets a comment heartbeat within ~2 s", async ({ stack, shopper }) => {
   await withPaymentOutage(stack, async () => {
     const orderId = await placeOrder(stack, shopper);
     const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);

@@ -13,8 +13,7 @@ test.use({ stackEnv: { RATE_LIMIT_PER_MINUTE: String(BUDGET) } });
 
 const ordersOf = async (stack: Stack, shopperId: string) => (await stack.db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopperId)))[0]!.n;
 
-test("one per-shopper budget across REST and tRPC: the call past it is a 429 with Retry-After on both", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("one per-shopper budget across REST and tRPC: the call past it is a 429 with Retry-After on both", async ({ stack, shopper }) => {
   expect((await postOrder(stack, shopper)).status).toBe(202);
   expect((await getOrder(stack, shopper, "ord_missing")).status).toBe(404);
   expect((await trpcQuery(stack, shopper, "orders.list")).status).toBe(200);
@@ -83,8 +82,7 @@ function postOversized(stack: Stack, path: string, shopper: Shopper, bytes: numb
   });
 }
 
-test("a tRPC body over 64 KiB is a 413 and stores nothing, with or without a Content-Length", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a tRPC body over 64 KiB is a 413 and stores nothing, with or without a Content-Length", async ({ stack, shopper }) => {
   for (const chunked of [false, true]) {
     const answer = await postOversized(stack, "orders.place", shopper, 8 * 1024 * 1024, chunked);
     expect(answer.status, `chunked: ${chunked}`).toBe(413);
@@ -98,8 +96,7 @@ test("a tRPC body over 64 KiB is a 413 and stores nothing, with or without a Con
   expect(await ordersOf(stack, shopper.id)).toBe(0);
 });
 
-test("tRPC inputs follow the contract's schemas: unknown fields and a NUL in the Idempotency-Key are 400s", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("tRPC inputs follow the contract's schemas: unknown fields and a NUL in the Idempotency-Key are 400s", async ({ stack, shopper }) => {
   const rejected = [
     { order: TWO_WIDGETS, padding: "x" },
     { order: { ...TWO_WIDGETS, total: 0.01 } },
@@ -132,8 +129,7 @@ test("tRPC inputs follow the contract's schemas: unknown fields and a NUL in the
   expect(await ordersOf(stack, shopper.id)).toBe(1);
 });
 
-test("database unavailable → tRPC answers 503 with Retry-After (queries, mutations and the context), then recovers", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("database unavailable → tRPC answers 503 with Retry-After (queries, mutations and the context), then recovers", async ({ stack, shopper }) => {
   await whileDatabaseIsDown(stack, async () => {
     for (const answer of [
       await trpcQuery(stack, shopper, "orders.list"),

@@ -69,8 +69,7 @@ async function productStock(stack: Stack, sku: string): Promise<number> {
   return product!.stock;
 }
 
-test("a payment.completed signed with X-Webhook-Signature → 200, and the order travels on to shipped", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a payment.completed signed with X-Webhook-Signature → 200, and the order travels on to shipped", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   expect((await snapshot(stack, shopper, orderId)).status).toBe("pending");
 
@@ -81,8 +80,7 @@ test("a payment.completed signed with X-Webhook-Signature → 200, and the order
   expect(order.tracking).toEqual(expect.any(String));
 });
 
-test("Standard Webhooks headers produced by the standardwebhooks library → 200", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("Standard Webhooks headers produced by the standardwebhooks library → 200", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const id = newWebhookId();
   const body = JSON.stringify(completed(orderId));
@@ -101,8 +99,7 @@ test("Standard Webhooks headers produced by the standardwebhooks library → 200
   expect(order.events.map((e) => e.status)).toEqual(PAID_PATH);
 });
 
-test("secret rotation: several space-separated signatures, only one of them valid → 200", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("secret rotation: several space-separated signatures, only one of them valid → 200", async ({ stack, shopper }) => {
 
   const xOrder = await placeOrder(stack, shopper);
   const xDelivery = { id: newWebhookId(), timestamp: nowSeconds(), body: JSON.stringify(completed(xOrder)) };
@@ -128,8 +125,7 @@ test("secret rotation: several space-separated signatures, only one of them vali
   await waitForStatus(stack, shopper, standardOrder, ["shipped"]);
 });
 
-test("our own secret rotation: a delivery signed with PAYMENT_WEBHOOK_SECRET_PREVIOUS alone → 200, one signed with neither secret → 401", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("our own secret rotation: a delivery signed with PAYMENT_WEBHOOK_SECRET_PREVIOUS alone → 200, one signed with neither secret → 401", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const body = JSON.stringify(completed(orderId));
   const forged = xWebhookHeaders(WRONG_SECRET, { id: newWebhookId(), timestamp: nowSeconds(), body });
@@ -152,8 +148,7 @@ test("our own secret rotation: a delivery signed with PAYMENT_WEBHOOK_SECRET_PRE
   await waitForStatus(stack, shopper, other, ["payment_failed"]);
 });
 
-test("the signature covers the raw body bytes: odd whitespace, key order and non-ASCII text verify as sent", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("the signature covers the raw body bytes: odd whitespace, key order and non-ASCII text verify as sent", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const body = `{\n  "reason" : "carte refusée ✗",\t"order_id":"${orderId}",  "event": "payment.failed"\n}`;
   const headers = xWebhookHeaders(stack.webhookSecret, { id: newWebhookId(), timestamp: nowSeconds(), body });
@@ -212,8 +207,7 @@ test.describe("a delivery that cannot be authenticated → 401 with the error bo
   ];
 
   for (const [name, forge] of cases) {
-    test(name, async ({ stack }) => {
-      const shopper = await stack.newShopper();
+    test(name, async ({ stack, shopper }) => {
       const orderId = await placeOrder(stack, shopper);
       const genuine = { id: newWebhookId(), timestamp: nowSeconds(), body: JSON.stringify(completed(orderId)) };
       const before = await snapshot(stack, shopper, orderId);
@@ -232,8 +226,7 @@ test.describe("a delivery that cannot be authenticated → 401 with the error bo
   }
 });
 
-test("a correctly signed body that violates the schema → 400 with the error body, order unchanged", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a correctly signed body that violates the schema → 400 with the error body, order unchanged", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const before = await snapshot(stack, shopper, orderId);
   const { event: _event, ...withoutEvent } = completed(orderId);
@@ -272,8 +265,7 @@ test("a correctly signed event for an unknown order → 404 with the error body"
   expectErrorBody(response.body, "not_found");
 });
 
-test("a duplicate X-Webhook-Id → 200 every time, and only the first delivery has any effect", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a duplicate X-Webhook-Id → 200 every time, and only the first delivery has any effect", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const otherOrderId = await placeOrder(stack, shopper);
   const id = newWebhookId();
@@ -294,8 +286,7 @@ test("a duplicate X-Webhook-Id → 200 every time, and only the first delivery h
   await expectUnchanged(stack, shopper, otherOrderId, otherBefore);
 });
 
-test("concurrent first deliveries of one event id: all 200, applied exactly once", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("concurrent first deliveries of one event id: all 200, applied exactly once", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   const id = newWebhookId();
   const deliveries = await Promise.all([1, 2, 3, 4, 5].map(() => sendWebhook(stack, completed(orderId), { id })));
@@ -305,8 +296,7 @@ test("concurrent first deliveries of one event id: all 200, applied exactly once
 });
 
 test.describe("out-of-order events never move an order backwards", () => {
-  test("payment.failed after payment.completed → 200, and the order stays on its paid path to shipped", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("payment.failed after payment.completed → 200, and the order stays on its paid path to shipped", async ({ stack, shopper }) => {
     const orderId = await placeOrder(stack, shopper);
     expect((await sendWebhook(stack, completed(orderId))).status).toBe(200);
     expect((await sendWebhook(stack, failed(orderId))).status).toBe(200);
@@ -316,8 +306,7 @@ test.describe("out-of-order events never move an order backwards", () => {
     expect(order.events.map((e) => e.status)).toEqual(PAID_PATH);
   });
 
-  test("payment.completed for an order already payment_failed → 200, and it stays payment_failed", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("payment.completed for an order already payment_failed → 200, and it stays payment_failed", async ({ stack, shopper }) => {
     const orderId = await placeOrder(stack, shopper);
     expect((await sendWebhook(stack, failed(orderId))).status).toBe(200);
     const failedOrder = await waitForStatus(stack, shopper, orderId, ["payment_failed"]);
@@ -327,8 +316,7 @@ test.describe("out-of-order events never move an order backwards", () => {
     await expectUnchanged(stack, shopper, orderId, failedOrder);
   });
 
-  test("payment.flagged with a risk score → 200, the order is rejected and its reserved stock released", async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test("payment.flagged with a risk score → 200, the order is rejected and its reserved stock released", async ({ stack, shopper }) => {
     const stockBefore = await productStock(stack, "GADGET-7");
     const orderId = await placeOrder(stack, shopper, { items: [{ sku: "GADGET-7", quantity: 3 }], payment_method: "pm_visa_4242" });
     // Inventory runs while payment waits: the reservation happens before any verdict.
@@ -346,8 +334,7 @@ test.describe("out-of-order events never move an order backwards", () => {
   });
 });
 
-test("a payment.completed for another amount or currency does not pay the order: 200, payment_failed (amount_mismatch)", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("a payment.completed for another amount or currency does not pay the order: 200, payment_failed (amount_mismatch)", async ({ stack, shopper }) => {
   for (const body of [(id: string) => completed(id, 0.01), (id: string) => ({ ...completed(id), currency: "EUR" })]) {
     const orderId = await placeOrder(stack, shopper);
     const response = await sendWebhook(stack, body(orderId));

@@ -46,8 +46,7 @@ for (const [refusal, endsAs] of [
   [FAILED, "payment_failed"],
   [FLAGGED, "rejected"],
 ] as const) {
-  test(`${refusal("").event} then payment.completed while the provider is slow: the order stays ${endsAs} and keeps nothing`, async ({ stack }) => {
-    const shopper = await stack.newShopper();
+  test(`${refusal("").event} then payment.completed while the provider is slow: the order stays ${endsAs} and keeps nothing`, async ({ stack, shopper }) => {
     const orderId = await orderWithChargeInFlight(stack, shopper);
 
     expect((await sendWebhook(stack, refusal(orderId))).status).toBe(200);
@@ -62,8 +61,7 @@ for (const [refusal, endsAs] of [
   });
 }
 
-test("payment.failed, then the provider captures the charge and reports it itself: refunded exactly once", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("payment.failed, then the provider captures the charge and reports it itself: refunded exactly once", async ({ stack, shopper }) => {
   const orderId = await orderWithChargeInFlight(stack, shopper);
   expect((await sendWebhook(stack, FAILED(orderId))).status).toBe(200);
   expect((await getOrder(stack, shopper, orderId)).body.status).toBe("payment_failed");

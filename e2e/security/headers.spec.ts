@@ -43,8 +43,7 @@ test("a page gets a nonce-based CSP, fresh on every view, that its own scripts c
   expect(policies[0]).not.toBe(policies[1]);
 });
 
-test("API answers — a Next route, tRPC, the native routes and the webhook — get the headers and a CSP that allows nothing", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("API answers — a Next route, tRPC, the native routes and the webhook — get the headers and a CSP that allows nothing", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   await waitForStatus(stack, shopper, orderId, ["shipped"]);
   const answers: [string, Promise<Response>][] = [

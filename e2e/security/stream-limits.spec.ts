@@ -79,8 +79,7 @@ test("per process: past SSE_MAX_STREAMS every stream is refused; closing them fr
     .toEqual(doors.map(() => 200));
 });
 
-test("per shopper: past SSE_MAX_STREAMS_PER_SHOPPER the shopper's next stream is a 429 on either stream route, from any address", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("per shopper: past SSE_MAX_STREAMS_PER_SHOPPER the shopper's next stream is a 429 on either stream route, from any address", async ({ stack, shopper }) => {
   const first = await orderDoor(stack, shopper, newAddress());
   const streams = [await open(first), await open(await orderDoor(stack, shopper, newAddress()))];
   await expectRefused(await orderDoor(stack, shopper, newAddress()), /shopper/);

@@ -39,8 +39,7 @@ async function refusedInHealth(stack: Stack): Promise<number> {
   return (await (await fetch(`${stack.baseURL}/api/health`, details)).json()).webhooks_refused as number;
 }
 
-test("unsigned deliveries naming a real order are refused (401), counted, and never stored against it", async ({ stack }) => {
-  const shopper = await stack.newShopper();
+test("unsigned deliveries naming a real order are refused (401), counted, and never stored against it", async ({ stack, shopper }) => {
   const orderId = await placeOrder(stack, shopper);
   await waitForStatus(stack, shopper, orderId, ["shipped"]);
   const logged = async () => (await stack.db.select().from(webhookLog).where(eq(webhookLog.orderId, orderId))).map((row) => row.outcome);
