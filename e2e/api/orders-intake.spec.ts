@@ -1,5 +1,5 @@
 import { expect, test } from "../support/fixtures";
-import { expectErrorBody, getOrder, placeOrder, postOrder, TWO_WIDGETS, waitForStatus } from "../support/api";
+import { expectErrorBody, getOrder, placeOrder, postOrder, TWO_WIDGETS } from "../support/api";
 
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
@@ -23,9 +23,9 @@ test("POST /api/orders answers 202 with Location and a status URL, and the order
   expect(Date.parse(order.body.created_at)).not.toBeNaN();
 });
 
-test("a visa order travels the whole pipeline to shipped, with every status in the event log", async ({ stack, shopper }) => {
-  const orderId = await placeOrder(stack, shopper);
-  const order = await waitForStatus(stack, shopper, orderId, ["shipped"]);
+test("a visa order travels the whole pipeline to shipped, with every status in the event log", async ({ api }) => {
+  const orderId = await api.placeOrder();
+  const order = await api.waitForStatus(orderId, ["shipped"]);
   expect(order.tracking).toMatch(/^1Z\d+/);
   expect(order.events.map((e) => e.status)).toEqual(["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"]);
   expect(order.events.at(-1)).toMatchObject({ status: "shipped", tracking: order.tracking });

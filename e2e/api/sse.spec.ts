@@ -75,16 +75,13 @@ test("text/event-stream: the current state at once, then every change live, clos
   });
 });
 
-test("a finished order's stream sends its final state at once, then closes", async ({ stack, shopper }) => {
-  const orderId = await placeOrder(stack, shopper);
-  const order = await waitForStatus(stack, shopper, orderId, ["shipped"]);
-  const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
-  try {
-    await sse.waitForEnd(5000);
-    expect(receivedFrames(sse)).toEqual(framesOf(orderId, order.events.slice(-1)));
-  } finally {
-    sse.close();
-  }
+test("a finished order's stream sends its final state at once, then closes", async ({ api, events }) => {
+  const orderId = await api.placeOrder();
+  const order = await api.waitForStatus(orderId, ["shipped"]);
+  // The events fixture closes the stream after the test.
+  const sse = await events.open(`/api/orders/${orderId}/events`, api.shopper.headers);
+  await sse.waitForEnd(5000);
+  expect(receivedFrames(sse)).toEqual(framesOf(orderId, order.events.slice(-1)));
 });
 
 test("connecting right after POST streams every later status in order, ending with shipped, then closes by itself", async ({ stack, shopper }) => {
