@@ -4,7 +4,10 @@ import { browserLaunchOptions } from "./e2e/support/chromium";
 export default defineConfig({
   testDir: "./e2e",
   globalSetup: "./e2e/global-setup.ts",
-  // Each file starts its own stack; files run in parallel, tests inside a file in order.
+  // One stack per worker, shared by its files (e2e/support/fixtures.ts). Files whose tests are
+  // independent say so with test.describe.configure({ mode: "parallel" }); the others keep their
+  // tests in one worker, in order: either they depend on order (said in the file), or they run
+  // on a private stack (test.use({ stackEnv })), which a second worker would have to start again.
   fullyParallel: false,
   workers: Number(process.env.E2E_WORKERS ?? 2),
   forbidOnly: !!process.env.CI,
@@ -28,7 +31,6 @@ export default defineConfig({
       name: "admin",
       // A regular expression: the glob "admin/**" would also match any checkout whose path contains "admin".
       testMatch: /e2e\/admin\/.+\.spec\.ts$/,
-      testIgnore: /e2e\/admin\/lab\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
@@ -37,14 +39,6 @@ export default defineConfig({
       name: "security",
       testMatch: /e2e\/security\/.+\.spec\.ts$/,
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
-    },
-    {
-      // The lab's measured comparison (calm vs spiked acknowledgement percentiles) runs last
-      // and alone: on a small machine, other files' stacks running beside it would be the
-      // noise it measures, not the spike.
-      name: "lab",
-      testMatch: /e2e\/admin\/lab\.spec\.ts$/,
-      dependencies: ["api", "browser", "admin", "security"],
     },
   ],
 });

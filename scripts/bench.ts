@@ -24,6 +24,9 @@
  *      runs this phase alone).
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
+ *   BENCH_ONLY=lab runs the lab phase alone (decision 019): calm and +200 ms risk-spiked lab
+ *   runs alternate, three of each, and it prints each mode's median acknowledgement p99 per
+ *   condition — the lab's thesis (direct passes the spike on, async does not) as figures.
  */
 import os from "node:os";
 import type pg from "pg";
@@ -31,6 +34,7 @@ import { env } from "@/server/env";
 import { ADMIN_SEED_ORDERS, explainAdminQueries, seedAdminHistory, timeAdminCalls } from "./bench/admin";
 import { measureBundleSizes } from "./bench/bundle-size";
 import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
+import { LAB_CONCURRENCY, LAB_ORDERS, LAB_SPIKE_MS, measureLab } from "./bench/lab";
 import { round } from "./bench/load";
 import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
 import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type CpuUsage } from "./bench/process-cpu";
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
   // Other work on the machine competes with every process of the app: note how much there was before we add ours.
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
+  // The lab's intake: a web pool as large as its concurrency, so checkouts do not queue for connections.
+  if (process.env.BENCH_ONLY === "lab") process.env.DB_POOL_MAX ??= String(LAB_CONCURRENCY);
   log(`production build ${build.distDir}/ (${build.buildId}); starting the app on a fresh database…`);
   const stack = await startBenchStack(CLIENTS);
   stopOnSignal(stack);
@@ -90,6 +96,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
 
   if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
   if (process.env.BENCH_ONLY === "sse") return { machine, sse: await ssePhase(stack) };
+  if (process.env.BENCH_ONLY === "lab") return { machine, lab: await labPhase(stack) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intakeCpuBefore = await stackCpu(stack);
@@ -218,6 +225,16 @@ async function ssePhase(stack: BenchStack): Promise<SseResult> {
   log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
   log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
   return sse;
+}
+
+/** BENCH_ONLY=lab: the lab's calm vs spiked comparison, with the workers running and the simulators at their defaults. */
+async function labPhase(stack: BenchStack) {
+  await stack.startWorkers();
+  log(`lab: risk capacity 4, calm and +${LAB_SPIKE_MS} ms spiked runs alternating, three of each (N = ${LAB_ORDERS}, C = ${LAB_CONCURRENCY})…`);
+  const lab = await measureLab(stack, log);
+  for (const [mode, { calm, spiked }] of Object.entries(lab.ack_p99_ms)) log(`  ${mode.padEnd(6)} ack p99, median of 3: calm ${ms(calm)}, spiked ${ms(spiked)}`);
+  log(`  direct grew by ${ms(lab.direct_growth_ms)} (thesis: more than ${ms(2 * LAB_SPIKE_MS)}); async spiked / calm = ${round(lab.async_ratio, 2)} (thesis: at most 1.2)`);
+  return lab;
 }
 
 async function adminPhase(stack: BenchStack) {

@@ -1,72 +1,43 @@
 /**
- * The lab's thesis, measured: with risk scoring spiking by +200 ms at concurrency 20, the
- * synchronous chain ("direct") passes the spike — and the queue at the busy service — to
- * the shopper, while the asynchronous intake acknowledges as fast as without the spike.
- *
- * The figure compared is each lab run's own acknowledgement p99, as the lab page shows it.
- * Calm and spiked runs alternate, three of each, and each condition's figure is the median
- * of its three runs: a change in the shared machine's load during the test weighs on both
- * conditions alike, and one run disturbed by it (a collection pause, another process's
- * burst) does not decide the outcome.
+ * The lab, end to end: a run started through the admin API finishes with results for all
+ * three modes, none of which erred or lost an order, and the lab page shows them. How its
+ * modes compare under a risk spike (decision 019's thesis) is measured by `BENCH_ONLY=lab
+ * npm run bench`, not asserted here: a timing comparison on a shared machine is a figure,
+ * not a test.
  */
-import { expect, test } from "@playwright/test";
-import { useStack, type Shopper } from "../support/stack";
-import { adminCall } from "../support/admin-trpc";
+import { signInAsAdmin } from "../support/admin-session";
+import { expect, test } from "../support/fixtures";
 
-// A web pool as large as the lab's concurrency, so intake does not queue for connections.
-const stack = useStack({ DB_POOL_MAX: "20" });
-let admin: Shopper;
-
-const ORDERS = 40;
-const CONCURRENCY = 20;
-const SPIKE_MS = 200;
+const ORDERS = 10;
+const CONCURRENCY = 5;
 const MODES = ["direct", "wait", "async"] as const;
 
-test.beforeAll(async () => {
-  admin = await stack().newShopper({ admin: true });
-});
-
-async function runLab(): Promise<Record<string, any>> {
-  const run = await adminCall(stack(), "mutation", "admin.startLabRun", { orders: ORDERS, concurrency: CONCURRENCY }, admin.headers);
+test("a lab run finishes with every mode's results, nothing lost, and the lab page shows them", async ({ stack, admin, page }) => {
+  // Three modes of ten checkouts each, with warm-ups, on a machine other stacks share.
+  test.setTimeout(180_000);
+  const run = await admin.mutation("admin.startLabRun", { orders: ORDERS, concurrency: CONCURRENCY });
   let finished: any;
   await expect
     .poll(
       async () => {
-        const runs = await adminCall(stack(), "query", "admin.labRuns", undefined, admin.headers);
-        finished = runs.find((r: any) => r.id === run.id);
+        finished = (await admin.query("admin.labRuns")).find((r: any) => r.id === run.id);
         return finished?.status;
       },
       { timeout: 90_000, intervals: [250, 500, 1000] },
     )
     .toBe("finished");
-  return Object.fromEntries(finished.results.map((r: any) => [r.mode, r]));
-}
+  const results = Object.fromEntries(finished.results.map((r: any) => [r.mode, r]));
+  for (const mode of MODES) {
+    expect(results[mode].requests, mode).toBe(ORDERS);
+    expect(results[mode].errors, mode).toBe(0);
+    expect(results[mode].lost, mode).toBe(0);
+  }
 
-test("a +200 ms risk spike cascades through direct checkouts but not through async acknowledgement", async () => {
-  test.setTimeout(300_000);
-  const runs: { spiked: boolean; results: Record<string, any> }[] = [];
-  // Risk scoring serves 4 requests at once; 20 concurrent shoppers queue behind it.
-  await stack().setDownstream("risk", { capacity: 4 });
-  try {
-    for (const spiked of [false, true, false, true, false, true]) {
-      await stack().setDownstream("risk", spiked ? { spikeLatencyMs: SPIKE_MS, spikeUntil: new Date(Date.now() + 120_000) } : { spikeLatencyMs: 0, spikeUntil: null });
-      runs.push({ spiked, results: await runLab() });
-    }
-  } finally {
-    await stack().setDownstream("risk", { spikeLatencyMs: 0, spikeUntil: null, capacity: 32 });
+  await signInAsAdmin(page, stack.baseURL);
+  await page.goto(`${stack.baseURL}/admin/lab`);
+  for (const mode of MODES) {
+    const row = page.locator(`[data-mode="${mode}"]`).first();
+    await expect(row).toHaveAttribute("data-lost", "0");
+    await expect(row).toHaveAttribute("data-errors", "0");
   }
-  for (const { results } of runs) {
-    for (const mode of MODES) {
-      expect(results[mode].requests, mode).toBe(ORDERS);
-      expect(results[mode].errors, mode).toBe(0);
-      expect(results[mode].lost, mode).toBe(0);
-    }
-  }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const ackP99 = (mode: string, spiked: boolean) => median(runs.filter((r) => r.spiked === spiked).map((r) => r.results[mode].ack.p99 as number));
-  const figures = Object.fromEntries(MODES.map((m) => [m, { calm: ackP99(m, false), spiked: ackP99(m, true) }])) as Record<(typeof MODES)[number], { calm: number; spiked: number }>;
-  console.log("lab ack p99 (ms), median of 3 runs:", JSON.stringify(figures));
-  console.log("lab ack p99 (ms) per run:", JSON.stringify(runs.map((r) => ({ spiked: r.spiked, ...Object.fromEntries(MODES.map((m) => [m, r.results[m].ack.p99])) }))));
-  expect(figures.direct.spiked - figures.direct.calm).toBeGreaterThan(2 * SPIKE_MS);
-  expect(figures.async.spiked).toBeLessThanOrEqual(1.2 * figures.async.calm);
 });

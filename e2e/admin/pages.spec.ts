@@ -4,130 +4,131 @@
  * screenshot of every page at desktop width and at 375 px (docs/images/admin-*.png).
  */
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
 import { ORDER_STATUSES } from "@/lib/order-state";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
 import { chargesFor } from "../support/db";
 import { addToCart } from "../support/shop";
-import { useStack, type Shopper } from "../support/stack";
+import { type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
 
 // A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds.
-const stack = useStack({ JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" });
+test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" } });
 let apiShopper: Shopper;
 
 const PAGES = ["/admin", "/admin/orders", "/admin/reviews", "/admin/dead-letters", "/admin/inventory", "/admin/mailbox", "/admin/services", "/admin/lab"];
 
-test.beforeAll(async () => {
-  apiShopper = await stack().newShopper();
+test.beforeAll(async ({ stack }) => {
+  apiShopper = await stack.newShopper();
 });
 
-test("a guest is sent to sign in and a shopper gets 403, on every page and every procedure", async ({ browser }) => {
+test("a guest is sent to sign in and a shopper gets 403, on every page and every procedure", async ({ stack, browser }) => {
   // Eight pages twice and every procedure: more than the default budget on a busy machine.
   test.setTimeout(120_000);
   const guest = await browser.newPage();
   for (const path of [...PAGES, "/admin/orders/ord_doesnotexist"]) {
-    await guest.goto(`${stack().baseURL}${path}`);
+    await guest.goto(`${stack.baseURL}${path}`);
     await expect(guest, path).toHaveURL(/\/sign-in/);
   }
   // A guest shopper (a session from their first cart line): still 403.
-  await addToCart(guest, stack(), "Widget");
+  await addToCart(guest, stack, "Widget");
   for (const { path, kind, input } of ADMIN_PROCEDURES) {
     const response =
       kind === "query"
-        ? await guest.request.get(`${stack().baseURL}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)
-        : await guest.request.post(`${stack().baseURL}/api/trpc/${path}`, { data: input ?? null, headers: { Origin: stack().baseURL } });
+        ? await guest.request.get(`${stack.baseURL}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)
+        : await guest.request.post(`${stack.baseURL}/api/trpc/${path}`, { data: input ?? null, headers: { Origin: stack.baseURL } });
     expect(response.status(), `${path} as guest`).toBe(403);
   }
-  expect((await guest.request.get(`${stack().baseURL}/api/admin/overview/stream`)).status()).toBe(403);
+  expect((await guest.request.get(`${stack.baseURL}/api/admin/overview/stream`)).status()).toBe(403);
 
   const shopper = await browser.newPage();
-  await shopper.goto(`${stack().baseURL}/sign-up`);
+  await shopper.goto(`${stack.baseURL}/sign-up`);
   await shopper.getByRole("textbox", { name: "Email" }).fill(`shopper.${Date.now()}@example.test`);
   await shopper.getByLabel("Password").fill("a-long-password-1");
   await shopper.getByRole("button", { name: "Create account" }).click();
   await expect(shopper.getByRole("button", { name: "Sign out" })).toBeVisible();
   for (const path of PAGES) {
-    const response = await shopper.goto(`${stack().baseURL}${path}`);
+    const response = await shopper.goto(`${stack.baseURL}${path}`);
     expect(response?.status(), path).toBe(403);
     await expect(shopper.getByRole("heading", { name: "Admins only" })).toBeVisible();
   }
-  const overview = await shopper.request.get(`${stack().baseURL}/api/trpc/admin.overview`);
+  const overview = await shopper.request.get(`${stack.baseURL}/api/trpc/admin.overview`);
   expect(overview.status()).toBe(403);
 });
 
-test("the overview counts move live while orders flow", async ({ page }) => {
-  await signInAsAdmin(page, stack().baseURL);
+test("the overview counts move live while orders flow", async ({ stack, page }) => {
+  await signInAsAdmin(page, stack.baseURL);
   const shipped = page.locator('[data-stage="shipped"]');
   // One per status of docs/api.md, in_review included.
   await expect(page.locator("[data-stage]")).toHaveCount(ORDER_STATUSES.length);
   await expect(page.locator('[data-stage="in_review"]')).toHaveAttribute("data-count", /^\d+$/);
   await expect(page.locator('[data-queue="chargePayment"]')).toHaveAttribute("data-depth", /^\d+$/);
   const before = Number(await shipped.getAttribute("data-count"));
-  const orderIds = await Promise.all(Array.from({ length: 3 }, () => placeOrder(stack(), apiShopper)));
+  const orderIds = await Promise.all(Array.from({ length: 3 }, () => placeOrder(stack, apiShopper)));
   await expect.poll(async () => Number(await shipped.getAttribute("data-count")), { timeout: 30_000 }).toBeGreaterThanOrEqual(before + orderIds.length);
   await expect(page.locator("[data-live]")).toHaveAttribute("data-live", "sse");
 });
 
-test("dead letters: after recovery, Redrive all (clicked twice) ships each order with exactly one charge", async ({ page }) => {
-  await signInAsAdmin(page, stack().baseURL);
-  await stack().setDownstream("carrier", { outage: true });
+test("dead letters: after recovery, Redrive all (clicked twice) ships each order with exactly one charge", async ({ stack, page }) => {
+  await signInAsAdmin(page, stack.baseURL);
+  await stack.setDownstream("carrier", { outage: true });
   let orderIds: string[];
   try {
-    orderIds = await Promise.all(Array.from({ length: 2 }, () => placeOrder(stack(), apiShopper)));
-    await page.goto(`${stack().baseURL}/admin/dead-letters`);
+    orderIds = await Promise.all(Array.from({ length: 2 }, () => placeOrder(stack, apiShopper)));
+    await page.goto(`${stack.baseURL}/admin/dead-letters`);
     for (const id of orderIds) await expect(page.getByRole("link", { name: id })).toBeVisible({ timeout: 30_000 });
   } finally {
-    await stack().setDownstream("carrier", { outage: false });
+    await stack.setDownstream("carrier", { outage: false });
   }
   // A double click: two redrives may race; the steps are idempotent, so nothing happens twice.
   await page.getByRole("button", { name: "Redrive all" }).dblclick();
   for (const id of orderIds) {
-    await waitForStatus(stack(), apiShopper, id, ["shipped"]);
-    expect(await chargesFor(stack(), id)).toHaveLength(1);
+    await waitForStatus(stack, apiShopper, id, ["shipped"]);
+    expect(await chargesFor(stack, id)).toHaveLength(1);
   }
   await expect(page.getByText("No dead letters")).toBeVisible({ timeout: 10_000 });
 });
 
-test("restock from the inventory page resumes a back-ordered order", async ({ page }) => {
-  await signInAsAdmin(page, stack().baseURL);
-  const orderId = await placeOrder(stack(), apiShopper, { items: [{ sku: "LIMITED-1", quantity: 5 }], payment_method: "pm_visa_4242" });
-  await waitForStatus(stack(), apiShopper, orderId, ["backordered"]);
-  await page.goto(`${stack().baseURL}/admin/inventory`);
+test("restock from the inventory page resumes a back-ordered order", async ({ stack, page }) => {
+  await signInAsAdmin(page, stack.baseURL);
+  const orderId = await placeOrder(stack, apiShopper, { items: [{ sku: "LIMITED-1", quantity: 5 }], payment_method: "pm_visa_4242" });
+  await waitForStatus(stack, apiShopper, orderId, ["backordered"]);
+  await page.goto(`${stack.baseURL}/admin/inventory`);
   const row = page.locator('tr[data-sku="LIMITED-1"]');
   await expect(row.getByRole("link", { name: orderId })).toBeVisible();
   await row.getByRole("spinbutton", { name: "Restock LIMITED-1" }).fill("5");
   await row.getByRole("button", { name: "Restock" }).click();
-  await waitForStatus(stack(), apiShopper, orderId, ["confirmed", "shipped"]);
+  await waitForStatus(stack, apiShopper, orderId, ["confirmed", "shipped"]);
   await expect(row.getByRole("link", { name: orderId })).toHaveCount(0, { timeout: 10_000 });
 });
 
-test("the services form changes the latency the next order sees", async ({ page }) => {
-  await signInAsAdmin(page, stack().baseURL);
-  await page.goto(`${stack().baseURL}/admin/services`);
+test("the services form changes the latency the next order sees", async ({ stack, page }) => {
+  await signInAsAdmin(page, stack.baseURL);
+  await page.goto(`${stack.baseURL}/admin/services`);
   const invoicing = page.getByRole("group", { name: "invoicing" });
   await invoicing.getByRole("spinbutton", { name: "Latency (ms)" }).fill("700");
   await invoicing.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("invoicing settings saved")).toBeVisible();
   try {
-    const orderId = await placeOrder(stack(), apiShopper);
-    await waitForStatus(stack(), apiShopper, orderId, ["shipped"]);
-    await page.goto(`${stack().baseURL}/admin/orders/${orderId}`);
+    const orderId = await placeOrder(stack, apiShopper);
+    await waitForStatus(stack, apiShopper, orderId, ["shipped"]);
+    await page.goto(`${stack.baseURL}/admin/orders/${orderId}`);
     const invoiceStep = page.locator('li[data-kind="job"]').filter({ hasText: "createInvoice" }).first();
     await expect(invoiceStep).toContainText(/ran (7\d\d|[89]\d\d|\d{4,}) ms|ran \d+\.\d s/, { timeout: 10_000 });
   } finally {
-    await page.goto(`${stack().baseURL}/admin/services`);
+    await page.goto(`${stack.baseURL}/admin/services`);
     await invoicing.getByRole("spinbutton", { name: "Latency (ms)" }).fill("2");
     await invoicing.getByRole("button", { name: "Save" }).click();
     await expect(page.getByText("invoicing settings saved")).toBeVisible();
   }
 });
 
-test("the lab runs all three modes and shows the cascade of a risk spike in direct", async ({ page }) => {
+test("the lab runs all three modes and shows the cascade of a risk spike in direct", async ({ stack, page }) => {
   test.setTimeout(120_000);
-  await signInAsAdmin(page, stack().baseURL);
-  await page.goto(`${stack().baseURL}/admin/services`);
+  await signInAsAdmin(page, stack.baseURL);
+  await page.goto(`${stack.baseURL}/admin/services`);
   const risk = page.getByRole("group", { name: "risk" });
   await risk.getByRole("spinbutton", { name: "Spike (+ms)" }).fill("200");
   await risk.getByRole("spinbutton", { name: "Spike for (s)" }).fill("120");
@@ -135,7 +136,7 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
   await risk.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("risk settings saved")).toBeVisible();
   try {
-    await page.goto(`${stack().baseURL}/admin/lab`);
+    await page.goto(`${stack.baseURL}/admin/lab`);
     await page.getByRole("spinbutton", { name: "Orders" }).fill("20");
     await page.getByRole("spinbutton", { name: "Concurrency" }).fill("20");
     await page.getByRole("button", { name: "Run" }).click();
@@ -153,15 +154,15 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
     expect(Number(await row("direct").getAttribute("data-confirmed-p50-ms"))).toBeGreaterThan(200);
     await screenshots(page, "lab");
   } finally {
-    await stack().setDownstream("risk", { spikeLatencyMs: 0, spikeUntil: null, capacity: 32 });
+    await stack.setDownstream("risk", { spikeLatencyMs: 0, spikeUntil: null, capacity: 32 });
   }
 });
 
-test("every page passes an accessibility scan and is captured at desktop and 375 px", async ({ page }) => {
+test("every page passes an accessibility scan and is captured at desktop and 375 px", async ({ stack, page }) => {
   test.setTimeout(240_000);
-  await signInAsAdmin(page, stack().baseURL);
-  const orderId = await placeOrder(stack(), apiShopper);
-  await waitForStatus(stack(), apiShopper, orderId, ["shipped"]);
+  await signInAsAdmin(page, stack.baseURL);
+  const orderId = await placeOrder(stack, apiShopper);
+  await waitForStatus(stack, apiShopper, orderId, ["shipped"]);
   const pages: [string, string][] = [
     ["overview", "/admin"],
     ["orders", "/admin/orders"],
@@ -175,7 +176,7 @@ test("every page passes an accessibility scan and is captured at desktop and 375
   ];
   for (const [name, path] of pages) {
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${stack().baseURL}${path}`);
+    await page.goto(`${stack.baseURL}${path}`);
     await expect(page.getByRole("navigation", { name: "Admin" })).toBeVisible();
     const scan = await new AxeBuilder({ page }).analyze();
     const serious = scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical");

@@ -1,21 +1,21 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { count, inArray, like } from "drizzle-orm";
 import pg from "pg";
 import { orders, simCharges } from "@/server/db/schema";
 import { adminUrl } from "@/tests/support/test-postgres";
 import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
 import { countInStatus, statusHistogram } from "../support/db";
-import { useStack, type Stack } from "../support/stack";
+import { type Stack } from "../support/stack";
 
 // Jobs cut off mid-step are retried within seconds (backoff capped at 2 s).
-const stack = useStack({ JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2" });
+test.use({ stackEnv: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2" } });
 
 /** A connection to the server's maintenance database: it survives what is done to the stack's. */
-async function withAdmin<T>(fn: (admin: pg.Client, database: string) => Promise<T>): Promise<T> {
+async function withAdmin<T>(stack: Stack, fn: (admin: pg.Client, database: string) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    return await fn(admin, new URL(stack().databaseUrl).pathname.slice(1));
+    return await fn(admin, new URL(stack.databaseUrl).pathname.slice(1));
   } finally {
     await admin.end();
   }
@@ -30,10 +30,10 @@ function pidsOf(s: Stack): { web?: number; worker?: number } {
 
 type Answer = { paymentMethod: string; status: number; body: Record<string, any>; retryAfter: string | null };
 
-test("connections killed under Prefer: wait traffic: every stored order was answered 202/201, every error is a 503 with nothing stored; web and worker survive and every order ships", async () => {
+test("connections killed under Prefer: wait traffic: every stored order was answered 202/201, every error is a 503 with nothing stored; web and worker survive and every order ships", async ({ stack }) => {
   test.setTimeout(180_000);
-  const before = pidsOf(stack());
-  const shoppers = await Promise.all(Array.from({ length: 4 }, () => stack().newShopper()));
+  const before = pidsOf(stack);
+  const shoppers = await Promise.all(Array.from({ length: 4 }, () => stack.newShopper()));
   const answers: Answer[] = [];
   let placing = true;
   let sent = 0;
@@ -43,7 +43,7 @@ test("connections killed under Prefer: wait traffic: every stored order was answ
     while (placing) {
       const paymentMethod = `pm_dbcut_${c}_${sent++}`;
       try {
-        const answer = await postOrder(stack(), shoppers[c % shoppers.length]!, { ...TWO_WIDGETS, payment_method: paymentMethod }, { Prefer: "wait=5" });
+        const answer = await postOrder(stack, shoppers[c % shoppers.length]!, { ...TWO_WIDGETS, payment_method: paymentMethod }, { Prefer: "wait=5" });
         answers.push({ paymentMethod, status: answer.status, body: answer.body, retryAfter: answer.headers.get("retry-after") });
       } catch (err) {
         // No answer at all (a reused keep-alive socket the server had just closed): recorded as
@@ -56,13 +56,15 @@ test("connections killed under Prefer: wait traffic: every stored order was answ
 
   // Cut every connection of the stack's database, again and again, while requests are in
   // flight: some die inside the intake transaction, some after its commit, while waiting.
-  await withAdmin(async (admin, database) => {
+  await withAdmin(stack, async (admin, database) => {
     await expect.poll(() => answers.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
-    // Rounds of cuts ~100 ms apart, until 100 more requests have been answered.
+    // Rounds of cuts, each once a request has been answered since the last (whatever the
+    // machine's speed, requests get through between cuts), until 100 more have been answered.
     const until = answers.length + 100;
     while (answers.length < until) {
+      const answered = answers.length;
       await terminateAll(admin, database);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect.poll(() => answers.length, { timeout: 30_000, intervals: [10] }).toBeGreaterThan(answered);
     }
   });
   placing = false;
@@ -78,7 +80,7 @@ test("connections killed under Prefer: wait traffic: every stored order was answ
     }
   }
 
-  const stored = await stack().db.select({ id: orders.id, paymentMethod: orders.paymentMethod }).from(orders).where(like(orders.paymentMethod, "pm_dbcut_%"));
+  const stored = await stack.db.select({ id: orders.id, paymentMethod: orders.paymentMethod }).from(orders).where(like(orders.paymentMethod, "pm_dbcut_%"));
   const answerFor = new Map(answers.map((a) => [a.paymentMethod, a]));
   const storedButNotAccepted = stored.filter((o) => ![201, 202].includes(answerFor.get(o.paymentMethod)?.status ?? 0));
   expect(storedButNotAccepted, "orders stored although their answer said nothing was written (or never came)").toEqual([]);
@@ -86,33 +88,32 @@ test("connections killed under Prefer: wait traffic: every stored order was answ
   expect(stored).toHaveLength(answers.filter((a) => a.status === 201 || a.status === 202).length);
 
   // Neither process died of a connection that vanished under it.
-  expect(pidsOf(stack())).toEqual(before);
+  expect(pidsOf(stack)).toEqual(before);
 
   const orderIds = stored.map((o) => o.id);
-  await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 120_000, intervals: [500] }).toBe(orderIds.length);
-  const [charges] = await stack().db.select({ n: count() }).from(simCharges).where(inArray(simCharges.orderId, orderIds));
+  await expect.poll(() => countInStatus(stack, orderIds, ["shipped"]), { timeout: 120_000, intervals: [500] }).toBe(orderIds.length);
+  const [charges] = await stack.db.select({ n: count() }).from(simCharges).where(inArray(simCharges.orderId, orderIds));
   expect(charges!.n).toBe(orderIds.length);
 });
 
-test("the database goes away after the order committed, while the request waits (Prefer: wait): the answer is the 202 it owes, not an error", async () => {
-  const shopper = await stack().newShopper();
+test("the database goes away after the order committed, while the request waits (Prefer: wait): the answer is the 202 it owes, not an error", async ({ stack, shopper }) => {
   // Warm the web's pools (its own and pg-boss's) with orders: their open connections keep working
   // when the database stops accepting new ones.
-  const warmUp = await Promise.all(Array.from({ length: 5 }, () => postOrder(stack(), shopper)));
+  const warmUp = await Promise.all(Array.from({ length: 5 }, () => postOrder(stack, shopper)));
   expect(warmUp.map((a) => a.status)).toEqual(Array(5).fill(202));
-  const answers = await withAdmin(async (admin, database) => {
+  const answers = await withAdmin(stack, async (admin, database) => {
     await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
     try {
       // The live-status listener is cut and cannot reconnect: the orders commit, then waiting fails.
       await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'conveyor-order-events'", [database]);
       return await Promise.all(
-        Array.from({ length: 5 }, (_, i) => postOrder(stack(), shopper, { ...TWO_WIDGETS, payment_method: `pm_waitcut_${i}` }, { Prefer: "wait=5" })),
+        Array.from({ length: 5 }, (_, i) => postOrder(stack, shopper, { ...TWO_WIDGETS, payment_method: `pm_waitcut_${i}` }, { Prefer: "wait=5" })),
       );
     } finally {
       await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
     }
   });
-  const stored = await stack().db.select({ id: orders.id, paymentMethod: orders.paymentMethod }).from(orders).where(like(orders.paymentMethod, "pm_waitcut_%"));
+  const stored = await stack.db.select({ id: orders.id, paymentMethod: orders.paymentMethod }).from(orders).where(like(orders.paymentMethod, "pm_waitcut_%"));
   expect(stored.length).toBeGreaterThan(0);
   for (const order of stored) {
     const answer = answers[Number(order.paymentMethod.slice("pm_waitcut_".length))]!;
@@ -120,25 +121,25 @@ test("the database goes away after the order committed, while the request waits 
     expect(answer.body).toEqual({ order_id: order.id, status: "pending", status_url: `/api/orders/${order.id}` });
   }
   for (const answer of answers.filter((a) => a.status !== 202)) expectErrorBody(answer.body, "database_unavailable");
-  await expect.poll(() => countInStatus(stack(), stored.map((o) => o.id), ["shipped"]), { timeout: 60_000, intervals: [500] }).toBe(stored.length);
+  await expect.poll(() => countInStatus(stack, stored.map((o) => o.id), ["shipped"]), { timeout: 60_000, intervals: [500] }).toBe(stored.length);
 });
 
-test("the database refusing connections for a while (a restart): the worker survives and resumes the pipeline once it is back", async () => {
+test("the database refusing connections for a while (a restart): the worker survives and resumes the pipeline once it is back", async ({ stack }) => {
   test.setTimeout(180_000);
-  const before = pidsOf(stack());
-  const shopper = await stack().newShopper();
+  const before = pidsOf(stack);
+  const shopper = await stack.newShopper();
   // A slow carrier keeps shipments running when the database goes away.
-  await stack().setDownstream("carrier", { baseLatencyMs: 1500 });
+  await stack.setDownstream("carrier", { baseLatencyMs: 1500 });
   const inFlight: string[] = [];
-  for (let i = 0; i < 4; i++) inFlight.push((await postOrder(stack(), shopper)).body.order_id as string);
-  await expect.poll(() => countInStatus(stack(), inFlight, ["confirmed"]), { timeout: 30_000 }).toBeGreaterThan(0);
+  for (let i = 0; i < 4; i++) inFlight.push((await postOrder(stack, shopper)).body.order_id as string);
+  await expect.poll(() => countInStatus(stack, inFlight, ["confirmed"]), { timeout: 30_000 }).toBeGreaterThan(0);
 
-  await withAdmin(async (admin, database) => {
+  await withAdmin(stack, async (admin, database) => {
     await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS false`);
     try {
       await terminateAll(admin, database);
-      await expect.poll(async () => (await fetch(`${stack().baseURL}/api/health`)).status, { timeout: 30_000 }).toBe(503);
-      const refused = await postOrder(stack(), shopper);
+      await expect.poll(async () => (await fetch(`${stack.baseURL}/api/health`)).status, { timeout: 30_000 }).toBe(503);
+      const refused = await postOrder(stack, shopper);
       expect(refused.status).toBe(503);
       expectErrorBody(refused.body, "database_unavailable");
       // Whatever reconnected meanwhile is cut again before the database comes back.
@@ -147,13 +148,13 @@ test("the database refusing connections for a while (a restart): the worker surv
       await admin.query(`ALTER DATABASE "${database}" WITH ALLOW_CONNECTIONS true`);
     }
   });
-  await stack().setDownstream("carrier", { baseLatencyMs: 0 });
+  await stack.setDownstream("carrier", { baseLatencyMs: 0 });
 
-  await expect.poll(async () => (await fetch(`${stack().baseURL}/api/health`)).status, { timeout: 60_000 }).toBe(200);
-  expect(pidsOf(stack())).toEqual(before);
-  const after = await postOrder(stack(), shopper);
+  await expect.poll(async () => (await fetch(`${stack.baseURL}/api/health`)).status, { timeout: 60_000 }).toBe(200);
+  expect(pidsOf(stack)).toEqual(before);
+  const after = await postOrder(stack, shopper);
   expect(after.status).toBe(202);
   const orderIds = [...inFlight, after.body.order_id as string];
-  await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 90_000, intervals: [500] }).toBe(orderIds.length);
-  expect(await statusHistogram(stack(), orderIds)).toEqual({ shipped: orderIds.length });
+  await expect.poll(() => countInStatus(stack, orderIds, ["shipped"]), { timeout: 90_000, intervals: [500] }).toBe(orderIds.length);
+  expect(await statusHistogram(stack, orderIds)).toEqual({ shipped: orderIds.length });
 });

@@ -1,21 +1,21 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { FINAL_STATUSES } from "@/lib/order-state";
 import type { DownstreamService } from "@/server/db/schema";
 import { postOrder } from "../support/api";
 import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from "../support/db";
-import { useStack, type Stack } from "../support/stack";
+import { type Stack } from "../support/stack";
 
 // The production policy (30 retries, backoff capped at 10 min: ~3.5 h) compressed to seconds:
 // backoff capped at 2 s, 60 retries. The old policy gave up after 5 retries.
 const OLD_RETRY_LIMIT = 5;
-const stack = useStack({ JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2" });
+test.use({ stackEnv: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2" } });
 
 const ORDERS = 20;
 const ONE_WIDGET = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };
 
-async function placeOrders(): Promise<string[]> {
-  const shoppers = await Promise.all(Array.from({ length: 4 }, () => stack().newShopper()));
-  const answers = await Promise.all(Array.from({ length: ORDERS }, (_, i) => postOrder(stack(), shoppers[i % shoppers.length]!, ONE_WIDGET)));
+async function placeOrders(stack: Stack): Promise<string[]> {
+  const shoppers = await Promise.all(Array.from({ length: 4 }, () => stack.newShopper()));
+  const answers = await Promise.all(Array.from({ length: ORDERS }, (_, i) => postOrder(stack, shoppers[i % shoppers.length]!, ONE_WIDGET)));
   for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(202);
   return answers.map((a) => a.body.order_id as string);
 }
@@ -38,42 +38,42 @@ async function deadLetters(s: Stack): Promise<number> {
  * Holds `service` in an outage until every order's `queue` job has retried more often than the
  * old policy allowed (so the old policy would have dead-lettered them all), then ends it.
  */
-async function outlastOldPolicy(service: DownstreamService, queue: string, orderIds: string[]): Promise<void> {
-  await expect.poll(() => fewestRetries(stack(), queue, orderIds), { timeout: 90_000, intervals: [500] }).toBeGreaterThan(OLD_RETRY_LIMIT);
-  await stack().setDownstream(service, { outage: false });
+async function outlastOldPolicy(stack: Stack, service: DownstreamService, queue: string, orderIds: string[]): Promise<void> {
+  await expect.poll(() => fewestRetries(stack, queue, orderIds), { timeout: 90_000, intervals: [500] }).toBeGreaterThan(OLD_RETRY_LIMIT);
+  await stack.setDownstream(service, { outage: false });
 }
 
-test("a payment provider outage longer than the old retry horizon: every order ships once it ends, none fails", async () => {
+test("a payment provider outage longer than the old retry horizon: every order ships once it ends, none fails", async ({ stack }) => {
   test.setTimeout(180_000);
-  await stack().setDownstream("payment", { outage: true });
+  await stack.setDownstream("payment", { outage: true });
   try {
-    const orderIds = await placeOrders();
-    await outlastOldPolicy("payment", "chargePayment", orderIds);
-    expect(await countInStatus(stack(), orderIds, ["payment_failed"])).toBe(0);
+    const orderIds = await placeOrders(stack);
+    await outlastOldPolicy(stack, "payment", "chargePayment", orderIds);
+    expect(await countInStatus(stack, orderIds, ["payment_failed"])).toBe(0);
 
-    await expect.poll(() => countInStatus(stack(), orderIds, [...FINAL_STATUSES]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
-    expect(await statusHistogram(stack(), orderIds)).toEqual({ shipped: ORDERS });
-    await expectChargedAndConfirmedOnce(stack(), orderIds);
-    expect(await deadLetters(stack())).toBe(0);
+    await expect.poll(() => countInStatus(stack, orderIds, [...FINAL_STATUSES]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
+    expect(await statusHistogram(stack, orderIds)).toEqual({ shipped: ORDERS });
+    await expectChargedAndConfirmedOnce(stack, orderIds);
+    expect(await deadLetters(stack)).toBe(0);
   } finally {
-    await stack().setDownstream("payment", { outage: false });
+    await stack.setDownstream("payment", { outage: false });
   }
 });
 
-test("a carrier outage longer than the old retry horizon: paid orders wait at confirmed, then all ship", async () => {
+test("a carrier outage longer than the old retry horizon: paid orders wait at confirmed, then all ship", async ({ stack }) => {
   test.setTimeout(180_000);
-  await stack().setDownstream("carrier", { outage: true });
+  await stack.setDownstream("carrier", { outage: true });
   try {
-    const orderIds = await placeOrders();
-    await expect.poll(() => countInStatus(stack(), orderIds, ["confirmed"]), { timeout: 60_000, intervals: [500] }).toBe(ORDERS);
-    await outlastOldPolicy("carrier", "createShipment", orderIds);
+    const orderIds = await placeOrders(stack);
+    await expect.poll(() => countInStatus(stack, orderIds, ["confirmed"]), { timeout: 60_000, intervals: [500] }).toBe(ORDERS);
+    await outlastOldPolicy(stack, "carrier", "createShipment", orderIds);
 
-    await expect.poll(() => countInStatus(stack(), orderIds, ["shipped"]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
-    const shipped = await statusHistogram(stack(), orderIds);
+    await expect.poll(() => countInStatus(stack, orderIds, ["shipped"]), { timeout: 90_000, intervals: [500] }).toBe(ORDERS);
+    const shipped = await statusHistogram(stack, orderIds);
     expect(shipped).toEqual({ shipped: ORDERS });
-    await expectChargedAndConfirmedOnce(stack(), orderIds);
-    expect(await deadLetters(stack())).toBe(0);
+    await expectChargedAndConfirmedOnce(stack, orderIds);
+    expect(await deadLetters(stack)).toBe(0);
   } finally {
-    await stack().setDownstream("carrier", { outage: false });
+    await stack.setDownstream("carrier", { outage: false });
   }
 });

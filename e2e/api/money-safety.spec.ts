@@ -3,7 +3,7 @@
  * back, nothing taken or given back twice — checked against the simulated provider's and
  * carrier's own records, not ours.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { and, eq } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { sendOnlyBossOptions } from "@/jobs/boss";
@@ -11,12 +11,12 @@ import { invoices, orderEvents, webhookReceipts } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
 import { getOrder, placeOrder, waitForStatus } from "../support/api";
 import { carrierBooking, chargesFor, mailFor, openJobs, orderRow, paymentRow, providerLedger, reversalsFor, stockOf } from "../support/db";
-import { useStack, type Shopper, type Stack } from "../support/stack";
+import { type Shopper, type Stack } from "../support/stack";
 import { sendWebhook } from "../support/webhooks";
 
 // A provider timeout of 2 s makes "slower than the timeout" cheap to reproduce;
 // reconciliation looks after 3 s instead of minutes.
-const stack = useStack({ PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3" });
+test.use({ stackEnv: { PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3" } });
 
 const SLOWER_THAN_TIMEOUT = 3000;
 const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
@@ -58,30 +58,29 @@ async function openResumePasses(stack: Stack, sku: string): Promise<number> {
   return result.rows[0]?.n ?? 0;
 }
 
-test.afterEach(async () => {
+test.afterEach(async ({ stack }) => {
   for (const service of ["payment", "fraud", "risk", "email", "carrier"] as const) {
-    await stack().setDownstream(service, { baseLatencyMs: 2, outage: false, dropWebhooks: false });
+    await stack.setDownstream(service, { baseLatencyMs: 2, outage: false, dropWebhooks: false });
   }
 });
 
-test("a charge slower than the provider timeout, then a cancel: the provider's charge is reversed (by its idempotency key)", async () => {
-  const shopper = await stack().newShopper();
-  await setProviderLatency(stack(), SLOWER_THAN_TIMEOUT);
-  const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+test("a charge slower than the provider timeout, then a cancel: the provider's charge is reversed (by its idempotency key)", async ({ stack, shopper }) => {
+  await setProviderLatency(stack, SLOWER_THAN_TIMEOUT);
+  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "slow charge, then cancel" });
   // The provider accepted the charge, but our call timed out: its charge id never reached us.
-  await expect.poll(async () => (await chargesFor(stack(), orderId)).length, { timeout: 15_000 }).toBe(1);
-  expect((await paymentRow(stack(), orderId))?.providerChargeId ?? null).toBeNull();
+  await expect.poll(async () => (await chargesFor(stack, orderId)).length, { timeout: 15_000 }).toBe(1);
+  expect((await paymentRow(stack, orderId))?.providerChargeId ?? null).toBeNull();
 
-  const cancelled = await cancelOrder(stack(), shopper, orderId);
+  const cancelled = await cancelOrder(stack, shopper, orderId);
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-  await setProviderLatency(stack(), 2);
+  await setProviderLatency(stack, 2);
 
-  await expect.poll(async () => (await paymentRow(stack(), orderId))?.reversedAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
-  expect(await reversalsFor(stack(), orderId)).toHaveLength(1);
-  expect(await providerLedger(stack(), orderId)).toMatchObject({ charges: 1, heldCents: 0 });
-  expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("cancelled");
+  await expect.poll(async () => (await paymentRow(stack, orderId))?.reversedAt ?? null, { timeout: 30_000 }).not.toBeNull();
+  await expect.poll(() => openJobs(stack, "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
+  expect(await reversalsFor(stack, orderId)).toHaveLength(1);
+  expect(await providerLedger(stack, orderId)).toMatchObject({ charges: 1, heldCents: 0 });
+  expect((await getOrder(stack, shopper, orderId)).body.status).toBe("cancelled");
 });
 
 /** Charge jobs give up after one quick retry (the production horizon is far longer). */
@@ -95,89 +94,85 @@ async function chargeRetriesExhaustQuickly(stack: Stack): Promise<void> {
   }
 }
 
-test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async () => {
-  const shopper = await stack().newShopper();
-  await chargeRetriesExhaustQuickly(stack());
-  await setProviderLatency(stack(), 4000);
-  const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async ({ stack, shopper }) => {
+  await chargeRetriesExhaustQuickly(stack);
+  await setProviderLatency(stack, 4000);
+  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "completed after retries were exhausted" });
   // The provider accepted the charge although every call of ours timed out; then its API
   // goes down (our reversal cannot reach it) while its checks finish and it reports the
   // payment completed — after we gave up on the order.
-  await expect.poll(async () => (await chargesFor(stack(), orderId)).length, { timeout: 15_000 }).toBe(1);
-  await stack().setDownstream("payment", { baseLatencyMs: 2, outage: true });
-  const failed = await waitForStatus(stack(), shopper, orderId, ["payment_failed"], 30_000);
+  await expect.poll(async () => (await chargesFor(stack, orderId)).length, { timeout: 15_000 }).toBe(1);
+  await stack.setDownstream("payment", { baseLatencyMs: 2, outage: true });
+  const failed = await waitForStatus(stack, shopper, orderId, ["payment_failed"], 30_000);
   expect(failed.failure_reason).toBe("payment_unavailable");
-  await expect.poll(async () => (await chargesFor(stack(), orderId))[0]?.webhookDeliveredAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  expect((await chargesFor(stack(), orderId))[0]?.outcome).toBe("completed");
-  expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("payment_failed");
+  await expect.poll(async () => (await chargesFor(stack, orderId))[0]?.webhookDeliveredAt ?? null, { timeout: 30_000 }).not.toBeNull();
+  expect((await chargesFor(stack, orderId))[0]?.outcome).toBe("completed");
+  expect((await getOrder(stack, shopper, orderId)).body.status).toBe("payment_failed");
 
-  await stack().setDownstream("payment", { outage: false });
-  await expect.poll(async () => (await reversalsFor(stack(), orderId)).map((r) => r.kind), { timeout: 30_000 }).toEqual(["refund"]);
+  await stack.setDownstream("payment", { outage: false });
+  await expect.poll(async () => (await reversalsFor(stack, orderId)).map((r) => r.kind), { timeout: 30_000 }).toEqual(["refund"]);
 
   // The same completion again (redelivery, and under a new id): still one refund.
-  const [charge] = await chargesFor(stack(), orderId);
+  const [charge] = await chargesFor(stack, orderId);
   const completion = { event: "payment.completed", order_id: orderId, amount: 12.5, currency: "USD" };
-  expect((await sendWebhook(stack(), completion, { id: charge!.webhookId! })).body).toMatchObject({ duplicate: true });
-  expect((await sendWebhook(stack(), completion)).status).toBe(200);
-  await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
-  expect(await reversalsFor(stack(), orderId)).toHaveLength(1);
-  expect(await providerLedger(stack(), orderId)).toMatchObject({ charges: 1, capturedCents: 1250, heldCents: 0 });
-  expect((await getOrder(stack(), shopper, orderId)).body.status).toBe("payment_failed");
+  expect((await sendWebhook(stack, completion, { id: charge!.webhookId! })).body).toMatchObject({ duplicate: true });
+  expect((await sendWebhook(stack, completion)).status).toBe(200);
+  await expect.poll(() => openJobs(stack, "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
+  expect(await reversalsFor(stack, orderId)).toHaveLength(1);
+  expect(await providerLedger(stack, orderId)).toMatchObject({ charges: 1, capturedCents: 1250, heldCents: 0 });
+  expect((await getOrder(stack, shopper, orderId)).body.status).toBe("payment_failed");
 });
 
-test("reconciliation settles a charge whose webhook never arrives: the order ships", async () => {
-  const shopper = await stack().newShopper();
-  await stack().setDownstream("payment", { dropWebhooks: true });
-  const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+test("reconciliation settles a charge whose webhook never arrives: the order ships", async ({ stack, shopper }) => {
+  await stack.setDownstream("payment", { dropWebhooks: true });
+  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "total", why: "settled by reconciliation" });
-  const shipped = await waitForStatus(stack(), shopper, orderId, ["shipped"], 30_000);
+  const shipped = await waitForStatus(stack, shopper, orderId, ["shipped"], 30_000);
   expect(shipped.events.map((e) => e.status)).toEqual(["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"]);
   // It was the lookup, not a webhook, that told us.
-  const [charge] = await chargesFor(stack(), orderId);
+  const [charge] = await chargesFor(stack, orderId);
   expect(charge).toMatchObject({ outcome: "completed", webhookDeliveredAt: null });
-  expect(await stack().db.select().from(webhookReceipts).where(eq(webhookReceipts.orderId, orderId))).toEqual([]);
-  expect(await paymentRow(stack(), orderId)).toMatchObject({ status: "completed", providerChargeId: charge!.id });
+  expect(await stack.db.select().from(webhookReceipts).where(eq(webhookReceipts.orderId, orderId))).toEqual([]);
+  expect(await paymentRow(stack, orderId)).toMatchObject({ status: "completed", providerChargeId: charge!.id });
 });
 
-test("a shipment booked after the cancel is voided at the carrier", async () => {
-  const shopper = await stack().newShopper();
-  await stack().setDownstream("carrier", { baseLatencyMs: 1500 });
-  const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+test("a shipment booked after the cancel is voided at the carrier", async ({ stack, shopper }) => {
+  await stack.setDownstream("carrier", { baseLatencyMs: 1500 });
+  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "cancelled while the carrier was booking" });
-  await expect.poll(async () => (await orderRow(stack(), orderId)).status, { timeout: 30_000, intervals: [25] }).toBe("confirmed");
+  await expect.poll(async () => (await orderRow(stack, orderId)).status, { timeout: 30_000, intervals: [25] }).toBe("confirmed");
   // The carrier is booking right now (1.5 s); the cancel lands in the middle of it.
-  const cancelled = await cancelOrder(stack(), shopper, orderId);
+  const cancelled = await cancelOrder(stack, shopper, orderId);
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
 
-  await expect.poll(async () => (await carrierBooking(stack(), orderId))?.voidedAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  await expect.poll(() => openJobs(stack(), "createShipment", orderId), { timeout: 30_000 }).toBe(0);
-  const order = (await getOrder(stack(), shopper, orderId)).body as OrderView;
+  await expect.poll(async () => (await carrierBooking(stack, orderId))?.voidedAt ?? null, { timeout: 30_000 }).not.toBeNull();
+  await expect.poll(() => openJobs(stack, "createShipment", orderId), { timeout: 30_000 }).toBe(0);
+  const order = (await getOrder(stack, shopper, orderId)).body as OrderView;
   expect(order.status).toBe("cancelled");
   expect(order.tracking ?? null).toBeNull();
-  await expect.poll(async () => (await paymentRow(stack(), orderId))?.reversal ?? null, { timeout: 30_000 }).toBe("refund");
+  await expect.poll(async () => (await paymentRow(stack, orderId))?.reversal ?? null, { timeout: 30_000 }).toBe("refund");
 });
 
-test("no confirmation email goes out for an order cancelled while it was being confirmed", async () => {
-  const shopper = await stack().newShopper();
-  await stack().setDownstream("email", { baseLatencyMs: 1500 });
-  const orderId = await placeOrder(stack(), shopper, ONE_GADGET);
+test("no confirmation email goes out for an order cancelled while it was being confirmed", async ({ stack, shopper }) => {
+  await stack.setDownstream("email", { baseLatencyMs: 1500 });
+  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "cancelled while the confirmation was being sent" });
   // The invoice exists: the confirmation email (1.5 s) is about to go or going out.
   await expect
-    .poll(async () => (await stack().db.select().from(invoices).where(eq(invoices.orderId, orderId))).length, { timeout: 30_000, intervals: [25] })
+    .poll(async () => (await stack.db.select().from(invoices).where(eq(invoices.orderId, orderId))).length, { timeout: 30_000, intervals: [25] })
     .toBe(1);
-  const cancelled = await cancelOrder(stack(), shopper, orderId);
+  const cancelled = await cancelOrder(stack, shopper, orderId);
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-  await expect.poll(async () => (await mailFor(stack(), orderId)).map((m) => m.template), { timeout: 30_000 }).toContain("cancelled");
-  await expect.poll(() => openJobs(stack(), "sendConfirmation", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(async () => (await mailFor(stack, orderId)).map((m) => m.template), { timeout: 30_000 }).toContain("cancelled");
+  await expect.poll(() => openJobs(stack, "sendConfirmation", orderId), { timeout: 30_000 }).toBe(0);
 
-  const [cancelledAt] = await stack().db
+  const [cancelledAt] = await stack.db
     .select({ at: orderEvents.createdAt })
     .from(orderEvents)
     .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.status, "cancelled")));
-  const statuses = (await getOrder(stack(), shopper, orderId)).body.events.map((e: { status: string }) => e.status);
-  const confirmations = (await mailFor(stack(), orderId)).filter((m) => m.template === "confirmation");
+  const statuses = (await getOrder(stack, shopper, orderId)).body.events.map((e: { status: string }) => e.status);
+  const confirmations = (await mailFor(stack, orderId)).filter((m) => m.template === "confirmation");
   // Either the cancel came first and nothing was sent, or the order really was confirmed
   // (email accepted, status confirmed) before it was cancelled.
   for (const mail of confirmations) expect(mail.createdAt.getTime()).toBeLessThan(cancelledAt!.at.getTime());
@@ -185,65 +180,64 @@ test("no confirmation email goes out for an order cancelled while it was being c
   expect(statuses.at(-1)).toBe("cancelled");
 });
 
-test("after a restock, waiting back-orders get the stock before new orders do", async () => {
-  const shopper = await stack().newShopper();
-  const admin = await stack().newShopper({ admin: true });
+test("after a restock, waiting back-orders get the stock before new orders do", async ({ stack, shopper }) => {
+  const admin = await stack.newShopper({ admin: true });
   const sku = "LIMITED-1";
   // Use up the three units, then wait in line.
-  const first = await placeOrder(stack(), shopper, { items: [{ sku, quantity: 3 }], payment_method: "pm_visa_4242" });
-  await waitForStatus(stack(), shopper, first, ["shipped"]);
+  const first = await placeOrder(stack, shopper, { items: [{ sku, quantity: 3 }], payment_method: "pm_visa_4242" });
+  await waitForStatus(stack, shopper, first, ["shipped"]);
   finished.push({ orderId: first, keeps: "total", why: "shipped" });
-  const waiting = await placeOrder(stack(), shopper, { items: [{ sku, quantity: 2 }], payment_method: "pm_visa_4242" });
-  await waitForStatus(stack(), shopper, waiting, ["backordered"]);
+  const waiting = await placeOrder(stack, shopper, { items: [{ sku, quantity: 2 }], payment_method: "pm_visa_4242" });
+  await waitForStatus(stack, shopper, waiting, ["backordered"]);
 
   // One unit arrives: not enough for the waiting order, and not free for a newcomer either.
-  await restock(stack(), admin, sku, 1);
-  await expect.poll(() => openResumePasses(stack(), sku), { timeout: 30_000 }).toBe(0);
-  const newcomer = await placeOrder(stack(), shopper, { items: [{ sku, quantity: 1 }], payment_method: "pm_visa_4242" });
-  await waitForStatus(stack(), shopper, newcomer, ["backordered"]);
-  expect(await stockOf(stack(), sku)).toBe(1);
+  await restock(stack, admin, sku, 1);
+  await expect.poll(() => openResumePasses(stack, sku), { timeout: 30_000 }).toBe(0);
+  const newcomer = await placeOrder(stack, shopper, { items: [{ sku, quantity: 1 }], payment_method: "pm_visa_4242" });
+  await waitForStatus(stack, shopper, newcomer, ["backordered"]);
+  expect(await stockOf(stack, sku)).toBe(1);
 
   // The next unit completes the waiting order first; the newcomer is served by the one after.
-  await restock(stack(), admin, sku, 1);
-  await waitForStatus(stack(), shopper, waiting, ["shipped"]);
-  expect((await orderRow(stack(), newcomer)).status).toBe("backordered");
-  expect(await stockOf(stack(), sku)).toBe(0);
-  await restock(stack(), admin, sku, 1);
-  await waitForStatus(stack(), shopper, newcomer, ["shipped"]);
-  expect(await stockOf(stack(), sku)).toBe(0);
+  await restock(stack, admin, sku, 1);
+  await waitForStatus(stack, shopper, waiting, ["shipped"]);
+  expect((await orderRow(stack, newcomer)).status).toBe("backordered");
+  expect(await stockOf(stack, sku)).toBe(0);
+  await restock(stack, admin, sku, 1);
+  await waitForStatus(stack, shopper, newcomer, ["shipped"]);
+  expect(await stockOf(stack, sku)).toBe(0);
   finished.push({ orderId: waiting, keeps: "total", why: "back-order resumed" }, { orderId: newcomer, keeps: "total", why: "back-order resumed" });
 });
 
-test("for every final status, what the provider captured minus what it gave back equals what the order keeps", async () => {
+test("for every final status, what the provider captured minus what it gave back equals what the order keeps", async ({ stack }) => {
   test.setTimeout(120_000);
-  const shopper = await stack().newShopper();
+  const shopper = await stack.newShopper();
   // The two late completions, again here so this test stands on its own: a charge slower
   // than our timeout, cancelled; and one whose retries ran out before the provider decided.
-  await chargeRetriesExhaustQuickly(stack());
-  await setProviderLatency(stack(), SLOWER_THAN_TIMEOUT);
-  const slowCancelled = await placeOrder(stack(), shopper, ONE_GADGET);
-  const slowFailed = await placeOrder(stack(), shopper, ONE_GADGET);
+  await chargeRetriesExhaustQuickly(stack);
+  await setProviderLatency(stack, SLOWER_THAN_TIMEOUT);
+  const slowCancelled = await placeOrder(stack, shopper, ONE_GADGET);
+  const slowFailed = await placeOrder(stack, shopper, ONE_GADGET);
   // Cancelled while the charge call is on its way: the provider accepts it afterwards. The
   // payments row is committed just before the call, so from then on the call will be made;
   // a job that is merely active may still see the cancel first and rightly charge nothing.
-  await expect.poll(async () => (await paymentRow(stack(), slowCancelled)) !== undefined, { timeout: 15_000, intervals: [25] }).toBe(true);
-  expect((await cancelOrder(stack(), shopper, slowCancelled)).status).toBe(200);
-  await waitForStatus(stack(), shopper, slowFailed, ["payment_failed"], 30_000);
-  await expect.poll(async () => (await chargesFor(stack(), slowCancelled)).length, { timeout: 15_000 }).toBe(1);
-  await setProviderLatency(stack(), 2);
+  await expect.poll(async () => (await paymentRow(stack, slowCancelled)) !== undefined, { timeout: 15_000, intervals: [25] }).toBe(true);
+  expect((await cancelOrder(stack, shopper, slowCancelled)).status).toBe(200);
+  await waitForStatus(stack, shopper, slowFailed, ["payment_failed"], 30_000);
+  await expect.poll(async () => (await chargesFor(stack, slowCancelled)).length, { timeout: 15_000 }).toBe(1);
+  await setProviderLatency(stack, 2);
   finished.push(
     { orderId: slowCancelled, keeps: "nothing", why: "slow charge, then cancel" },
     { orderId: slowFailed, keeps: "nothing", why: "completed after retries were exhausted" },
   );
 
-  const shipped = await placeOrder(stack(), shopper, ONE_GADGET);
-  const declined = await placeOrder(stack(), shopper, { ...ONE_GADGET, payment_method: "pm_card_declined" });
-  const fraud = await placeOrder(stack(), shopper, { ...ONE_GADGET, payment_method: "pm_card_fraud" });
-  const risky = await placeOrder(stack(), shopper, { ...ONE_GADGET, payment_method: "pm_card_risky" });
-  await waitForStatus(stack(), shopper, shipped, ["shipped"]);
-  await waitForStatus(stack(), shopper, declined, ["payment_failed"]);
-  await waitForStatus(stack(), shopper, fraud, ["rejected"]);
-  await waitForStatus(stack(), shopper, risky, ["rejected"]);
+  const shipped = await placeOrder(stack, shopper, ONE_GADGET);
+  const declined = await placeOrder(stack, shopper, { ...ONE_GADGET, payment_method: "pm_card_declined" });
+  const fraud = await placeOrder(stack, shopper, { ...ONE_GADGET, payment_method: "pm_card_fraud" });
+  const risky = await placeOrder(stack, shopper, { ...ONE_GADGET, payment_method: "pm_card_risky" });
+  await waitForStatus(stack, shopper, shipped, ["shipped"]);
+  await waitForStatus(stack, shopper, declined, ["payment_failed"]);
+  await waitForStatus(stack, shopper, fraud, ["rejected"]);
+  await waitForStatus(stack, shopper, risky, ["rejected"]);
   finished.push(
     { orderId: shipped, keeps: "total", why: "shipped" },
     { orderId: declined, keeps: "nothing", why: "declined" },
@@ -252,36 +246,36 @@ test("for every final status, what the provider captured minus what it gave back
   );
 
   // Cancelled before the provider decided, and cancelled once paid.
-  await setProviderLatency(stack(), 500);
-  const early = await placeOrder(stack(), shopper, ONE_GADGET);
-  await waitForStatus(stack(), shopper, early, ["payment_processing"]);
-  expect((await cancelOrder(stack(), shopper, early)).status).toBe(200);
-  await setProviderLatency(stack(), 2);
-  await stack().setDownstream("email", { baseLatencyMs: 1500 });
-  const paid = await placeOrder(stack(), shopper, ONE_GADGET);
-  await expect.poll(async () => (await orderRow(stack(), paid)).paymentState, { timeout: 30_000 }).toBe("completed");
-  expect((await cancelOrder(stack(), shopper, paid)).status).toBe(200);
+  await setProviderLatency(stack, 500);
+  const early = await placeOrder(stack, shopper, ONE_GADGET);
+  await waitForStatus(stack, shopper, early, ["payment_processing"]);
+  expect((await cancelOrder(stack, shopper, early)).status).toBe(200);
+  await setProviderLatency(stack, 2);
+  await stack.setDownstream("email", { baseLatencyMs: 1500 });
+  const paid = await placeOrder(stack, shopper, ONE_GADGET);
+  await expect.poll(async () => (await orderRow(stack, paid)).paymentState, { timeout: 30_000 }).toBe("completed");
+  expect((await cancelOrder(stack, shopper, paid)).status).toBe(200);
   finished.push({ orderId: early, keeps: "nothing", why: "cancelled while processing" }, { orderId: paid, keeps: "nothing", why: "cancelled once paid" });
 
   // A completion for the wrong amount, ahead of the provider's own (slow) verdict.
-  await setProviderLatency(stack(), 1000);
-  const mismatch = await placeOrder(stack(), shopper, ONE_GADGET);
-  await expect.poll(async () => (await chargesFor(stack(), mismatch)).length, { timeout: 15_000 }).toBe(1);
-  expect((await sendWebhook(stack(), { event: "payment.completed", order_id: mismatch, amount: 0.01, currency: "USD" })).status).toBe(200);
-  expect((await waitForStatus(stack(), shopper, mismatch, ["payment_failed"])).failure_reason).toBe("amount_mismatch");
-  await setProviderLatency(stack(), 2);
+  await setProviderLatency(stack, 1000);
+  const mismatch = await placeOrder(stack, shopper, ONE_GADGET);
+  await expect.poll(async () => (await chargesFor(stack, mismatch)).length, { timeout: 15_000 }).toBe(1);
+  expect((await sendWebhook(stack, { event: "payment.completed", order_id: mismatch, amount: 0.01, currency: "USD" })).status).toBe(200);
+  expect((await waitForStatus(stack, shopper, mismatch, ["payment_failed"])).failure_reason).toBe("amount_mismatch");
+  await setProviderLatency(stack, 2);
   finished.push({ orderId: mismatch, keeps: "nothing", why: "amount_mismatch" });
 
   // Let every reversal and late verdict land, then compare with the provider's books.
   for (const { orderId } of finished) {
-    await expect.poll(async () => (await chargesFor(stack(), orderId))[0]?.outcome ?? "undecided", { timeout: 30_000 }).not.toBe("undecided");
-    await expect.poll(() => openJobs(stack(), "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await chargesFor(stack, orderId))[0]?.outcome ?? "undecided", { timeout: 30_000 }).not.toBe("undecided");
+    await expect.poll(() => openJobs(stack, "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
   }
   const statuses = new Set<string>();
   for (const { orderId, keeps, why } of finished) {
-    const order = await orderRow(stack(), orderId);
+    const order = await orderRow(stack, orderId);
     statuses.add(order.status);
-    const ledger = await providerLedger(stack(), orderId);
+    const ledger = await providerLedger(stack, orderId);
     expect(ledger.charges, `${why}: one charge`).toBe(1);
     expect(ledger.reversals, `${why}: at most one reversal`).toBeLessThanOrEqual(1);
     expect(ledger.heldCents, `${why} (${order.status})`).toBe(keeps === "total" ? order.totalCents : 0);

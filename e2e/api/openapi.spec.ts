@@ -1,21 +1,23 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { TWO_WIDGETS, waitForStatus } from "../support/api";
-import { useStack, type Shopper } from "../support/stack";
+import { type Shopper, type Stack } from "../support/stack";
 import { newWebhookId, nowSeconds, postWebhook, xWebhookHeaders } from "../support/webhooks";
+
+// Each test keeps to its own shopper and orders: they run on any worker, in any order.
+test.describe.configure({ mode: "parallel" });
 
 /**
  * GET /api/openapi.json describes the API, and the API answers as described: every answer
  * below is checked against the document's response for its route, method and status (an
  * undocumented status fails too), so the description cannot drift from the code.
  */
-const stack = useStack();
 
 type Method = "get" | "post";
 let validator: { check(method: Method, path: string, status: number, contentType: string | null, body: unknown): void };
 
-test.beforeAll(async () => {
-  const response = await fetch(`${stack().baseURL}/api/openapi.json`);
+test.beforeAll(async ({ stack }) => {
+  const response = await fetch(`${stack.baseURL}/api/openapi.json`);
   expect(response.status).toBe(200);
   const document = await response.json();
   expect(document.openapi).toBe("3.1.0");
@@ -38,8 +40,8 @@ test.beforeAll(async () => {
   };
 });
 
-async function call(method: Method, path: string, documentedPath: string, init: { shopper?: Shopper; headers?: Record<string, string>; body?: string } = {}) {
-  const response = await fetch(`${stack().baseURL}${path}`, {
+async function call(stack: Stack, method: Method, path: string, documentedPath: string, init: { shopper?: Shopper; headers?: Record<string, string>; body?: string } = {}) {
+  const response = await fetch(`${stack.baseURL}${path}`, {
     method: method.toUpperCase(),
     headers: { ...(init.body !== undefined ? { "Content-Type": "application/json" } : {}), ...init.shopper?.headers, ...init.headers },
     body: init.body,
@@ -50,80 +52,78 @@ async function call(method: Method, path: string, documentedPath: string, init: 
   return { status: response.status, body, headers: response.headers };
 }
 
-test("the document is served and every order route answers as it describes", async () => {
-  const shopper = await stack().newShopper();
-  const accepted = await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { "Idempotency-Key": "openapi-1" } });
+test("the document is served and every order route answers as it describes", async ({ stack, shopper }) => {
+  const accepted = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { "Idempotency-Key": "openapi-1" } });
   expect(accepted.status).toBe(202);
-  const replayed = await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { "Idempotency-Key": "openapi-1" } });
+  const replayed = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { "Idempotency-Key": "openapi-1" } });
   expect(replayed.status).toBe(202);
-  const settled = await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { Prefer: "wait=20" } });
+  const settled = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS), headers: { Prefer: "wait=20" } });
   expect(settled.status).toBe(201);
 
-  expect((await call("post", "/api/orders", "/api/orders", { body: JSON.stringify(TWO_WIDGETS) })).status).toBe(401);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, body: "{" })).status).toBe(400);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, total: 1 }) })).status).toBe(400);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, user_id: "usr_someone_else" }) })).status).toBe(403);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ items: [{ sku: "NO-SUCH-SKU", quantity: 1 }], payment_method: "pm_visa_4242" }) })).status).toBe(422);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, payment_method: "pm_card_declined" }), headers: { "Idempotency-Key": "openapi-1" } })).status).toBe(422);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, headers: { "Content-Type": "text/plain" }, body: "x" })).status).toBe(415);
-  expect((await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, pad: "x".repeat(70_000) }) })).status).toBe(413);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { body: JSON.stringify(TWO_WIDGETS) })).status).toBe(401);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: "{" })).status).toBe(400);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, total: 1 }) })).status).toBe(400);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, user_id: "usr_someone_else" }) })).status).toBe(403);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ items: [{ sku: "NO-SUCH-SKU", quantity: 1 }], payment_method: "pm_visa_4242" }) })).status).toBe(422);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, payment_method: "pm_card_declined" }), headers: { "Idempotency-Key": "openapi-1" } })).status).toBe(422);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, headers: { "Content-Type": "text/plain" }, body: "x" })).status).toBe(415);
+  expect((await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, pad: "x".repeat(70_000) }) })).status).toBe(413);
 
   const orderId = accepted.body.order_id as string;
-  await waitForStatus(stack(), shopper, orderId, ["shipped"]);
-  expect((await call("get", `/api/orders/${orderId}`, "/api/orders/{id}", { shopper })).status).toBe(200);
-  expect((await call("get", "/api/orders/ord_doesnotexist", "/api/orders/{id}", { shopper })).status).toBe(404);
-  expect((await call("get", `/api/orders/${orderId}`, "/api/orders/{id}")).status).toBe(401);
-  const list = await call("get", "/api/orders?limit=1", "/api/orders", { shopper });
+  await waitForStatus(stack, shopper, orderId, ["shipped"]);
+  expect((await call(stack, "get", `/api/orders/${orderId}`, "/api/orders/{id}", { shopper })).status).toBe(200);
+  expect((await call(stack, "get", "/api/orders/ord_doesnotexist", "/api/orders/{id}", { shopper })).status).toBe(404);
+  expect((await call(stack, "get", `/api/orders/${orderId}`, "/api/orders/{id}")).status).toBe(401);
+  const list = await call(stack, "get", "/api/orders?limit=1", "/api/orders", { shopper });
   expect(list.status).toBe(200);
   expect(list.body.next_cursor).toEqual(expect.any(String));
-  expect((await call("get", "/api/orders?limit=0", "/api/orders", { shopper })).status).toBe(400);
+  expect((await call(stack, "get", "/api/orders?limit=0", "/api/orders", { shopper })).status).toBe(400);
 
-  expect((await call("post", `/api/orders/${orderId}/cancel`, "/api/orders/{id}/cancel", { shopper })).status).toBe(409);
-  const cancellable = await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, items: [{ sku: "GADGET-7", quantity: 1 }] }) });
-  await stack().setDownstream("payment", { outage: true });
+  expect((await call(stack, "post", `/api/orders/${orderId}/cancel`, "/api/orders/{id}/cancel", { shopper })).status).toBe(409);
+  const cancellable = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify({ ...TWO_WIDGETS, items: [{ sku: "GADGET-7", quantity: 1 }] }) });
+  await stack.setDownstream("payment", { outage: true });
   try {
-    const cancelled = await call("post", `/api/orders/${cancellable.body.order_id}/cancel`, "/api/orders/{id}/cancel", { shopper });
+    const cancelled = await call(stack, "post", `/api/orders/${cancellable.body.order_id}/cancel`, "/api/orders/{id}/cancel", { shopper });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe("cancelled");
   } finally {
-    await stack().setDownstream("payment", { outage: false });
+    await stack.setDownstream("payment", { outage: false });
   }
-  expect((await call("post", "/api/orders/ord_doesnotexist/cancel", "/api/orders/{id}/cancel", { shopper })).status).toBe(404);
+  expect((await call(stack, "post", "/api/orders/ord_doesnotexist/cancel", "/api/orders/{id}/cancel", { shopper })).status).toBe(404);
 });
 
-test("streams, the payment webhook and health answer as described", async () => {
-  const shopper = await stack().newShopper();
-  const accepted = await call("post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS) });
+test("streams, the payment webhook and health answer as described", async ({ stack, shopper }) => {
+  const accepted = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS) });
   const orderId = accepted.body.order_id as string;
-  await waitForStatus(stack(), shopper, orderId, ["shipped"]);
+  await waitForStatus(stack, shopper, orderId, ["shipped"]);
 
   // A final order's stream sends its state and closes, so reading it to the end is bounded.
-  expect((await call("get", `/api/orders/${orderId}/events`, "/api/orders/{id}/events", { shopper, headers: { Accept: "text/event-stream" } })).status).toBe(200);
-  expect((await call("get", "/api/orders/ord_doesnotexist/events", "/api/orders/{id}/events", { shopper })).status).toBe(404);
-  expect((await call("get", "/api/orders/events?ids=not-an-order", "/api/orders/events", { shopper })).status).toBe(400);
+  expect((await call(stack, "get", `/api/orders/${orderId}/events`, "/api/orders/{id}/events", { shopper, headers: { Accept: "text/event-stream" } })).status).toBe(200);
+  expect((await call(stack, "get", "/api/orders/ord_doesnotexist/events", "/api/orders/{id}/events", { shopper })).status).toBe(404);
+  expect((await call(stack, "get", "/api/orders/events?ids=not-an-order", "/api/orders/events", { shopper })).status).toBe(400);
 
   const body = JSON.stringify({ event: "payment.completed", order_id: orderId, amount: 49.98, currency: "USD", completed_at: new Date().toISOString() });
-  const signed = xWebhookHeaders(stack().webhookSecret, { id: newWebhookId(), timestamp: nowSeconds(), body });
-  const delivered = await postWebhook(stack(), body, signed);
+  const signed = xWebhookHeaders(stack.webhookSecret, { id: newWebhookId(), timestamp: nowSeconds(), body });
+  const delivered = await postWebhook(stack, body, signed);
   validator.check("post", "/webhooks/payments", delivered.status, "application/json", delivered.body);
   expect(delivered.status).toBe(200);
-  const unsigned = await postWebhook(stack(), body, { ...signed, "X-Webhook-Signature": "sha256=00" });
+  const unsigned = await postWebhook(stack, body, { ...signed, "X-Webhook-Signature": "sha256=00" });
   validator.check("post", "/webhooks/payments", unsigned.status, "application/json", unsigned.body);
   expect(unsigned.status).toBe(401);
 
-  expect((await call("get", "/api/health", "/api/health")).status).toBe(200);
+  expect((await call(stack, "get", "/api/health", "/api/health")).status).toBe(200);
 });
 
-test("the API reference page renders the document", async () => {
-  const page = await fetch(`${stack().baseURL}/docs/api`);
+test("the API reference page renders the document", async ({ stack }) => {
+  const page = await fetch(`${stack.baseURL}/docs/api`);
   expect(page.status).toBe(200);
   expect(page.headers.get("content-type")).toContain("text/html");
   const html = await page.text();
   for (const asset of ["/docs/api/swagger-ui-bundle.js", "/docs/api/swagger-ui.css", "/docs/api/reference.js"]) {
     expect(html).toContain(asset);
-    const response = await fetch(`${stack().baseURL}${asset}`);
+    const response = await fetch(`${stack.baseURL}${asset}`);
     expect(response.status, asset).toBe(200);
     expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(0);
   }
-  expect((await fetch(`${stack().baseURL}/docs/api/..%2Fpackage.json`)).status).toBe(404);
+  expect((await fetch(`${stack.baseURL}/docs/api/..%2Fpackage.json`)).status).toBe(404);
 });

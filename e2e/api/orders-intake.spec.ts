@@ -1,17 +1,16 @@
-import { expect, test } from "@playwright/test";
-import { expectErrorBody, getOrder, placeOrder, postOrder, TWO_WIDGETS, waitForStatus } from "../support/api";
-import { useStack } from "../support/stack";
+import { expect, test } from "../support/fixtures";
+import { expectErrorBody, getOrder, placeOrder, postOrder, TWO_WIDGETS } from "../support/api";
 
-const stack = useStack();
+// Each test keeps to its own shopper and orders: they run on any worker, in any order.
+test.describe.configure({ mode: "parallel" });
 
-test("POST /api/orders answers 202 with Location and a status URL, and the order is priced by the server", async () => {
-  const shopper = await stack().newShopper();
-  const { status, body, headers } = await postOrder(stack(), shopper);
+test("POST /api/orders answers 202 with Location and a status URL, and the order is priced by the server", async ({ stack, shopper }) => {
+  const { status, body, headers } = await postOrder(stack, shopper);
   expect(status).toBe(202);
   expect(body).toEqual({ order_id: expect.stringMatching(/^ord_[a-z0-9]{20}$/), status: "pending", status_url: `/api/orders/${body.order_id}` });
   expect(headers.get("location")).toBe(`/api/orders/${body.order_id}`);
 
-  const order = await getOrder(stack(), shopper, body.order_id);
+  const order = await getOrder(stack, shopper, body.order_id);
   expect(order.status).toBe(200);
   expect(order.body).toMatchObject({
     order_id: body.order_id,
@@ -24,18 +23,16 @@ test("POST /api/orders answers 202 with Location and a status URL, and the order
   expect(Date.parse(order.body.created_at)).not.toBeNaN();
 });
 
-test("a visa order travels the whole pipeline to shipped, with every status in the event log", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
-  const order = await waitForStatus(stack(), shopper, orderId, ["shipped"]);
+test("a visa order travels the whole pipeline to shipped, with every status in the event log", async ({ api }) => {
+  const orderId = await api.placeOrder();
+  const order = await api.waitForStatus(orderId, ["shipped"]);
   expect(order.tracking).toMatch(/^1Z\d+/);
   expect(order.events.map((e) => e.status)).toEqual(["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"]);
   expect(order.events.at(-1)).toMatchObject({ status: "shipped", tracking: order.tracking });
 });
 
-test("Prefer: wait=N answers 201 with the full order once it has settled", async () => {
-  const shopper = await stack().newShopper();
-  const { status, body, headers } = await postOrder(stack(), shopper, TWO_WIDGETS, { Prefer: "wait=10" });
+test("Prefer: wait=N answers 201 with the full order once it has settled", async ({ stack, shopper }) => {
+  const { status, body, headers } = await postOrder(stack, shopper, TWO_WIDGETS, { Prefer: "wait=10" });
   expect(status).toBe(201);
   expect(headers.get("preference-applied")).toBe("wait=10");
   expect(headers.get("location")).toBe(`/api/orders/${body.order_id}`);
@@ -43,18 +40,17 @@ test("Prefer: wait=N answers 201 with the full order once it has settled", async
   expect(body).toMatchObject({ total: 49.98, currency: "USD", items: [{ sku: "WIDGET-42", quantity: 2 }] });
 });
 
-test("Prefer: wait=N degrades to 202 when the pipeline is slower than N", async () => {
-  const shopper = await stack().newShopper();
-  await stack().setDownstream("payment", { baseLatencyMs: 3000 });
+test("Prefer: wait=N degrades to 202 when the pipeline is slower than N", async ({ stack, shopper }) => {
+  await stack.setDownstream("payment", { baseLatencyMs: 3000 });
   try {
     const started = Date.now();
-    const { status, body, headers } = await postOrder(stack(), shopper, TWO_WIDGETS, { Prefer: "wait=1" });
+    const { status, body, headers } = await postOrder(stack, shopper, TWO_WIDGETS, { Prefer: "wait=1" });
     expect(status).toBe(202);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(body).toEqual({ order_id: expect.any(String), status: "pending", status_url: `/api/orders/${body.order_id}` });
     expect(headers.get("preference-applied")).toBeNull();
   } finally {
-    await stack().setDownstream("payment", { baseLatencyMs: 2 });
+    await stack.setDownstream("payment", { baseLatencyMs: 2 });
   }
 });
 
@@ -75,67 +71,64 @@ test.describe("bad input gets a clear error and writes nothing", () => {
     ["an over-long Idempotency-Key", TWO_WIDGETS, { "Idempotency-Key": "k".repeat(256) }, 400, "invalid_request"],
   ];
   for (const [name, body, headers, status, code] of cases) {
-    test(`${name} → ${status}`, async () => {
-      const shopper = await stack().newShopper();
-      const response = await postOrder(stack(), shopper, body, headers);
+    test(`${name} → ${status}`, async ({ stack, shopper }) => {
+      const response = await postOrder(stack, shopper, body, headers);
       expect(response.status).toBe(status);
       expectErrorBody(response.body, code);
-      const list = await fetch(`${stack().baseURL}/api/orders`, { headers: shopper.headers }).then((r) => r.json());
+      const list = await fetch(`${stack.baseURL}/api/orders`, { headers: shopper.headers }).then((r) => r.json());
       expect(list.data).toEqual([]);
     });
   }
 });
 
-test("an unknown SKU names the SKU in the error details", async () => {
-  const shopper = await stack().newShopper();
-  const { body } = await postOrder(stack(), shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }, { sku: "NOPE-9", quantity: 1 }], payment_method: "pm_visa_4242" });
+test("an unknown SKU names the SKU in the error details", async ({ stack, shopper }) => {
+  const { body } = await postOrder(stack, shopper, { items: [{ sku: "WIDGET-42", quantity: 1 }, { sku: "NOPE-9", quantity: 1 }], payment_method: "pm_visa_4242" });
   expect(body.error.details).toEqual({ unknown_skus: ["NOPE-9"] });
 });
 
-test("credentials: none or a bad key → 401; acting for another shopper → 403", async () => {
-  const noKey = await fetch(`${stack().baseURL}/api/orders`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(TWO_WIDGETS) });
+test("credentials: none or a bad key → 401; acting for another shopper → 403", async ({ stack }) => {
+  const noKey = await fetch(`${stack.baseURL}/api/orders`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(TWO_WIDGETS) });
   expect(noKey.status).toBe(401);
   expectErrorBody(await noKey.json(), "unauthorized");
 
-  const badKey = await fetch(`${stack().baseURL}/api/orders`, { headers: { Authorization: "Bearer cvk_not-a-real-key" } });
+  const badKey = await fetch(`${stack.baseURL}/api/orders`, { headers: { Authorization: "Bearer cvk_not-a-real-key" } });
   expect(badKey.status).toBe(401);
   expectErrorBody(await badKey.json(), "unauthorized");
 
-  const shopper = await stack().newShopper();
-  const other = await stack().newShopper();
-  const mine = await postOrder(stack(), shopper, { ...TWO_WIDGETS, user_id: shopper.id });
+  const shopper = await stack.newShopper();
+  const other = await stack.newShopper();
+  const mine = await postOrder(stack, shopper, { ...TWO_WIDGETS, user_id: shopper.id });
   expect(mine.status).toBe(202);
-  const theirs = await postOrder(stack(), shopper, { ...TWO_WIDGETS, user_id: other.id });
+  const theirs = await postOrder(stack, shopper, { ...TWO_WIDGETS, user_id: other.id });
   expect(theirs.status).toBe(403);
   expectErrorBody(theirs.body, "forbidden");
 });
 
-test("someone else's order is 404, exactly like one that does not exist", async () => {
-  const owner = await stack().newShopper();
-  const stranger = await stack().newShopper();
-  const orderId = await placeOrder(stack(), owner);
+test("someone else's order is 404, exactly like one that does not exist", async ({ stack }) => {
+  const owner = await stack.newShopper();
+  const stranger = await stack.newShopper();
+  const orderId = await placeOrder(stack, owner);
   for (const path of [`/api/orders/${orderId}`, `/api/orders/ord_doesnotexist00000000`]) {
-    const response = await fetch(`${stack().baseURL}${path}`, { headers: stranger.headers });
+    const response = await fetch(`${stack.baseURL}${path}`, { headers: stranger.headers });
     expect(response.status).toBe(404);
     expectErrorBody(await response.json(), "not_found");
   }
-  const cancel = await fetch(`${stack().baseURL}/api/orders/${orderId}/cancel`, { method: "POST", headers: stranger.headers });
+  const cancel = await fetch(`${stack.baseURL}/api/orders/${orderId}/cancel`, { method: "POST", headers: stranger.headers });
   expect(cancel.status).toBe(404);
-  const events = await fetch(`${stack().baseURL}/api/orders/${orderId}/events`, { headers: { ...stranger.headers, Accept: "text/event-stream" } });
+  const events = await fetch(`${stack.baseURL}/api/orders/${orderId}/events`, { headers: { ...stranger.headers, Accept: "text/event-stream" } });
   expect(events.status).toBe(404);
 });
 
-test("GET /api/orders lists only the caller's orders, newest first, with a working cursor", async () => {
-  const shopper = await stack().newShopper();
-  const other = await stack().newShopper();
-  await placeOrder(stack(), other);
+test("GET /api/orders lists only the caller's orders, newest first, with a working cursor", async ({ stack, shopper }) => {
+  const other = await stack.newShopper();
+  await placeOrder(stack, other);
   const ids: string[] = [];
-  for (let i = 0; i < 5; i++) ids.push(await placeOrder(stack(), shopper));
+  for (let i = 0; i < 5; i++) ids.push(await placeOrder(stack, shopper));
 
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const url: string = `${stack().baseURL}/api/orders?limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+    const url: string = `${stack.baseURL}/api/orders?limit=2${cursor ? `&cursor=${cursor}` : ""}`;
     const page = await fetch(url, { headers: shopper.headers }).then((r) => r.json());
     expect(page.data.length).toBeLessThanOrEqual(2);
     seen.push(...page.data.map((o: { order_id: string }) => o.order_id));
@@ -143,20 +136,19 @@ test("GET /api/orders lists only the caller's orders, newest first, with a worki
   } while (cursor);
   expect(seen).toEqual([...ids].reverse());
 
-  const badCursor = await fetch(`${stack().baseURL}/api/orders?cursor=garbage`, { headers: shopper.headers });
+  const badCursor = await fetch(`${stack.baseURL}/api/orders?cursor=garbage`, { headers: shopper.headers });
   expect(badCursor.status).toBe(400);
   expectErrorBody(await badCursor.json(), "invalid_request");
 });
 
-test("GET /api/health reports the database and live workers", async () => {
-  const response = await fetch(`${stack().baseURL}/api/health`);
+test("GET /api/health reports the database and live workers", async ({ stack }) => {
+  const response = await fetch(`${stack.baseURL}/api/health`);
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ status: "ok", database: "ok", workers: 1 });
 });
 
-test("every API error is JSON in the contract's shape: unsupported methods, unknown paths, ids no order can have", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
+test("every API error is JSON in the contract's shape: unsupported methods, unknown paths, ids no order can have", async ({ stack, shopper }) => {
+  const orderId = await placeOrder(stack, shopper);
   const probes: [string, string, number, string][] = [
     ["PUT", "/api/orders", 405, "method_not_allowed"],
     ["DELETE", `/api/orders/${orderId}`, 405, "method_not_allowed"],
@@ -169,7 +161,7 @@ test("every API error is JSON in the contract's shape: unsupported methods, unkn
     ["GET", "/api/orders/ord_%00x/events", 404, "not_found"],
   ];
   for (const [method, path, status, code] of probes) {
-    const response = await fetch(`${stack().baseURL}${path}`, { method, headers: shopper.headers });
+    const response = await fetch(`${stack.baseURL}${path}`, { method, headers: shopper.headers });
     expect(response.status, `${method} ${path}`).toBe(status);
     expect(response.headers.get("content-type"), `${method} ${path}`).toContain("application/json");
     expectErrorBody(await response.json(), code);

@@ -1,23 +1,23 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { EventView, OrderView } from "@/server/orders/order-view";
 import { freePort, waitUntilHealthy } from "@/scripts/processes";
 import { expectErrorBody, getOrder, placeOrder, waitForStatus } from "../support/api";
 import { openEventStream, type SseConnection } from "../support/sse";
-import { useStack, type Shopper } from "../support/stack";
+import { type Shopper, type Stack } from "../support/stack";
 
 // A short heartbeat so the heartbeat test does not wait the default 15 s.
-const stack = useStack({ SSE_HEARTBEAT_SECONDS: "0.5" });
+test.use({ stackEnv: { SSE_HEARTBEAT_SECONDS: "0.5" } });
 
 const FULL_PATH = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"];
 
-function eventsUrl(orderId: string, baseURL = stack().baseURL): string {
+function eventsUrl(baseURL: string, orderId: string): string {
   return `${baseURL}/api/orders/${orderId}/events`;
 }
 
-async function orderView(shopper: Shopper, orderId: string): Promise<OrderView> {
-  const { status, body } = await getOrder(stack(), shopper, orderId);
+async function orderView(stack: Stack, shopper: Shopper, orderId: string): Promise<OrderView> {
+  const { status, body } = await getOrder(stack, shopper, orderId);
   expect(status).toBe(200);
   return body as OrderView;
 }
@@ -44,9 +44,9 @@ function receivedFrames(sse: SseConnection) {
  * Keeps orders in flight: the payment provider refuses every charge until `fn` is done, so
  * an order stays `pending` (its charge job retrying) for as long as the test needs.
  */
-async function withPaymentOutage(fn: (release: () => Promise<void>) => Promise<void>): Promise<void> {
-  const release = () => stack().setDownstream("payment", { outage: false });
-  await stack().setDownstream("payment", { outage: true });
+async function withPaymentOutage(stack: Stack, fn: (release: () => Promise<void>) => Promise<void>): Promise<void> {
+  const release = () => stack.setDownstream("payment", { outage: false });
+  await stack.setDownstream("payment", { outage: true });
   try {
     await fn(release);
   } finally {
@@ -54,19 +54,18 @@ async function withPaymentOutage(fn: (release: () => Promise<void>) => Promise<v
   }
 }
 
-test("text/event-stream: the current state at once, then every change live, closing after shipped", async () => {
-  const shopper = await stack().newShopper();
-  await withPaymentOutage(async (release) => {
-    const orderId = await placeOrder(stack(), shopper);
-    const sse = await openEventStream(eventsUrl(orderId), shopper.headers);
+test("text/event-stream: the current state at once, then every change live, closing after shipped", async ({ stack, shopper }) => {
+  await withPaymentOutage(stack, async (release) => {
+    const orderId = await placeOrder(stack, shopper);
+    const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
     try {
       expect(sse.response.headers.get("content-type")).toMatch(/^text\/event-stream\b/);
       await sse.waitFor((c) => c.frames.length >= 1, 2000, "the current state");
-      expect(receivedFrames(sse)).toEqual(framesOf(orderId, (await orderView(shopper, orderId)).events));
+      expect(receivedFrames(sse)).toEqual(framesOf(orderId, (await orderView(stack, shopper, orderId)).events));
 
       await release();
       await sse.waitForEnd(30_000);
-      const order = await orderView(shopper, orderId);
+      const order = await orderView(stack, shopper, orderId);
       expect(order.events.map((e) => e.status)).toEqual(FULL_PATH);
       expect(receivedFrames(sse)).toEqual(framesOf(orderId, order.events));
       expect(receivedFrames(sse).at(-1)?.data.tracking).toBe(order.tracking);
@@ -76,26 +75,21 @@ test("text/event-stream: the current state at once, then every change live, clos
   });
 });
 
-test("a finished order's stream sends its final state at once, then closes", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
-  const order = await waitForStatus(stack(), shopper, orderId, ["shipped"]);
-  const sse = await openEventStream(eventsUrl(orderId), shopper.headers);
-  try {
-    await sse.waitForEnd(5000);
-    expect(receivedFrames(sse)).toEqual(framesOf(orderId, order.events.slice(-1)));
-  } finally {
-    sse.close();
-  }
+test("a finished order's stream sends its final state at once, then closes", async ({ api, events }) => {
+  const orderId = await api.placeOrder();
+  const order = await api.waitForStatus(orderId, ["shipped"]);
+  // The events fixture closes the stream after the test.
+  const sse = await events.open(`/api/orders/${orderId}/events`, api.shopper.headers);
+  await sse.waitForEnd(5000);
+  expect(receivedFrames(sse)).toEqual(framesOf(orderId, order.events.slice(-1)));
 });
 
-test("connecting right after POST streams every later status in order, ending with shipped, then closes by itself", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
-  const sse = await openEventStream(eventsUrl(orderId), shopper.headers);
+test("connecting right after POST streams every later status in order, ending with shipped, then closes by itself", async ({ stack, shopper }) => {
+  const orderId = await placeOrder(stack, shopper);
+  const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
   try {
     await sse.waitForEnd(30_000);
-    const order = await orderView(shopper, orderId);
+    const order = await orderView(stack, shopper, orderId);
     expect(order.status).toBe("shipped");
     const frames = receivedFrames(sse);
     expect(frames.length).toBeGreaterThan(0);
@@ -108,14 +102,13 @@ test("connecting right after POST streams every later status in order, ending wi
   }
 });
 
-test("Last-Event-ID replays exactly the events after it, in order, then closes", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
-  const { events } = await waitForStatus(stack(), shopper, orderId, ["shipped"]);
+test("Last-Event-ID replays exactly the events after it, in order, then closes", async ({ stack, shopper }) => {
+  const orderId = await placeOrder(stack, shopper);
+  const { events } = await waitForStatus(stack, shopper, orderId, ["shipped"]);
   expect(events.map((e) => e.status)).toEqual(FULL_PATH);
 
   for (let i = 0; i < events.length - 1; i++) {
-    const sse = await openEventStream(eventsUrl(orderId), { ...shopper.headers, "Last-Event-ID": events[i]!.id });
+    const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), { ...shopper.headers, "Last-Event-ID": events[i]!.id });
     try {
       await sse.waitForEnd(5000);
       expect(receivedFrames(sse), `after ${events[i]!.status}`).toEqual(framesOf(orderId, events.slice(i + 1)));
@@ -125,11 +118,10 @@ test("Last-Event-ID replays exactly the events after it, in order, then closes",
   }
 });
 
-test("Last-Event-ID of the final event: the stream closes with nothing more", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
-  const { events } = await waitForStatus(stack(), shopper, orderId, ["shipped"]);
-  const sse = await openEventStream(eventsUrl(orderId), { ...shopper.headers, "Last-Event-ID": events.at(-1)!.id });
+test("Last-Event-ID of the final event: the stream closes with nothing more", async ({ stack, shopper }) => {
+  const orderId = await placeOrder(stack, shopper);
+  const { events } = await waitForStatus(stack, shopper, orderId, ["shipped"]);
+  const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), { ...shopper.headers, "Last-Event-ID": events.at(-1)!.id });
   try {
     await sse.waitForEnd(5000);
     expect(sse.frames).toEqual([]);
@@ -138,11 +130,10 @@ test("Last-Event-ID of the final event: the stream closes with nothing more", as
   }
 });
 
-test("an order in flight gets a comment heartbeat within ~2 s", async () => {
-  const shopper = await stack().newShopper();
-  await withPaymentOutage(async () => {
-    const orderId = await placeOrder(stack(), shopper);
-    const sse = await openEventStream(eventsUrl(orderId), shopper.headers);
+test("an order in flight gets a comment heartbeat within ~2 s", async ({ stack, shopper }) => {
+  await withPaymentOutage(stack, async () => {
+    const orderId = await placeOrder(stack, shopper);
+    const sse = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
     try {
       await sse.waitFor((c) => c.comments.includes("heartbeat"), 2000, "a heartbeat");
       expect(sse.endedBy).toBeUndefined();
@@ -153,43 +144,43 @@ test("an order in flight gets a comment heartbeat within ~2 s", async () => {
   });
 });
 
-test("no credentials → 401; someone else's order → 404, like one that does not exist", async () => {
-  const owner = await stack().newShopper();
-  const stranger = await stack().newShopper();
-  const orderId = await placeOrder(stack(), owner);
+test("no credentials → 401; someone else's order → 404, like one that does not exist", async ({ stack }) => {
+  const owner = await stack.newShopper();
+  const stranger = await stack.newShopper();
+  const orderId = await placeOrder(stack, owner);
 
   const badCredentials: Record<string, string>[] = [{}, { Authorization: "Bearer cvk_not-a-real-key" }];
   for (const headers of badCredentials) {
-    const response = await fetch(eventsUrl(orderId), { headers: { Accept: "text/event-stream", ...headers } });
+    const response = await fetch(eventsUrl(stack.baseURL, orderId), { headers: { Accept: "text/event-stream", ...headers } });
     expect(response.status).toBe(401);
     expectErrorBody(await response.json(), "unauthorized");
   }
   for (const id of [orderId, "ord_doesnotexist00000000"]) {
-    const response = await fetch(eventsUrl(id), { headers: { Accept: "text/event-stream", ...stranger.headers } });
+    const response = await fetch(eventsUrl(stack.baseURL, id), { headers: { Accept: "text/event-stream", ...stranger.headers } });
     expect(response.status).toBe(404);
     expectErrorBody(await response.json(), "not_found");
   }
 });
 
-test("a second web instance on the same database streams the updates of an order placed through the first", async () => {
+test("a second web instance on the same database streams the updates of an order placed through the first", async ({ stack }) => {
   test.setTimeout(120_000);
   const port = await freePort();
-  const second = stack().processes.spawnWeb(port);
+  const second = stack.processes.spawnWeb(port);
   const secondURL = `http://127.0.0.1:${port}`;
   try {
     await waitUntilHealthy(`${secondURL}/api/health`, 90_000);
-    const shopper = await stack().newShopper();
-    await withPaymentOutage(async (release) => {
-      const orderId = await placeOrder(stack(), shopper);
+    const shopper = await stack.newShopper();
+    await withPaymentOutage(stack, async (release) => {
+      const orderId = await placeOrder(stack, shopper);
       // Both streams are open before anything happens; the provider's webhook then lands on
       // the first instance (APP_URL), and everything must still reach the second.
-      const onSecond = await openEventStream(eventsUrl(orderId, secondURL), shopper.headers);
-      const onFirst = await openEventStream(eventsUrl(orderId), shopper.headers);
+      const onSecond = await openEventStream(eventsUrl(secondURL, orderId), shopper.headers);
+      const onFirst = await openEventStream(eventsUrl(stack.baseURL, orderId), shopper.headers);
       try {
         await onSecond.waitFor((c) => c.frames.length >= 1, 2000, "the current state on the second instance");
         await release();
         await Promise.all([onSecond.waitForEnd(30_000), onFirst.waitForEnd(30_000)]);
-        const order = await orderView(shopper, orderId);
+        const order = await orderView(stack, shopper, orderId);
         expect(order.events.map((e) => e.status)).toEqual(FULL_PATH);
         expect(receivedFrames(onSecond)).toEqual(framesOf(orderId, order.events));
         expect(receivedFrames(onFirst)).toEqual(framesOf(orderId, order.events));

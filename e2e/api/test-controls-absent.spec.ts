@@ -3,26 +3,26 @@
  * of docs/testing.md do not exist, and their paths answer exactly as any unknown API path —
  * status, headers and body — even to a request carrying a token.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { expectErrorBody } from "../support/api";
-import { E2E_TEST_CONTROLS_TOKEN, useStack } from "../support/stack";
+import { E2E_TEST_CONTROLS_TOKEN, type Stack } from "../support/stack";
 
-const stack = useStack({ TEST_CONTROLS_TOKEN: "" });
+test.use({ stackEnv: { TEST_CONTROLS_TOKEN: "" } });
 
-async function answer(method: string, path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${stack().baseURL}${path}`, { method, headers });
+async function answer(stack: Stack, method: string, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${stack.baseURL}${path}`, { method, headers });
   const kept = [...response.headers].filter(([name]) => !["date", "connection", "keep-alive"].includes(name));
   return { status: response.status, headers: Object.fromEntries(kept), body: await response.text() };
 }
 
-test("every /api/test/* path is a 404, answered exactly as an unknown API path, for every method", async () => {
+test("every /api/test/* path is a 404, answered exactly as an unknown API path, for every method", async ({ stack }) => {
   for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) {
-    const unknown = await answer(method, "/api/no-such-endpoint");
+    const unknown = await answer(stack, method, "/api/no-such-endpoint");
     for (const path of ["/api/test/reset", "/api/test/shoppers", "/api/test/settle?timeout_s=1", "/api/test/downstream/carrier", "/api/test/emails?to=a@b.test", "/api/test/no/such/control"]) {
-      expect(await answer(method, path, { Authorization: `Bearer ${E2E_TEST_CONTROLS_TOKEN}` }), `${method} ${path}`).toEqual(unknown);
+      expect(await answer(stack, method, path, { Authorization: `Bearer ${E2E_TEST_CONTROLS_TOKEN}` }), `${method} ${path}`).toEqual(unknown);
     }
   }
-  const get = await answer("GET", "/api/test/reset");
+  const get = await answer(stack, "GET", "/api/test/reset");
   expect(get.status).toBe(404);
   expectErrorBody(JSON.parse(get.body), "not_found");
 });

@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
+import type { Stack } from "../support/stack";
 import http from "node:http";
 import { eq } from "drizzle-orm";
 import { shoppers } from "@/server/db/schema";
 import { expectErrorBody } from "../support/api";
-import { useStack } from "../support/stack";
 import { trpcError } from "../support/trpc";
 
 /**
@@ -13,56 +13,56 @@ import { trpcError } from "../support/trpc";
  */
 const BUDGET = 25;
 const MAX_BATCH = 20; // TRPC_MAX_BATCH_SIZE's default
-const stack = useStack({ RATE_LIMIT_PER_MINUTE: String(BUDGET), TRUSTED_PROXY_HOPS: "1" });
+test.use({ stackEnv: { RATE_LIMIT_PER_MINUTE: String(BUDGET), TRUSTED_PROXY_HOPS: "1" } });
 
 const from = (address: string) => ({ "X-Forwarded-For": address });
 
-async function batch(calls: number, headers: Record<string, string>) {
+async function batch(stack: Stack, calls: number, headers: Record<string, string>) {
   const paths = Array.from({ length: calls }, () => "catalog.list").join(",");
-  const response = await fetch(`${stack().baseURL}/api/trpc/${paths}?batch=1&input=${encodeURIComponent("{}")}`, { headers });
+  const response = await fetch(`${stack.baseURL}/api/trpc/${paths}?batch=1&input=${encodeURIComponent("{}")}`, { headers });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-test("a tRPC batch of more calls than TRPC_MAX_BATCH_SIZE is a 400 in tRPC's error shape and runs none of them", async () => {
+test("a tRPC batch of more calls than TRPC_MAX_BATCH_SIZE is a 400 in tRPC's error shape and runs none of them", async ({ stack }) => {
   const address = from("198.51.100.1");
-  const refused = await batch(300, address);
+  const refused = await batch(stack, 300, address);
   expect(refused.status).toBe(400);
   expect(trpcError(refused)).toMatchObject({ code: "BAD_REQUEST", httpStatus: 400 });
   expect(refused.body.error.message).toMatch(/batch/i);
-  expect((await batch(MAX_BATCH + 1, address)).status).toBe(400);
+  expect((await batch(stack, MAX_BATCH + 1, address)).status).toBe(400);
 
   // None of the refused calls spent the address's budget: a full batch still fits in it.
-  const full = await batch(MAX_BATCH, address);
+  const full = await batch(stack, MAX_BATCH, address);
   expect(full.status).toBe(200);
   expect(full.body).toHaveLength(MAX_BATCH);
 });
 
-test("calls without credentials spend their address's budget, one per call in a batch; past it a 429 with Retry-After", async () => {
+test("calls without credentials spend their address's budget, one per call in a batch; past it a 429 with Retry-After", async ({ stack }) => {
   const address = from("198.51.100.2");
-  expect((await batch(MAX_BATCH, address)).status).toBe(200);
-  for (let spent = MAX_BATCH; spent < BUDGET; spent++) expect((await batch(1, address)).status).toBe(200);
+  expect((await batch(stack, MAX_BATCH, address)).status).toBe(200);
+  for (let spent = MAX_BATCH; spent < BUDGET; spent++) expect((await batch(stack, 1, address)).status).toBe(200);
 
-  const limited = await batch(1, address);
+  const limited = await batch(stack, 1, address);
   expect(limited.status).toBe(429);
   expect(trpcError({ ...limited, body: limited.body[0] })).toMatchObject({ code: "TOO_MANY_REQUESTS", httpStatus: 429, appCode: "rate_limited" });
   expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   // A batch past the budget is refused call by call, not run.
-  expect((await batch(3, address)).status).toBe(429);
+  expect((await batch(stack, 3, address)).status).toBe(429);
 
   // Another address, and a shopper with credentials at the same address, have budgets of their own.
-  expect((await batch(1, from("198.51.100.3"))).status).toBe(200);
-  const shopper = await stack().newShopper();
-  expect((await batch(1, { ...address, ...shopper.headers })).status).toBe(200);
+  expect((await batch(stack, 1, from("198.51.100.3"))).status).toBe(200);
+  const shopper = await stack.newShopper();
+  expect((await batch(stack, 1, { ...address, ...shopper.headers })).status).toBe(200);
 });
 
 /** POSTs a JSON body of about `bytes` on its own connection, chunked or with Content-Length, as better-auth's client would. */
-function postAuth(path: string, prefix: string, bytes: number, suffix: string, chunked: boolean): Promise<{ status: number; body: any }> {
+function postAuth(stack: Stack, path: string, prefix: string, bytes: number, suffix: string, chunked: boolean): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const total = Buffer.byteLength(prefix) + bytes + Buffer.byteLength(suffix);
-    const request = http.request(`${stack().baseURL}/api/auth/${path}`, {
+    const request = http.request(`${stack.baseURL}/api/auth/${path}`, {
       method: "POST",
       agent: false,
-      headers: { "Content-Type": "application/json", Origin: stack().baseURL, ...(chunked ? {} : { "Content-Length": String(total) }) },
+      headers: { "Content-Type": "application/json", Origin: stack.baseURL, ...(chunked ? {} : { "Content-Length": String(total) }) },
     });
     request.on("response", (response) => {
       const chunks: Buffer[] = [];
@@ -85,25 +85,25 @@ function postAuth(path: string, prefix: string, bytes: number, suffix: string, c
   });
 }
 
-const accountsWith = async (email: string) => (await stack().db.select({ id: shoppers.id }).from(shoppers).where(eq(shoppers.email, email))).length;
+const accountsWith = async (stack: Stack, email: string) => (await stack.db.select({ id: shoppers.id }).from(shoppers).where(eq(shoppers.email, email))).length;
 
-test("better-auth's endpoints take at most 64 KiB of body (413 with the contract's body, chunked too) and a name of at most 100 characters", async () => {
+test("better-auth's endpoints take at most 64 KiB of body (413 with the contract's body, chunked too) and a name of at most 100 characters", async ({ stack }) => {
   for (const chunked of [false, true]) {
     const email = `big-name-${chunked}.${Date.now()}@example.test`;
-    const answer = await postAuth("sign-up/email", `{"email":"${email}","password":"long-enough-password","name":"`, 1024 * 1024, '"}', chunked);
+    const answer = await postAuth(stack, "sign-up/email", `{"email":"${email}","password":"long-enough-password","name":"`, 1024 * 1024, '"}', chunked);
     expect(answer.status, `chunked: ${chunked}`).toBe(413);
     expectErrorBody(answer.body, "payload_too_large");
-    expect(await accountsWith(email)).toBe(0);
+    expect(await accountsWith(stack, email)).toBe(0);
   }
 
   const longName = `long-name.${Date.now()}@example.test`;
-  const refused = await postAuth("sign-up/email", `{"email":"${longName}","password":"long-enough-password","name":"`, 101, '"}', false);
+  const refused = await postAuth(stack, "sign-up/email", `{"email":"${longName}","password":"long-enough-password","name":"`, 101, '"}', false);
   expect(refused.status).toBe(400);
-  expect(await accountsWith(longName)).toBe(0);
+  expect(await accountsWith(stack, longName)).toBe(0);
 
   // An ordinary sign-up still goes through the capped body.
   const fine = `fine.${Date.now()}@example.test`;
-  const accepted = await postAuth("sign-up/email", `{"email":"${fine}","password":"long-enough-password","name":"`, 100, '"}', true);
+  const accepted = await postAuth(stack, "sign-up/email", `{"email":"${fine}","password":"long-enough-password","name":"`, 100, '"}', true);
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-  expect(await accountsWith(fine)).toBe(1);
+  expect(await accountsWith(stack, fine)).toBe(1);
 });

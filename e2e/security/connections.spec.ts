@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import http from "node:http";
 import { placeOrder } from "../support/api";
-import { useStack, type Shopper } from "../support/stack";
+import { type Shopper, type Stack } from "../support/stack";
 
 /**
  * How connections end. An answer given before the body was read (a header refused, a 413,
@@ -9,7 +9,7 @@ import { useStack, type Shopper } from "../support/stack";
  * reset the connection — losing the answer, or the next request on a kept-alive connection.
  * An event stream that stays quiet ends after SSE_MAX_IDLE_SECONDS with a `retry:` hint.
  */
-const stack = useStack({ SSE_HEARTBEAT_SECONDS: "0.25", SSE_MAX_IDLE_SECONDS: "1" });
+test.use({ stackEnv: { SSE_HEARTBEAT_SECONDS: "0.25", SSE_MAX_IDLE_SECONDS: "1" } });
 
 type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
 
@@ -17,11 +17,11 @@ type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders 
  * A request through Node's http module, header values given as raw bytes (latin1 strings:
  * fetch refuses non-ASCII header values). Resolves with the answer; rejects on a reset.
  */
-function send(path: string, options: { method?: string; headers?: Record<string, string>; bodyBytes?: number; chunked?: boolean; agent: http.Agent }): Promise<Answer> {
+function send(stack: Stack, path: string, options: { method?: string; headers?: Record<string, string>; bodyBytes?: number; chunked?: boolean; agent: http.Agent }): Promise<Answer> {
   const bytes = options.bodyBytes ?? 0;
   const headers = { "Content-Type": "application/json", ...options.headers, ...(options.chunked || bytes === 0 ? {} : { "Content-Length": String(bytes) }) };
   return new Promise((resolve, reject) => {
-    const request = http.request(`${stack().baseURL}${path}`, { method: options.method ?? "POST", headers, agent: options.agent });
+    const request = http.request(`${stack.baseURL}${path}`, { method: options.method ?? "POST", headers, agent: options.agent });
     request.on("response", (response) => {
       let body = "";
       response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
@@ -47,8 +47,8 @@ const rawBytes = (text: string) => Buffer.from(text, "utf8").toString("latin1");
 const TWO_MIB = 2 * 1024 * 1024;
 
 let shopper: Shopper;
-test.beforeAll(async () => {
-  shopper = await stack().newShopper();
+test.beforeAll(async ({ stack }) => {
+  shopper = await stack.newShopper();
 });
 
 /** The early answers the fuzzer met, and the webhook's and tRPC's 413 (answered before the body too). */
@@ -61,19 +61,19 @@ function earlyAnswers() {
   ];
 }
 
-test("an answer given before the body was read reaches the client, and a kept-alive connection carries the next request", async () => {
+test("an answer given before the body was read reaches the client, and a kept-alive connection carries the next request", async ({ stack }) => {
   for (const early of earlyAnswers()) {
     for (const bodyBytes of [200, TWO_MIB]) {
       for (const chunked of [false, true]) {
         const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
         const what = `${early.name}, ${bodyBytes} bytes${chunked ? " chunked" : ""}`;
         try {
-          const answer = await send(early.path, { headers: early.headers, bodyBytes, chunked, agent });
+          const answer = await send(stack, early.path, { headers: early.headers, bodyBytes, chunked, agent });
           // The small webhook body is refused for its signature, not its size.
           const status = early.status === 413 && bodyBytes < 64 * 1024 ? (early.path.startsWith("/webhooks") ? 401 : 400) : early.status;
           expect(answer.status, what).toBe(status);
           if (early.code && status === early.status) expect(JSON.parse(answer.body).error.code, what).toBe(early.code);
-          const next = await send("/api/orders", { method: "GET", headers: shopper.headers, agent });
+          const next = await send(stack, "/api/orders", { method: "GET", headers: shopper.headers, agent });
           expect(next.status, `the request after: ${what}`).toBe(200);
         } finally {
           agent.destroy();
@@ -83,10 +83,10 @@ test("an answer given before the body was read reaches the client, and a kept-al
   }
 });
 
-test("with Connection: close the early answer arrives whole, never a reset, while the client is still sending", async () => {
+test("with Connection: close the early answer arrives whole, never a reset, while the client is still sending", async ({ stack }) => {
   for (const early of earlyAnswers()) {
     for (const chunked of [false, true]) {
-      const answer = await send(early.path, { headers: { ...early.headers, Connection: "close" }, bodyBytes: TWO_MIB, chunked, agent: new http.Agent({ keepAlive: false }) });
+      const answer = await send(stack, early.path, { headers: { ...early.headers, Connection: "close" }, bodyBytes: TWO_MIB, chunked, agent: new http.Agent({ keepAlive: false }) });
       expect(answer.status, `${early.name}${chunked ? " chunked" : ""}`).toBe(early.status);
       expect(answer.headers.connection).toBe("close");
       if (early.code) expect(JSON.parse(answer.body).error.code).toBe(early.code);
@@ -94,11 +94,11 @@ test("with Connection: close the early answer arrives whole, never a reset, whil
   }
 });
 
-test("an event stream with nothing to say ends after SSE_MAX_IDLE_SECONDS with a retry hint; the client reconnects with Last-Event-ID", async () => {
-  await stack().setDownstream("payment", { outage: true });
+test("an event stream with nothing to say ends after SSE_MAX_IDLE_SECONDS with a retry hint; the client reconnects with Last-Event-ID", async ({ stack }) => {
+  await stack.setDownstream("payment", { outage: true });
   try {
-    const orderId = await placeOrder(stack(), shopper);
-    const url = `${stack().baseURL}/api/orders/${orderId}/events`;
+    const orderId = await placeOrder(stack, shopper);
+    const url = `${stack.baseURL}/api/orders/${orderId}/events`;
     // text() resolves only when the server ends the stream.
     const first = await (await fetch(url, { headers: { Accept: "text/event-stream", ...shopper.headers } })).text();
     expect(first).toMatch(/^retry: 2000\n\n/);
@@ -113,6 +113,6 @@ test("an event stream with nothing to say ends after SSE_MAX_IDLE_SECONDS with a
     expect(second).not.toContain("status_update");
     expect(second).toMatch(/retry: \d+\n\n$/);
   } finally {
-    await stack().setDownstream("payment", { outage: false });
+    await stack.setDownstream("payment", { outage: false });
   }
 });

@@ -1,13 +1,15 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { signInAsAdmin } from "../support/admin-session";
 import { placeOrder, waitForStatus } from "../support/api";
-import { useStack } from "../support/stack";
+
+// Each test keeps to its own shopper and orders: they run on any worker, in any order.
+test.describe.configure({ mode: "parallel" });
 
 /**
  * Security headers on every kind of answer (docs/security.md, "Headers"), and pages that
  * still work under their Content-Security-Policy: nothing they load or run is blocked.
  */
-const stack = useStack();
 
 const COMMON = {
   "x-content-type-options": "nosniff",
@@ -21,10 +23,10 @@ function expectCommon(headers: Headers, what: string): void {
   expect(headers.get("strict-transport-security"), what).toBeNull();
 }
 
-test("a page gets a nonce-based CSP, fresh on every view, that its own scripts carry", async () => {
+test("a page gets a nonce-based CSP, fresh on every view, that its own scripts carry", async ({ stack }) => {
   const policies: string[] = [];
   for (let view = 0; view < 2; view++) {
-    const response = await fetch(stack().baseURL);
+    const response = await fetch(stack.baseURL);
     expect(response.status).toBe(200);
     expectCommon(response.headers, "/");
     const policy = response.headers.get("content-security-policy")!;
@@ -41,18 +43,17 @@ test("a page gets a nonce-based CSP, fresh on every view, that its own scripts c
   expect(policies[0]).not.toBe(policies[1]);
 });
 
-test("API answers — a Next route, tRPC, the native routes and the webhook — get the headers and a CSP that allows nothing", async () => {
-  const shopper = await stack().newShopper();
-  const orderId = await placeOrder(stack(), shopper);
-  await waitForStatus(stack(), shopper, orderId, ["shipped"]);
+test("API answers — a Next route, tRPC, the native routes and the webhook — get the headers and a CSP that allows nothing", async ({ stack, shopper }) => {
+  const orderId = await placeOrder(stack, shopper);
+  await waitForStatus(stack, shopper, orderId, ["shipped"]);
   const answers: [string, Promise<Response>][] = [
-    ["GET /api/health (Next)", fetch(`${stack().baseURL}/api/health`)],
-    ["GET /api/trpc/catalog.list (Next)", fetch(`${stack().baseURL}/api/trpc/catalog.list`)],
-    ["GET /api/nowhere (Next 404)", fetch(`${stack().baseURL}/api/nowhere`)],
-    ["POST /api/orders (native)", fetch(`${stack().baseURL}/api/orders`, { method: "POST", headers: { ...shopper.headers, "Content-Type": "application/json" }, body: "{}" })],
-    ["GET /api/orders/{id}/events (native stream)", fetch(`${stack().baseURL}/api/orders/${orderId}/events`, { headers: { Accept: "text/event-stream", ...shopper.headers } })],
-    ["GET /api/orders/{id}/events without credentials (native 401)", fetch(`${stack().baseURL}/api/orders/${orderId}/events`)],
-    ["POST /webhooks/payments (native)", fetch(`${stack().baseURL}/webhooks/payments`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })],
+    ["GET /api/health (Next)", fetch(`${stack.baseURL}/api/health`)],
+    ["GET /api/trpc/catalog.list (Next)", fetch(`${stack.baseURL}/api/trpc/catalog.list`)],
+    ["GET /api/nowhere (Next 404)", fetch(`${stack.baseURL}/api/nowhere`)],
+    ["POST /api/orders (native)", fetch(`${stack.baseURL}/api/orders`, { method: "POST", headers: { ...shopper.headers, "Content-Type": "application/json" }, body: "{}" })],
+    ["GET /api/orders/{id}/events (native stream)", fetch(`${stack.baseURL}/api/orders/${orderId}/events`, { headers: { Accept: "text/event-stream", ...shopper.headers } })],
+    ["GET /api/orders/{id}/events without credentials (native 401)", fetch(`${stack.baseURL}/api/orders/${orderId}/events`)],
+    ["POST /webhooks/payments (native)", fetch(`${stack.baseURL}/webhooks/payments`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })],
   ];
   for (const [what, answer] of answers) {
     const response = await answer;
@@ -77,10 +78,10 @@ async function watchForViolations(page: Page): Promise<string[]> {
   return violations;
 }
 
-test("shop and admin pages load, hydrate and work with nothing blocked by the CSP", async ({ page }) => {
+test("shop and admin pages load, hydrate and work with nothing blocked by the CSP", async ({ stack, page }) => {
   test.setTimeout(240_000);
   const violations = await watchForViolations(page);
-  const base = stack().baseURL;
+  const base = stack.baseURL;
   for (const path of ["/", "/products/WIDGET-42", "/cart", "/sign-up"]) {
     await page.goto(base + path);
     await expect(page.getByRole("link", { name: "My orders" })).toBeVisible();

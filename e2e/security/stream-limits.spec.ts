@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { expectErrorBody, placeOrder } from "../support/api";
 import { openEventStream, type SseConnection } from "../support/sse";
-import { useStack, type Shopper } from "../support/stack";
+import { type Shopper, type Stack } from "../support/stack";
 
 /**
  * Caps on open event streams — per shopper, per client address, per process — answered
@@ -12,27 +12,27 @@ import { useStack, type Shopper } from "../support/stack";
 const PER_SHOPPER = 2;
 const PER_ADDRESS = 3;
 const PER_PROCESS = 8;
-const stack = useStack({
+test.use({ stackEnv: {
   SSE_MAX_STREAMS_PER_SHOPPER: String(PER_SHOPPER),
   SSE_MAX_STREAMS_PER_ADDRESS: String(PER_ADDRESS),
   SSE_MAX_STREAMS: String(PER_PROCESS),
   TRUSTED_PROXY_HOPS: "1",
-});
+} });
 
 let addressCounter = 0;
 /** A fresh client address for each use that needs one of its own. */
 const newAddress = () => `203.0.113.${++addressCounter}`;
 
 /** Orders stay `pending` while the provider refuses every charge: their streams stay open. */
-test.beforeAll(async () => {
-  await stack().setDownstream("payment", { outage: true });
+test.beforeAll(async ({ stack }) => {
+  await stack.setDownstream("payment", { outage: true });
 });
 
 type Door = { url: string; headers: Record<string, string> };
 
-async function orderDoor(shopper: Shopper, address: string): Promise<Door> {
-  const orderId = await placeOrder(stack(), shopper);
-  return { url: `${stack().baseURL}/api/orders/${orderId}/events`, headers: { ...shopper.headers, "X-Forwarded-For": address } };
+async function orderDoor(stack: Stack, shopper: Shopper, address: string): Promise<Door> {
+  const orderId = await placeOrder(stack, shopper);
+  return { url: `${stack.baseURL}/api/orders/${orderId}/events`, headers: { ...shopper.headers, "X-Forwarded-For": address } };
 }
 
 const open = (door: Door) => openEventStream(door.url, door.headers);
@@ -59,15 +59,15 @@ async function expectOpensAgain(door: Door): Promise<void> {
 
 const closeAll = (streams: SseConnection[]) => streams.forEach((stream) => stream.close());
 
-test("per process: past SSE_MAX_STREAMS every stream is refused; closing them frees every slot", async () => {
+test("per process: past SSE_MAX_STREAMS every stream is refused; closing them frees every slot", async ({ stack }) => {
   const streams: SseConnection[] = [];
   const doors: Door[] = [];
   for (let i = 0; i < PER_PROCESS; i++) {
-    const door = await orderDoor(await stack().newShopper(), newAddress());
+    const door = await orderDoor(stack, await stack.newShopper(), newAddress());
     doors.push(door);
     streams.push(await open(door));
   }
-  await expectRefused(await orderDoor(await stack().newShopper(), newAddress()), /server/);
+  await expectRefused(await orderDoor(stack, await stack.newShopper(), newAddress()), /server/);
   closeAll(streams);
   // Every one comes back: each was released when its client went away.
   await expect
@@ -79,37 +79,36 @@ test("per process: past SSE_MAX_STREAMS every stream is refused; closing them fr
     .toEqual(doors.map(() => 200));
 });
 
-test("per shopper: past SSE_MAX_STREAMS_PER_SHOPPER the shopper's next stream is a 429 on either stream route, from any address", async () => {
-  const shopper = await stack().newShopper();
-  const first = await orderDoor(shopper, newAddress());
-  const streams = [await open(first), await open(await orderDoor(shopper, newAddress()))];
-  await expectRefused(await orderDoor(shopper, newAddress()), /shopper/);
+test("per shopper: past SSE_MAX_STREAMS_PER_SHOPPER the shopper's next stream is a 429 on either stream route, from any address", async ({ stack, shopper }) => {
+  const first = await orderDoor(stack, shopper, newAddress());
+  const streams = [await open(first), await open(await orderDoor(stack, shopper, newAddress()))];
+  await expectRefused(await orderDoor(stack, shopper, newAddress()), /shopper/);
   const orderId = first.url.split("/").at(-2)!;
-  await expectRefused({ url: `${stack().baseURL}/api/orders/events?ids=${orderId}`, headers: { ...shopper.headers, "X-Forwarded-For": newAddress() } }, /shopper/);
+  await expectRefused({ url: `${stack.baseURL}/api/orders/events?ids=${orderId}`, headers: { ...shopper.headers, "X-Forwarded-For": newAddress() } }, /shopper/);
   // Another shopper is unaffected.
-  streams.push(await open(await orderDoor(await stack().newShopper(), newAddress())));
+  streams.push(await open(await orderDoor(stack, await stack.newShopper(), newAddress())));
 
   streams[0]!.close();
-  await expectOpensAgain(await orderDoor(shopper, newAddress()));
+  await expectOpensAgain(await orderDoor(stack, shopper, newAddress()));
   closeAll(streams);
 });
 
-test("per address: past SSE_MAX_STREAMS_PER_ADDRESS the address's next stream is a 429, whichever shopper asks", async () => {
+test("per address: past SSE_MAX_STREAMS_PER_ADDRESS the address's next stream is a 429, whichever shopper asks", async ({ stack }) => {
   const address = newAddress();
-  const [a, b, c] = [await stack().newShopper(), await stack().newShopper(), await stack().newShopper()];
-  const streams = [await open(await orderDoor(a, address)), await open(await orderDoor(a, address)), await open(await orderDoor(b, address))];
-  await expectRefused(await orderDoor(c, address), /address/);
-  streams.push(await open(await orderDoor(c, newAddress())));
+  const [a, b, c] = [await stack.newShopper(), await stack.newShopper(), await stack.newShopper()];
+  const streams = [await open(await orderDoor(stack, a, address)), await open(await orderDoor(stack, a, address)), await open(await orderDoor(stack, b, address))];
+  await expectRefused(await orderDoor(stack, c, address), /address/);
+  streams.push(await open(await orderDoor(stack, c, newAddress())));
 
   streams[2]!.close();
-  await expectOpensAgain(await orderDoor(c, address));
+  await expectOpensAgain(await orderDoor(stack, c, address));
   closeAll(streams);
 });
 
-test("the admin overview stream: an unknown window (even one of Object's own names) is a 400; it counts against the caps", async () => {
-  const admin = await stack().newShopper({ admin: true });
+test("the admin overview stream: an unknown window (even one of Object's own names) is a 400; it counts against the caps", async ({ stack }) => {
+  const admin = await stack.newShopper({ admin: true });
   const address = newAddress();
-  const door = (window: string) => ({ url: `${stack().baseURL}/api/admin/overview/stream?window=${window}`, headers: { ...admin.headers, "X-Forwarded-For": address } });
+  const door = (window: string) => ({ url: `${stack.baseURL}/api/admin/overview/stream?window=${window}`, headers: { ...admin.headers, "X-Forwarded-For": address } });
   for (const window of ["toString", "constructor", "__proto__", "hasOwnProperty", "1d"]) {
     const response = await fetch(door(window).url, { headers: door(window).headers });
     expect(response.status, window).toBe(400);

@@ -1,9 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { addToCart, orderElement, placeOrder } from "../support/shop";
-import { useStack } from "../support/stack";
 
-const stack = useStack();
+// Each test keeps to its own shopper and orders: they run on any worker, in any order.
+test.describe.configure({ mode: "parallel" });
 
 async function expectNoSeriousViolations(page: Page, name: string) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -11,39 +12,54 @@ async function expectNoSeriousViolations(page: Page, name: string) {
   expect(serious.map((v) => `${name}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
-test("every shop page passes an axe scan with no serious or critical violations", async ({ page }) => {
-  test.setTimeout(120_000);
-  const base = stack().baseURL;
-  for (const [name, path] of [
-    ["catalog", "/"],
-    ["product", "/products/WIDGET-42"],
-    ["empty cart", "/cart"],
-    ["empty orders", "/orders"],
-    ["sign in", "/sign-in"],
-    ["sign up", "/sign-up"],
-    ["404", "/orders/ord_doesnotexist0000000"],
-  ] as const) {
-    await page.goto(base + path);
+// One test per page or state, each starting from its own visitor: none waits on the others.
+for (const [name, path] of [
+  ["catalog", "/"],
+  ["product", "/products/WIDGET-42"],
+  ["empty cart", "/cart"],
+  ["empty orders", "/orders"],
+  ["sign in", "/sign-in"],
+  ["sign up", "/sign-up"],
+  ["404", "/orders/ord_doesnotexist0000000"],
+] as const) {
+  test(`axe: the ${name} page has no serious or critical violations`, async ({ stack, page }) => {
+    await page.goto(stack.baseURL + path);
     await expectNoSeriousViolations(page, name);
-  }
-  await addToCart(page, stack(), "Widget");
-  await page.goto(`${base}/cart`);
+  });
+}
+
+test("axe: the cart with a line has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  await page.goto(`${stack.baseURL}/cart`);
   await expectNoSeriousViolations(page, "cart");
-  await page.goto(`${base}/checkout`);
+});
+
+test("axe: checkout has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  await page.goto(`${stack.baseURL}/checkout`);
   await expectNoSeriousViolations(page, "checkout");
-  const orderId = await placeOrder(page, stack());
+});
+
+test("axe: My orders with a placed order has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  await placeOrder(page, stack);
   await expectNoSeriousViolations(page, "orders");
-  await page.goto(`${base}/orders/${orderId}`);
+});
+
+test("axe: a shipped order's page has no serious or critical violations", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  const orderId = await placeOrder(page, stack);
+  await page.goto(`${stack.baseURL}/orders/${orderId}`);
   await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });
   await expectNoSeriousViolations(page, "order detail");
 });
 
-test("the shop works from the keyboard: add to cart and check out without a mouse", async ({ page }) => {
-  await page.goto(stack().baseURL);
+test("the shop works from the keyboard: add to cart and check out without a mouse", async ({ stack, page }) => {
+  await page.goto(stack.baseURL);
   await page.getByRole("button", { name: "Add Gadget to cart" }).focus();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");
-  await page.goto(`${stack().baseURL}/checkout`);
+  await page.goto(`${stack.baseURL}/checkout`);
   await page.getByRole("radio", { name: "Visa ending 4242" }).focus();
   // Radix moves focus on the next tick and selects only while the arrow key is down, as a person's key is.
   const declined = page.getByRole("radio", { name: "A card that will be declined" });
@@ -59,18 +75,18 @@ test("the shop works from the keyboard: add to cart and check out without a mous
   await expect(page.locator("[data-order-id^='ord_']")).toHaveCount(1);
 });
 
-test("on a 375 px phone no shop page scrolls sideways, with a full cart and a placed order", async ({ page }) => {
+test("on a 375 px phone no shop page scrolls sideways, with a full cart and a placed order", async ({ stack, page }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 375, height: 812 });
-  const base = stack().baseURL;
+  const base = stack.baseURL;
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  await addToCart(page, stack(), "Widget");
+  await addToCart(page, stack, "Widget");
   for (const path of ["/", "/products/WIDGET-42", "/cart", "/checkout", "/sign-in", "/sign-up"]) {
     await page.goto(base + path);
     await page.waitForLoadState("networkidle");
     expect(await overflow(), `${path} is wider than the phone`).toBe(0);
   }
-  const orderId = await placeOrder(page, stack());
+  const orderId = await placeOrder(page, stack);
   expect(await overflow(), "/orders is wider than the phone").toBe(0);
   await page.goto(`${base}/orders/${orderId}`);
   await expect(orderElement(page, orderId)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });

@@ -1,10 +1,10 @@
-import { expect, test } from "@playwright/test";
-import { useStack } from "../support/stack";
+import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
 
-const stack = useStack();
+// A clean shop of its own: the catalog shows LIMITED-1's seeded stock ("Only 3 left").
+test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS } });
 
-test("the catalog shows every seeded product with its server price, stock and an add button", async ({ page }) => {
-  await page.goto(stack().baseURL);
+test("the catalog shows every seeded product with its server price, stock and an add button", async ({ stack, page }) => {
+  await page.goto(stack.baseURL);
   await expect(page.getByRole("heading", { name: "Shop", level: 1 })).toBeVisible();
   const widget = page.locator('[data-sku="WIDGET-42"]');
   await expect(widget.getByRole("heading", { name: "Widget" })).toBeVisible();
@@ -17,8 +17,8 @@ test("the catalog shows every seeded product with its server price, stock and an
   await expect(limited.getByRole("button", { name: "Add Limited Edition to cart" })).toBeVisible();
 });
 
-test("adding to the cart updates the header count, kept on the server across a reload", async ({ page }) => {
-  await page.goto(stack().baseURL);
+test("adding to the cart updates the header count, kept on the server across a reload", async ({ stack, page }) => {
+  await page.goto(stack.baseURL);
   await expect(page.getByRole("link", { name: /^Cart/ })).toHaveText("Cart");
   await page.getByRole("button", { name: "Add Widget to cart" }).click();
   await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");

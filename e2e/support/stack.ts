@@ -1,9 +1,9 @@
 /**
  * A whole Conveyor (web + workers + simulators, production build) on its own database and
- * ports, for one test file. Started with the same code as `npm start`, with the test controls
- * of docs/testing.md on (TEST_CONTROLS_TOKEN; pass it as "" for a stack without them).
+ * ports, for a Playwright worker (the `stack` fixture of e2e/support/fixtures.ts). Started
+ * with the same code as `npm start`, with the test controls of docs/testing.md on
+ * (TEST_CONTROLS_TOKEN; pass it as "" for a stack without them).
  */
-import { test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase, type Database } from "@/server/db/client";
@@ -14,7 +14,7 @@ import pg from "pg";
 
 export type Shopper = { id: string; email: string; apiKey: string; headers: Record<string, string> };
 
-/** The token of every stack's test controls, unless a file starts its stack with another. */
+/** The token of every stack's test controls, unless a file's stackEnv sets another. */
 export const E2E_TEST_CONTROLS_TOKEN = "conveyor-e2e-test-controls";
 
 export type Stack = {
@@ -27,7 +27,7 @@ export type Stack = {
   db: Database;
   pool: pg.Pool;
   processes: RunningProcesses;
-  /** PAYMENT_WEBHOOK_SECRET of this stack (generated unless the file sets one). */
+  /** PAYMENT_WEBHOOK_SECRET of this stack (generated unless its stackEnv sets one). */
   webhookSecret: string;
   /** HEALTH_TOKEN of this stack: `Authorization: Bearer` it to see /api/health's details. */
   healthToken: string;
@@ -44,7 +44,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const database: TestDatabase = await createTestDatabase();
   const [port, simulatorPort] = [await freePort(), await freePort()];
   const baseURL = `http://127.0.0.1:${port}`;
-  // Production mode: secrets of its own, generated unless the file's `env` chooses them.
+  // Production mode: secrets of its own, generated unless `env` (a file's stackEnv) chooses them.
   const settings = { ...generatedSecrets(), ...env };
   const processes = startProcesses({
     mode: "start",
@@ -103,24 +103,5 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       await pool.end();
       await database.drop();
     },
-  };
-}
-
-/**
- * Starts a stack for the current test file (beforeAll) and tears it down (afterAll).
- * Returns an accessor, since the stack exists only once the hook has run.
- */
-export function useStack(env: Record<string, string> = {}): () => Stack {
-  let stack: Stack | undefined;
-  test.beforeAll(async () => {
-    test.setTimeout(120_000);
-    stack = await startStack(env);
-  });
-  test.afterAll(async () => {
-    await stack?.stop();
-  });
-  return () => {
-    if (!stack) throw new Error("The stack is not running (did beforeAll fail?)");
-    return stack;
   };
 }

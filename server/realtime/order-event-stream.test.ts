@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { orderEvents } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { placeOrder } from "@/server/orders/place-order";
@@ -23,6 +23,8 @@ let server: http.Server;
 let baseUrl: string;
 // Every chunk each response was given, by reference: shared frames must be the same object.
 const written = new Map<string, Uint8Array[]>();
+// Each request's handling, settled once the stream function has returned (or the stream ended).
+const handled = new Map<string, Promise<unknown>>();
 
 beforeAll(async () => {
   hub = new OrderEventHub(svc().url);
@@ -35,9 +37,10 @@ beforeAll(async () => {
     const ids = url.searchParams.get("ids")!.split(",");
     const options = { heartbeatSeconds: HEARTBEAT_SECONDS, maxIdleSeconds: Number(url.searchParams.get("idle") ?? 600), hub, heartbeats };
     // `delay` stands for the authentication round trips before the stream is opened.
-    void sleep(Number(url.searchParams.get("delay") ?? 0)).then(() =>
+    const handling = sleep(Number(url.searchParams.get("delay") ?? 0)).then(() =>
       ids.length === 1 ? streamOrderEvents(res, svc().db, ids[0]!, { ...options, lastEventId: null }) : streamShopperOrders(res, svc().db, ids, options),
     );
+    handled.set(url.searchParams.get("client")!, handling);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -64,11 +67,12 @@ function connect(client: string, ids: string[], delayMs = 0, idleSeconds = 600):
 }
 
 async function until(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 const frameOf = (status: string) => (chunk: Uint8Array) => decoder.decode(chunk).includes(`"status":"${status}"`);
@@ -142,10 +146,11 @@ describe("order event streams on node:http", () => {
     const placed = await placeOrder(db, queue, { shopperId: await newShopperId(), body: BODY });
     const ticker = heartbeats.every(HEARTBEAT_SECONDS * 1000);
     const client = connect("gone", [placed.orderId], 300);
-    await sleep(50);
+    await until("the server to have the request", () => written.has("gone"));
     client.request.destroy();
-    await until("the server to have handled the request", () => written.has("gone"));
-    await sleep(600); // past the delay, the subscription and the initial read
+    // Past the delay, the subscription and the initial read: the handler has returned, having
+    // opened the stream or not.
+    await handled.get("gone");
     expect(ticker.size).toBe(0);
     expect(written.get("gone")).toEqual([]);
   });

@@ -1,0 +1,107 @@
+/**
+ * The suite's Playwright fixtures (docs/testing.md, "Fixtures"). Specs import `test` and
+ * `expect` from here instead of "@playwright/test".
+ *
+ * - `stack` (worker-scoped): a whole Conveyor started once per Playwright worker and shared
+ *   by the files that worker runs. Tests that use it keep to their own data (a new shopper,
+ *   their own orders), so they do not care which files ran before them.
+ * - `stackEnv` (worker-scoped option): the environment of the stack. A file that needs its
+ *   own environment (rate limits, another token, processes killed, the database cut off) or
+ *   a clean shop declares `test.use({ stackEnv: { ... } })`, and gets a private stack:
+ *   Playwright runs files whose worker-scoped options differ in different workers, and it
+ *   tells option values apart by identity, so each file's `test.use` object (even `{}`) is a
+ *   worker, and so a stack, of its own.
+ * - `shopper`, `api`, `admin`, `events` (test-scoped): a new API shopper, a REST client with
+ *   its key, a new admin with a tRPC client, and an SSE reader that hangs up after the test.
+ */
+import { expect, test as base } from "@playwright/test";
+import { adminCall } from "./admin-trpc";
+import { getOrder, placeOrder, postOrder, waitForStatus } from "./api";
+import { openEventStream, type SseConnection } from "./sse";
+import { startStack, type Shopper, type Stack } from "./stack";
+
+/** The REST API as the `shopper` fixture's client sees it. */
+export type Api = {
+  shopper: Shopper;
+  postOrder(body?: unknown, headers?: Record<string, string>): ReturnType<typeof postOrder>;
+  placeOrder(body?: unknown): Promise<string>;
+  getOrder(orderId: string): ReturnType<typeof getOrder>;
+  waitForStatus(orderId: string, statuses: string[], timeoutMs?: number): ReturnType<typeof waitForStatus>;
+};
+
+/** A new admin (an API key with the admin role) and tRPC calls made with its key; a call throws unless it succeeds. */
+export type Admin = {
+  shopper: Shopper;
+  query<T = any>(path: string, input?: unknown): Promise<T>;
+  mutation<T = any>(path: string, input?: unknown): Promise<T>;
+};
+
+/** Opens `path` of the stack as an event stream; streams still open after the test are closed. */
+export type Events = {
+  open(path: string, headers?: Record<string, string>): Promise<SseConnection>;
+};
+
+/**
+ * The shared stack serves every test of its worker's files, and all of them come from one
+ * address (127.0.0.1): the per-address limits of sign-in, sign-up, new guests and streams,
+ * meant for one client, would count the whole suite (and --repeat-each) as one, as
+ * `npm run start:test` knows too. The files that test those limits run on a private stack
+ * with the app's defaults or their own values.
+ */
+export const MANY_CLIENTS_ONE_ADDRESS: Record<string, string> = {
+  SIGN_IN_ATTEMPTS_PER_ADDRESS: "1000",
+  SIGN_UPS_PER_ADDRESS: "1000",
+  GUEST_SESSIONS_PER_ADDRESS: "1000",
+  SSE_MAX_STREAMS_PER_ADDRESS: "1000",
+};
+
+type WorkerFixtures = { stackEnv: Record<string, string>; stack: Stack };
+type TestFixtures = { shopper: Shopper; api: Api; admin: Admin; events: Events };
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  stackEnv: [MANY_CLIENTS_ONE_ADDRESS, { scope: "worker", option: true }],
+  stack: [
+    async ({ stackEnv }, use) => {
+      const stack = await startStack(stackEnv);
+      try {
+        await use(stack);
+      } finally {
+        await stack.stop();
+      }
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+  shopper: async ({ stack }, use) => {
+    await use(await stack.newShopper());
+  },
+  api: async ({ stack, shopper }, use) => {
+    await use({
+      shopper,
+      postOrder: (body, headers) => postOrder(stack, shopper, body, headers),
+      placeOrder: (body) => placeOrder(stack, shopper, body),
+      getOrder: (orderId) => getOrder(stack, shopper, orderId),
+      waitForStatus: (orderId, statuses, timeoutMs) => waitForStatus(stack, shopper, orderId, statuses, timeoutMs),
+    });
+  },
+  admin: async ({ stack }, use) => {
+    const shopper = await stack.newShopper({ admin: true });
+    await use({
+      shopper,
+      query: (path, input) => adminCall(stack, "query", path, input, shopper.headers),
+      mutation: (path, input) => adminCall(stack, "mutation", path, input, shopper.headers),
+    });
+  },
+  events: async ({ stack }, use) => {
+    const opened: SseConnection[] = [];
+    await use({
+      async open(path, headers) {
+        const connection = await openEventStream(`${stack.baseURL}${path}`, headers);
+        opened.push(connection);
+        return connection;
+      },
+    });
+    for (const connection of opened) connection.close();
+  },
+});
+
+export { expect };
