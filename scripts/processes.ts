@@ -142,14 +142,39 @@ export function generatedSecrets(): { PAYMENT_WEBHOOK_SECRET: string; BETTER_AUT
 
 /** A TCP port nothing listens on right now (for test and benchmark stacks). */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
+  return (await freePorts(1))[0]!;
+}
+
+/** Two distinct free ports: the web server's and the simulators'. */
+export async function freePortPair(): Promise<[web: number, simulators: number]> {
+  const [web, simulators] = await freePorts(2);
+  return [web!, simulators!];
+}
+
+/**
+ * `count` distinct TCP ports nothing listens on right now. All are held open until every one
+ * is known: asked one after another, the kernel may hand out a port just released again, and a
+ * stack whose web server and simulators got the same port would find the simulators answering
+ * its health checks.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(0, "127.0.0.1", () => {
+              const address = server.address();
+              resolve(typeof address === "object" && address ? address.port : 0);
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+  }
 }
 
 /** A port the app needs, and the variable that chooses it (for the message when it is taken). */

@@ -12,7 +12,7 @@ import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { findChromium } from "@/e2e/support/chromium";
-import { freePort, waitUntilHealthy } from "./processes";
+import { freePortPair, waitUntilHealthy } from "./processes";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SUITE = path.join(ROOT, "examples", "outside-suite");
@@ -26,7 +26,7 @@ function exited(child: ChildProcess): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const port = await freePort();
+  const [port, simulatorPort] = await freePortPair();
   const baseURL = `http://127.0.0.1:${port}`;
   const suiteEnv = {
     BASE_URL: baseURL,
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     env: {
       ...process.env,
       PORT: String(port),
-      SIMULATOR_PORT: String(await freePort()),
+      SIMULATOR_PORT: String(simulatorPort),
       APP_URL: baseURL,
       TEST_CONTROLS_TOKEN: suiteEnv.TEST_CONTROLS_TOKEN,
       ADMIN_EMAIL: suiteEnv.ADMIN_EMAIL,

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase } from "@/server/db/client";
-import { freePort, generatedSecrets, waitUntilHealthy } from "@/scripts/processes";
+import { freePortPair, generatedSecrets, waitUntilHealthy } from "@/scripts/processes";
 import { createTestDatabase } from "@/tests/support/test-postgres";
 import { TWO_WIDGETS } from "../support/api";
 
@@ -33,7 +33,7 @@ async function occupy(port: number): Promise<Server> {
 
 for (const variable of ["PORT", "SIMULATOR_PORT"] as const) {
   test(`${variable} already in use: the launcher stops at once, naming the port and the variable, with a non-zero exit`, async () => {
-    const [web, simulators] = [await freePort(), await freePort()];
+    const [web, simulators] = await freePortPair();
     const taken = variable === "PORT" ? web : simulators;
     const squatter = await occupy(taken);
     try {
@@ -58,7 +58,7 @@ function childPids(pid: number, marker: string): number[] {
 test("the web process killed: the launcher starts it again and the app answers as before", async () => {
   test.setTimeout(180_000);
   const database = await createTestDatabase();
-  const [web, simulators] = [await freePort(), await freePort()];
+  const [web, simulators] = await freePortPair();
   const baseURL = `http://127.0.0.1:${web}`;
   const launcher = launch({
     DATABASE_URL: database.url,

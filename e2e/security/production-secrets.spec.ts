@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEV_ADMIN_PASSWORD, DEV_WEBHOOK_SECRET } from "@/server/env";
-import { freePort, generatedSecrets } from "@/scripts/processes";
+import { freePort, freePortPair, generatedSecrets } from "@/scripts/processes";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_TS = ["--conditions=react-server", "--import", "tsx"];
@@ -45,7 +45,7 @@ for (const [name, variable, env] of REFUSED) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "conveyor-refused-"));
     rmSync(dataDir, { recursive: true });
     try {
-      const [port, simulatorPort] = [await freePort(), await freePort()];
+      const [port, simulatorPort] = await freePortPair();
       const { code, output } = await run([path.join(ROOT, "scripts/conveyor.ts"), "start"], {
         DATABASE_URL: "",
         DATA_DIR: dataDir,

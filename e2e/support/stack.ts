@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase, type Database } from "@/server/db/client";
 import { downstreamSettings, shoppers, type DownstreamService } from "@/server/db/schema";
-import { freePort, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
+import { freePortPair, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-postgres";
 import pg from "pg";
 
@@ -42,7 +42,7 @@ let shopperCounter = 0;
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const testControlsToken = env.TEST_CONTROLS_TOKEN ?? E2E_TEST_CONTROLS_TOKEN;
   const database: TestDatabase = await createTestDatabase();
-  const [port, simulatorPort] = [await freePort(), await freePort()];
+  const [port, simulatorPort] = await freePortPair();
   const baseURL = `http://127.0.0.1:${port}`;
   // Production mode: secrets of its own, generated unless `env` (a file's stackEnv) chooses them.
   const settings = { ...generatedSecrets(), ...env };

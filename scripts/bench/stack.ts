@@ -15,7 +15,7 @@ import { createApiKey } from "@/server/auth/api-keys";
 import * as schema from "@/server/db/schema";
 import { downstreamSettings } from "@/server/db/schema";
 import { env } from "@/server/env";
-import { freePort, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "../processes";
+import { freePortPair, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "../processes";
 import { createBenchDatabase, type BenchDatabase } from "./database";
 import type { ProcessGroup } from "./process-cpu";
 
@@ -66,7 +66,7 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
   const pool = new pg.Pool({ connectionString: database.url, max: 4, application_name: BENCH_APPLICATION_NAME });
   const db = drizzle(pool, { schema });
   const probeDir = mkdtempSync(path.join(os.tmpdir(), "conveyor-bench-"));
-  const [port, simulatorPort] = [await freePort(), await freePort()];
+  const [port, simulatorPort] = await freePortPair();
   const baseUrl = `http://127.0.0.1:${port}`;
   const workerProcesses = env().WORKER_PROCESSES;
   let processes: RunningProcesses | undefined;
