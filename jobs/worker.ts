@@ -18,8 +18,8 @@ import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { createJobAttemptRecorder, type JobAttemptRecorder } from "./job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
 import { pgBossStepQueue } from "./step-queue";
-import { serviceHandlers, stepHandlers, type Handler } from "./handlers";
-import { MAINTENANCE_QUEUE, QUEUED_STEPS, queuePolicyConfig } from "./queues";
+import { serviceHandlers, stepHandlers, webhookHandlers, type Handler } from "./handlers";
+import { MAINTENANCE_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
 import { loadConfiguration } from "@/scripts/process-startup";
 
@@ -52,18 +52,19 @@ async function main(): Promise<void> {
 
   const queue = pgBossStepQueue(boss);
   const attempts = createJobAttemptRecorder(db);
+  const email = httpEmailService();
   const steps = stepHandlers({
     db,
     queue,
     payments: httpPaymentProvider(),
     invoicing: httpInvoicingService(),
-    email: httpEmailService(),
+    email,
     carrier: httpCarrierService(),
   });
   // Exactly the table's queued steps (a batch each), then the lab and housekeeping queues (one job at a time).
   const subscriptions: { queue: string; handler: Handler; batchSize: number }[] = [
     ...QUEUED_STEPS.map((step) => ({ queue: step, handler: steps[step], batchSize: concurrency })),
-    ...Object.entries(serviceHandlers({ db })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
+    ...Object.entries(serviceHandlers({ db, email })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
   ];
   // One poller per queue, taking a batch of up to `concurrency` jobs and running them in
   // parallel. A NOTIFY wakes it (or, when it is busy, makes it fetch again as soon as its
@@ -87,6 +88,29 @@ async function main(): Promise<void> {
       (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler, attempts))),
     );
   }
+
+  // Webhook deliveries wait on other people's servers (up to 15 s each): their own pollers,
+  // one job each so a slow endpoint holds one slot and never a batch, and pg-boss's
+  // groupConcurrency (jobs grouped by endpoint, counted in the database across every worker)
+  // so a dead endpoint holds at most WEBHOOK_ENDPOINT_CONCURRENCY of them.
+  const deliver = webhookHandlers({ db, email })[WEBHOOK_DELIVERY_QUEUE];
+  await boss.work(
+    WEBHOOK_DELIVERY_QUEUE,
+    {
+      includeMetadata: true,
+      batchSize: 1,
+      localConcurrency: config.WEBHOOK_DELIVERY_CONCURRENCY,
+      groupConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+      pollingIntervalSeconds: 2,
+      notifyPollingIntervalSeconds: 5,
+    },
+    async ([job]) => {
+      if (!job) return;
+      const result = await settle(WEBHOOK_DELIVERY_QUEUE, job as JobWithMetadata, deliver, attempts);
+      if (result.status === "failed") throw new Error(String((result.output as { message?: string } | undefined)?.message ?? "delivery job failed"));
+      return result.output;
+    },
+  );
 
   const workerId = newId("whk");
   await db.insert(workerHeartbeats).values({ id: workerId, pid: process.pid, hostname: hostname() });
