@@ -31,6 +31,11 @@ export async function SiteHeader() {
           <Link href="/orders" className={navLink}>
             My orders
           </Link>
+          {signedIn && (
+            <Link href="/account/developers" className={navLink}>
+              Developers
+            </Link>
+          )}
           <HydrateClient>
             <CartLink />
           </HydrateClient>
