@@ -43,7 +43,9 @@ export function ApiKeysCard({ initial }: { initial: ApiKeyRow[] }) {
     <Card>
       <CardHeader>
         <CardTitle>API keys</CardTitle>
-        <CardDescription>Send one as `Authorization: Bearer &lt;key&gt;`. Keys are stored hashed: a key is shown only when it is created.</CardDescription>
+        <CardDescription>
+          Send one as <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code>. Keys are stored hashed: a key is shown only when it is created.
+        </CardDescription>
         <CardAction>
           <Button onClick={() => create.mutate()} disabled={create.isPending}>
             Create API key

@@ -1,4 +1,4 @@
-import { PackageIcon } from "lucide-react";
+import { CodeXmlIcon, PackageIcon } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { getCurrentShopper, HydrateClient, prefetch, trpc } from "@/trpc/server";
@@ -32,8 +32,10 @@ export async function SiteHeader() {
             My orders
           </Link>
           {signedIn && (
-            <Link href="/account/developers" className={navLink}>
-              Developers
+            // Below 440 px the word gives way to an icon (the header overflowed 375 px); it stays the link's name.
+            <Link href="/account/developers" className={`${navLink} inline-flex items-center gap-1`}>
+              <CodeXmlIcon aria-hidden className="size-4 min-[440px]:hidden" />
+              <span className="max-[440px]:sr-only">Developers</span>
             </Link>
           )}
           <HydrateClient>
