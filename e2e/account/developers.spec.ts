@@ -8,6 +8,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { MANY_CLIENTS_ONE_ADDRESS, expect, test } from "../support/fixtures";
 import { TWO_WIDGETS } from "../support/api";
+import { addToCart } from "../support/shop";
 import { startReceiver } from "../support/webhook-receiver";
 
 // One retry a second after the first attempt, so a delivery to a failing receiver is `failed` in seconds.
@@ -16,6 +17,17 @@ test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s"
 test("a visitor is sent to sign in", async ({ stack, page }) => {
   await page.goto(`${stack.baseURL}/account/developers`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Faccount%2Fdevelopers|\/sign-in\?next=\/account\/developers/);
+});
+
+test("a guest shopper is sent to sign in, and the REST routes and procedures refuse it with 403", async ({ stack, page }) => {
+  await addToCart(page, stack, "Widget");
+  await page.goto(`${stack.baseURL}/account/developers`);
+  await expect(page).toHaveURL(/\/sign-in/);
+  const rest = await page.request.get(`${stack.baseURL}/api/webhook-endpoints`);
+  expect(rest.status()).toBe(403);
+  expect((await rest.json()).error.message).toMatch(/belong to accounts/);
+  const trpc = await page.request.get(`${stack.baseURL}/api/trpc/developers.endpoints`);
+  expect(trpc.status()).toBe(403);
 });
 
 test("an account creates and revokes an API key, adds an endpoint, sees its deliveries and retries a failed one", async ({ stack, browser }) => {

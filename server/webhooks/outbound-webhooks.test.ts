@@ -15,6 +15,8 @@ import { endpointPoster } from "./post-to-endpoint";
 import { retryWebhookDelivery } from "./retry-webhook-delivery";
 import { rotateWebhookSecret } from "./rotate-webhook-secret";
 import { listWebhookDeliveries } from "./list-webhook-deliveries";
+import { pruneWebhookDeliveries } from "./prune-webhook-deliveries";
+import { WEBHOOK_DELIVERY_QUEUE } from "@/lib/webhook-types";
 
 const svc = useServiceDatabase();
 
@@ -230,5 +232,32 @@ describe("outbound webhooks", () => {
       .catch(() => {});
     const messages = await messagesOf(endpoint.id);
     expect(messages.map((m) => [m.type, m.batchId])).toEqual([["batch.completed", "bat_test1"]]);
+  });
+
+  it("a delivery job is the row pg-boss's send() stores for the queue, grouped by endpoint", async () => {
+    const { db, boss } = svc();
+    const shape = `name, priority, state, retry_limit, retry_delay, retry_backoff, retry_delay_max, expire_seconds, deletion_seconds,
+      singleton_key, singleton_on, group_id, group_tier, policy, dead_letter, heartbeat_seconds, blocked, blocking, pending_dependencies,
+      extract(epoch FROM start_after - created_on)::int AS delay_s, extract(epoch FROM keep_until - start_after)::int AS retention_s`;
+    const sentId = await boss.send(WEBHOOK_DELIVERY_QUEUE, { messageId: "msg_viasend" }, { group: { id: "we_same" } });
+    const { rows: scheduled } = await db.execute<{ id: string }>(sql`SELECT webhook_schedule_delivery('msg_viasql', 'we_same', NULL) AS id`);
+    const row = async (id: string) => (await db.execute(sql.raw(`SELECT ${shape} FROM pgboss.job WHERE id = '${id}'`))).rows[0];
+    expect(await row(scheduled[0]!.id)).toEqual(await row(sentId!));
+  });
+
+  it("prunes settled messages (and their attempts) past the retention, never a pending one", async () => {
+    const { db, newShopperId } = svc();
+    const owner = await newShopperId();
+    const endpoint = await createWebhookEndpoint(db, owner, { url: ok.url() }, allowPrivate);
+    await newOrder(owner);
+    const [message] = await messagesOf(endpoint.id);
+    expect((await runJob(message!.id)).result).toBe("delivered");
+    await newOrder(owner);
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await db.update(webhookMessages).set({ createdAt: old }).where(eq(webhookMessages.endpointId, endpoint.id));
+    expect(await pruneWebhookDeliveries(db, 30)).toBeGreaterThanOrEqual(1);
+    const left = await messagesOf(endpoint.id);
+    expect(left.map((m) => m.state)).toEqual(["pending"]);
+    expect(await db.select().from(webhookAttempts).where(eq(webhookAttempts.messageId, message!.id))).toEqual([]);
   });
 });
