@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
-  const { db, pool } = createDatabase(databaseUrl(), concurrency + 2);
+  // Webhook deliveries hold one only around their short statements, never while the
+  // endpoint answers: a quarter of their slots is enough.
+  const { db, pool } = createDatabase(databaseUrl(), concurrency + 2 + Math.ceil(config.WEBHOOK_DELIVERY_CONCURRENCY / 4));
   const boss = new PgBoss({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",

@@ -56,7 +56,7 @@ export async function deliverWebhookMessage(deps: DeliveryDependencies, messageI
   }
   const body = await storedBody(db, message);
   if (body === undefined) {
-    await recordAttempt(deps, message, endpoint, new Date(), { error: "The subject of this message no longer exists.", durationMs: 0 }, { final: true });
+    await recordAttempt(deps, message, endpoint, new Date(), { error: "The subject of this message no longer exists.", durationMs: 0 }, { subjectGone: true });
     return "subject_gone";
   }
   const at = new Date();
@@ -99,12 +99,13 @@ async function recordAttempt(
   endpoint: WebhookEndpoint,
   at: Date,
   outcome: DeliveryOutcome,
-  options: { final?: boolean } = {},
+  // Nothing was sent: the message fails, and the endpoint's health is not the receiver's doing.
+  options: { subjectGone?: boolean } = {},
 ): Promise<DeliveryResult> {
   const attempt = message.attemptCount + 1;
   const delivered = outcome.statusCode !== undefined && outcome.statusCode >= 200 && outcome.statusCode < 300;
   const gone = outcome.statusCode === 410;
-  const delay = delivered || gone || options.final ? undefined : nextAttemptDelay(deps.schedule, attempt, outcome);
+  const delay = delivered || gone || options.subjectGone ? undefined : nextAttemptDelay(deps.schedule, attempt, outcome);
   const result: DeliveryResult = delivered ? "delivered" : delay === undefined ? "failed" : "retrying";
   const recorded = await deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -126,14 +127,19 @@ async function recordAttempt(
       .returning({ id: webhookMessages.id });
     if (!updated) throw new StaleAttempt();
     if (delay !== undefined) await scheduleDelivery(tx, message.id, message.endpointId, sql`now() + make_interval(secs => ${delay})`);
-    await updateEndpointHealth(tx, endpoint.id, delivered, gone, at);
+    if (!options.subjectGone) await updateEndpointHealth(tx, endpoint.id, delivered, gone, at);
     return true;
   }).catch((err: unknown) => {
     if (err instanceof StaleAttempt) return false;
     throw err;
   });
   if (!recorded) return "stale";
-  if (!delivered && !gone) await disableFailingEndpoints(deps.db, deps.email, { endpointId: endpoint.id });
+  if (!delivered && !gone && !options.subjectGone) {
+    // The attempt is recorded either way: an email that fails now stays owed and the hourly maintenance sends it.
+    await disableFailingEndpoints(deps.db, deps.email, { endpointId: endpoint.id }).catch((err: unknown) =>
+      console.error(`[webhooks] disabling ${endpoint.id} or emailing its owner failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
   return result;
 }
 

@@ -232,6 +232,12 @@ describe("outbound webhooks", () => {
       .catch(() => {});
     const messages = await messagesOf(endpoint.id);
     expect(messages.map((m) => [m.type, m.batchId])).toEqual([["batch.completed", "bat_test1"]]);
+    // No such batch (loadBatchView finds none): the message fails without a request, and the endpoint is not blamed.
+    const before = ok.received.length;
+    expect((await runJob(messages[0]!.id)).result).toBe("subject_gone");
+    expect(ok.received.length).toBe(before);
+    const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+    expect(row!.failingSince).toBeNull();
   });
 
   it("a delivery job is the row pg-boss's send() stores for the queue, grouped by endpoint", async () => {
