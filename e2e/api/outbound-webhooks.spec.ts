@@ -1,4 +1,5 @@
 import { MANY_CLIENTS_ONE_ADDRESS, expect, test } from "../support/fixtures";
+import { waitForStatus } from "../support/api";
 import { endpointCall, startReceiver, type Receiver } from "../support/webhook-receiver";
 
 /**
@@ -70,6 +71,36 @@ test("a receiver answering 500 gets the same message again on retry; a manual re
   expect(retried.status).toBe(202);
   expect(retried.body).toMatchObject({ message_id: messageId, state: "pending" });
   await expect.poll(() => ofMessage().length).toBe(seen + 1);
+});
+
+test("a slow endpoint holds at most 2 deliveries in flight and never delays another endpoint's", async ({ stack, shopper, api }) => {
+  // Held open until released: each request a worker sends here waits (up to the 15 s timeout).
+  let release: () => void = () => {};
+  const released = new Promise<number>((resolve) => (release = () => resolve(200)));
+  const slow = await receiver(() => released);
+  const slowEndpoint = await endpointCall(stack, shopper, "POST", "", { url: slow.url });
+  expect(slowEndpoint.status).toBe(201);
+  try {
+    const slowOrder = await api.placeOrder();
+    await api.waitForStatus(slowOrder, ["shipped"]);
+    await expect.poll(() => slow.inFlight()).toBe(2);
+
+    const other = await stack.newShopper();
+    const fast = await receiver();
+    const fastEndpoint = await endpointCall(stack, other, "POST", "", { url: fast.url });
+    const placed = await fetch(`${stack.baseURL}/api/orders`, { method: "POST", headers: { "Content-Type": "application/json", ...other.headers }, body: JSON.stringify({ items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" }) });
+    expect(placed.status).toBe(202);
+    await waitForStatus(stack, other, (await placed.json()).order_id, ["shipped"]);
+    await expect.poll(() => fast.verified(fastEndpoint.body.secret).map((m) => m.data.status).sort()).toEqual(["confirmed", "payment_confirmed", "payment_processing", "pending", "shipped"]);
+    // All the while the slow endpoint's messages were waiting, never more than two of them sent at once.
+    const slowLog = await endpointCall(stack, shopper, "GET", `/${slowEndpoint.body.id}/deliveries`);
+    expect(slowLog.body.data.filter((d: { state: string }) => d.state === "pending").length).toBeGreaterThan(0);
+    expect(slow.maxInFlight()).toBe(2);
+  } finally {
+    release();
+  }
+  await expect.poll(() => slow.verified(slowEndpoint.body.secret).length).toBe(5);
+  expect(slow.maxInFlight()).toBe(2);
 });
 
 test("a 410 disables the endpoint at once", async ({ stack, shopper, api }) => {

@@ -12,27 +12,40 @@ export type Delivery = { headers: Record<string, string>; body: string };
 export type Receiver = {
   url: string;
   deliveries: Delivery[];
+  /** Requests being answered now, and the most there ever were at once. */
+  inFlight(): number;
+  maxInFlight(): number;
   /** The deliveries verified with `secret` (a bad signature throws), deduplicated by webhook-id. */
   verified(secret: string): { id: string; type: string; timestamp: string; data: Record<string, any> }[];
   close(): Promise<void>;
 };
 
-export async function startReceiver(answer: (delivery: Delivery, index: number) => number = () => 200): Promise<Receiver> {
+/** `answer` may hold a request open (a promise) to play a slow endpoint. */
+export async function startReceiver(answer: (delivery: Delivery, index: number) => number | Promise<number> = () => 200): Promise<Receiver> {
   const deliveries: Delivery[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on("close", () => inFlight--);
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const delivery = { headers: flat(req.headers), body: Buffer.concat(chunks).toString("utf8") };
       deliveries.push(delivery);
-      res.statusCode = answer(delivery, deliveries.length - 1);
-      res.end();
+      void Promise.resolve(answer(delivery, deliveries.length - 1)).then((status) => {
+        res.statusCode = status;
+        res.end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
     deliveries,
+    inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
     verified(secret) {
       const seen = new Map<string, ReturnType<Receiver["verified"]>[number]>();
       for (const delivery of deliveries) {
@@ -41,7 +54,11 @@ export async function startReceiver(answer: (delivery: Delivery, index: number) 
       }
       return [...seen.values()];
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
