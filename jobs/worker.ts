@@ -106,11 +106,15 @@ async function main(): Promise<void> {
       pollingIntervalSeconds: 2,
       notifyPollingIntervalSeconds: 5,
     },
+    // Not in job_attempts (the orders' timelines): each attempt is in webhook_attempts, the endpoint's delivery log.
     async ([job]) => {
       if (!job) return;
-      const result = await settle(WEBHOOK_DELIVERY_QUEUE, job as JobWithMetadata, deliver, attempts);
-      if (result.status === "failed") throw new Error(String((result.output as { message?: string } | undefined)?.message ?? "delivery job failed"));
-      return result.output;
+      try {
+        return { result: await deliver(job as JobWithMetadata<never>) };
+      } catch (err) {
+        console.error(`[worker] ${WEBHOOK_DELIVERY_QUEUE} job ${job.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
     },
   );
 
