@@ -92,3 +92,23 @@ export const MAINTENANCE_QUEUE = "maintenance.hourly";
  */
 export const LAB_QUEUE = "lab.run";
 export type LabRunJob = { runId: string };
+
+/**
+ * Outbound webhook deliveries (docs/decisions/032-outbound-webhooks.md): one job per attempt,
+ * inserted by the database (migration 0011's webhook_schedule_delivery) in the transaction
+ * that writes the event, grouped by endpoint. The attempt schedule is the service's (with
+ * Retry-After), so pg-boss's own retries only cover a worker that died mid-job.
+ */
+export { WEBHOOK_DELIVERY_QUEUE } from "@/lib/webhook-types";
+export type WebhookDeliveryJob = { messageId: string };
+
+export const WEBHOOK_DELIVERY_POLICY: Omit<Queue, "name"> = {
+  policy: "standard",
+  retryLimit: 5,
+  retryDelay: 30,
+  retryBackoff: true,
+  // An attempt takes at most 15 s of HTTP; a job held much longer belongs to a dead worker.
+  expireInSeconds: 120,
+  deleteAfterSeconds: 7 * 24 * 3600,
+  notify: true,
+};

@@ -12,7 +12,7 @@ describe("the step table and its pg-boss adapter", () => {
     const handlers = stepHandlers({ db: {} as Database } as never);
     expect(Object.keys(handlers).sort()).toEqual([...QUEUED_STEPS].sort());
     for (const step of QUEUED_STEPS) expect(handlers[step], step).toBeTypeOf("function");
-    expect(Object.keys(serviceHandlers({ db: {} as Database })).sort()).toEqual([LAB_QUEUE, MAINTENANCE_QUEUE].sort());
+    expect(Object.keys(serviceHandlers({ db: {} as Database, email: {} as never })).sort()).toEqual([LAB_QUEUE, MAINTENANCE_QUEUE].sort());
   });
 
   it("every queued step has its own dead-letter queue, and a queue name leads back to its step", () => {

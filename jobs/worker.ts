@@ -18,8 +18,8 @@ import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { createJobAttemptRecorder, type JobAttemptRecorder } from "./job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
 import { pgBossStepQueue } from "./step-queue";
-import { serviceHandlers, stepHandlers, type Handler } from "./handlers";
-import { MAINTENANCE_QUEUE, QUEUED_STEPS, queuePolicyConfig } from "./queues";
+import { serviceHandlers, stepHandlers, webhookHandlers, type Handler } from "./handlers";
+import { MAINTENANCE_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
 import { loadConfiguration } from "@/scripts/process-startup";
 
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
-  const { db, pool } = createDatabase(databaseUrl(), concurrency + 2);
+  // Webhook deliveries hold one only around their short statements, never while the
+  // endpoint answers: a quarter of their slots is enough.
+  const { db, pool } = createDatabase(databaseUrl(), concurrency + 2 + Math.ceil(config.WEBHOOK_DELIVERY_CONCURRENCY / 4));
   const boss = new PgBoss({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",
@@ -52,18 +54,19 @@ async function main(): Promise<void> {
 
   const queue = pgBossStepQueue(boss);
   const attempts = createJobAttemptRecorder(db);
+  const email = httpEmailService();
   const steps = stepHandlers({
     db,
     queue,
     payments: httpPaymentProvider(),
     invoicing: httpInvoicingService(),
-    email: httpEmailService(),
+    email,
     carrier: httpCarrierService(),
   });
   // Exactly the table's queued steps (a batch each), then the lab and housekeeping queues (one job at a time).
   const subscriptions: { queue: string; handler: Handler; batchSize: number }[] = [
     ...QUEUED_STEPS.map((step) => ({ queue: step, handler: steps[step], batchSize: concurrency })),
-    ...Object.entries(serviceHandlers({ db })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
+    ...Object.entries(serviceHandlers({ db, email })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
   ];
   // One poller per queue, taking a batch of up to `concurrency` jobs and running them in
   // parallel. A NOTIFY wakes it (or, when it is busy, makes it fetch again as soon as its
@@ -87,6 +90,33 @@ async function main(): Promise<void> {
       (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler, attempts))),
     );
   }
+
+  // Webhook deliveries wait on other people's servers (up to 15 s each): their own pollers,
+  // one job each so a slow endpoint holds one slot and never a batch, and pg-boss's
+  // groupConcurrency (jobs grouped by endpoint, counted in the database across every worker)
+  // so a dead endpoint holds at most WEBHOOK_ENDPOINT_CONCURRENCY of them.
+  const deliver = webhookHandlers({ db, email })[WEBHOOK_DELIVERY_QUEUE];
+  await boss.work(
+    WEBHOOK_DELIVERY_QUEUE,
+    {
+      includeMetadata: true,
+      batchSize: 1,
+      localConcurrency: config.WEBHOOK_DELIVERY_CONCURRENCY,
+      groupConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+      pollingIntervalSeconds: 2,
+      notifyPollingIntervalSeconds: 5,
+    },
+    // Not in job_attempts (the orders' timelines): each attempt is in webhook_attempts, the endpoint's delivery log.
+    async ([job]) => {
+      if (!job) return;
+      try {
+        return { result: await deliver(job as JobWithMetadata<never>) };
+      } catch (err) {
+        console.error(`[worker] ${WEBHOOK_DELIVERY_QUEUE} job ${job.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+    },
+  );
 
   const workerId = newId("whk");
   await db.insert(workerHeartbeats).values({ id: workerId, pid: process.pid, hostname: hostname() });

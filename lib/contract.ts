@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ORDER_STATUSES, type OrderStatus } from "./order-state";
+import { MAX_WEBHOOK_DESCRIPTION_LENGTH, MAX_WEBHOOK_URL_LENGTH, WEBHOOK_ENDPOINT_STATUSES, WEBHOOK_EVENT_TYPES, WEBHOOK_MESSAGE_STATES } from "./webhook-types";
 
 export const MAX_ORDER_LINES = 100;
 
@@ -164,3 +165,88 @@ export type EventView = { id: string; status: OrderStatus; timestamp: string } &
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const orderViewMatches: Same<OrderView, z.infer<typeof orderViewSchema>> = true;
 void orderViewMatches;
+
+/**
+ * Outbound webhooks (CONTRACT §8; docs/api.md "Outbound webhooks"): the endpoints' requests
+ * and answers, the delivery log, and the bodies Conveyor POSTs to endpoints (described under
+ * the OpenAPI document's `webhooks`).
+ */
+export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).meta({ id: "WebhookEventType" });
+const webhookEventsSchema = z
+  .array(webhookEventTypeSchema)
+  .min(1)
+  .max(WEBHOOK_EVENT_TYPES.length)
+  .refine((types) => new Set(types).size === types.length, "must not repeat a type")
+  .meta({ description: "The types sent to this endpoint; every type when omitted at creation." });
+const webhookUrlSchema = text(MAX_WEBHOOK_URL_LENGTH)
+  .min(1)
+  .meta({ description: "Where deliveries are POSTed. In production https to a public address.", example: "https://example.com/conveyor/webhooks" });
+const webhookDescriptionSchema = text(MAX_WEBHOOK_DESCRIPTION_LENGTH);
+
+export const createWebhookEndpointInputSchema = z
+  .object({ url: webhookUrlSchema, events: webhookEventsSchema.optional(), description: webhookDescriptionSchema.optional() })
+  .strict()
+  .meta({ id: "CreateWebhookEndpoint" });
+export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointInputSchema>;
+
+export const updateWebhookEndpointInputSchema = z
+  .object({
+    url: webhookUrlSchema.optional(),
+    events: webhookEventsSchema.optional(),
+    description: webhookDescriptionSchema.optional(),
+    status: z.enum(WEBHOOK_ENDPOINT_STATUSES).optional(),
+  })
+  .strict()
+  .meta({ id: "UpdateWebhookEndpoint" });
+export type UpdateWebhookEndpointInput = z.infer<typeof updateWebhookEndpointInputSchema>;
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string().meta({ example: "we_3kq9x2m1p0c7b5n4z8y6" }),
+    url: z.string(),
+    description: z.string(),
+    events: z.array(webhookEventTypeSchema),
+    status: z.enum(WEBHOOK_ENDPOINT_STATUSES),
+    disabled_reason: z.string().optional().meta({ description: "Why Conveyor disabled it (410 Gone, 5 days of failures)." }),
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: "WebhookEndpoint" });
+export type WebhookEndpointView = z.infer<typeof webhookEndpointSchema>;
+
+const webhookSecretField = z.string().meta({ description: "`whsec_` + base64; the HMAC key is the decoded bytes. Shown at creation and rotation only.", example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
+
+export const webhookEndpointCreatedSchema = webhookEndpointSchema.extend({ secret: webhookSecretField }).meta({ id: "WebhookEndpointCreated" });
+export const webhookEndpointListSchema = z.object({ data: z.array(webhookEndpointSchema) }).meta({ id: "WebhookEndpointList" });
+export const webhookSecretSchema = z.object({ secret: webhookSecretField }).meta({ id: "WebhookSecret" });
+
+export const webhookDeliverySchema = z
+  .object({
+    message_id: z.string().meta({ example: "msg_8d2k4m6p0q1r3s5t7v9x" }),
+    type: webhookEventTypeSchema,
+    state: z.enum(WEBHOOK_MESSAGE_STATES),
+    attempts: z.array(
+      z.object({
+        at: isoTime,
+        status_code: z.number().int().optional(),
+        duration_ms: z.number().int(),
+        error: z.string().optional(),
+      }),
+    ),
+    next_attempt_at: isoTime.optional(),
+  })
+  .meta({ id: "WebhookDelivery" });
+export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
+
+export const webhookDeliveryListSchema = z
+  .object({ data: z.array(webhookDeliverySchema), next_cursor: z.string().nullable() })
+  .meta({ id: "WebhookDeliveryList" });
+
+/** The `data` of `order.status_changed`: the order as GET /api/orders/{id}, without `events`. */
+export const orderStatusChangedDeliverySchema = z
+  .object({ id: z.string(), type: z.literal("order.status_changed"), timestamp: isoTime, data: orderViewSchema.omit({ events: true }) })
+  .meta({ id: "OrderStatusChangedDelivery" });
+/** The `data` of `batch.completed`: the batch as GET /api/batches/{id} returns it (CONTRACT §9). */
+export const batchCompletedDeliverySchema = z
+  .object({ id: z.string(), type: z.literal("batch.completed"), timestamp: isoTime, data: z.record(z.string(), z.unknown()) })
+  .meta({ id: "BatchCompletedDelivery" });

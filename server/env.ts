@@ -31,6 +31,16 @@ const flag = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** "5s,5m,2h" → [5, 300, 7200] (seconds). */
+function parseDelays(text: string): number[] {
+  return text.split(",").map((part) => {
+    const trimmed = part.trim();
+    return Number(trimmed.slice(0, -1)) * UNIT_SECONDS[trimmed.slice(-1)]!;
+  });
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().optional(),
@@ -81,6 +91,19 @@ const envSchema = z.object({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().min(1).default(30),
+  // Outbound webhooks (CONTRACT §8, docs/decisions/032-outbound-webhooks.md). Unset, private
+  // targets (and http) are allowed outside production only.
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag.optional(),
+  // The delays between attempts of one delivery (s, m, h, d units), each drawn ±20 %; after the last, the message is failed.
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?[smhd]\s*(,\s*\d+(\.\d+)?[smhd]\s*)*$/, "must be delays such as 5s,5m,30m,2h")
+    .default("5s,5m,30m,2h,5h,10h,10h")
+    .transform(parseDelays),
+  // Deliveries in flight at once per worker process, and per endpoint across every worker.
+  WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(2),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().min(1).default(30),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the
@@ -101,7 +124,8 @@ const envSchema = z.object({
 
 type Parsed = z.infer<typeof envSchema>;
 
-export type Env = Omit<Parsed, "PAYMENT_WEBHOOK_SECRET" | "BETTER_AUTH_SECRET"> & {
+export type Env = Omit<Parsed, "PAYMENT_WEBHOOK_SECRET" | "BETTER_AUTH_SECRET" | "WEBHOOK_ALLOW_PRIVATE_TARGETS"> & {
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean;
   DATABASE_URL: string;
   APP_URL: string;
   PAYMENT_PROVIDER_URL: string;
@@ -191,6 +215,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     // Production seeds an admin only when told which address (there is no default one).
     ADMIN_EMAIL: e.ADMIN_EMAIL ?? (production ? undefined : DEV_ADMIN_EMAIL),
     ADMIN_PASSWORD: e.ADMIN_PASSWORD ?? (production ? undefined : DEV_ADMIN_PASSWORD),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? !production,
     DATABASE_URL: e.DATABASE_URL ?? "",
     APP_URL: e.APP_URL ?? `http://127.0.0.1:${e.PORT}`,
     PAYMENT_PROVIDER_URL: e.PAYMENT_PROVIDER_URL ?? `${simulators}/payments`,

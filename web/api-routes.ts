@@ -13,6 +13,16 @@ import { servePaymentWebhook } from "./payment-webhook";
 import { servePostOrder } from "./post-order";
 import { serveTestControls } from "./test-controls-api";
 import { serveTrpc } from "./trpc-api";
+import {
+  serveCreateWebhookEndpoint,
+  serveDeleteWebhookEndpoint,
+  serveGetWebhookEndpoint,
+  serveListWebhookDeliveries,
+  serveListWebhookEndpoints,
+  serveRetryWebhookDelivery,
+  serveRotateWebhookSecret,
+  serveUpdateWebhookEndpoint,
+} from "./webhook-endpoints-api";
 
 /** A fetch-style handler: the request as a fetch `Request`, `param` the path's one parameter (decoded). */
 export type FetchHandler = (services: ProcessServices, request: Request, param: string) => Promise<Response>;
@@ -39,6 +49,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { pattern: /^\/api\/orders\/([^/]+)$/, methods: { GET: { fetch: serveGetOrder } } },
   { pattern: /^\/api\/orders\/([^/]+)\/events$/, methods: { GET: { node: serveOrderEvents } } },
   { pattern: /^\/api\/orders\/([^/]+)\/cancel$/, methods: { POST: { fetch: serveCancelOrder } } },
+  { pattern: /^\/api\/webhook-endpoints$/, methods: { GET: { fetch: serveListWebhookEndpoints }, POST: { fetch: serveCreateWebhookEndpoint } } },
+  {
+    pattern: /^\/api\/webhook-endpoints\/([^/]+)$/,
+    methods: { GET: { fetch: serveGetWebhookEndpoint }, PATCH: { fetch: serveUpdateWebhookEndpoint }, DELETE: { fetch: serveDeleteWebhookEndpoint } },
+  },
+  { pattern: /^\/api\/webhook-endpoints\/([^/]+)\/rotate-secret$/, methods: { POST: { fetch: serveRotateWebhookSecret } } },
+  { pattern: /^\/api\/webhook-endpoints\/([^/]+)\/deliveries$/, methods: { GET: { fetch: serveListWebhookDeliveries } } },
+  // Two parameters, captured as one ("{id}/deliveries/{message_id}") and split by the handler.
+  { pattern: /^\/api\/webhook-endpoints\/([^/]+\/deliveries\/[^/]+)\/retry$/, methods: { POST: { fetch: serveRetryWebhookDelivery } } },
   { pattern: /^\/webhooks\/payments$/, methods: { POST: { node: servePaymentWebhook } } },
   { pattern: /^\/api\/trpc\/([^/]+)$/, methods: { GET: { fetch: serveTrpc }, POST: { fetch: serveTrpc } } },
   { pattern: /^\/api\/auth\/(.+)$/, methods: every(serveAuth) },

@@ -1,4 +1,4 @@
-import { PackageIcon } from "lucide-react";
+import { CodeXmlIcon, PackageIcon } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { getCurrentShopper, HydrateClient, prefetch, trpc } from "@/trpc/server";
@@ -31,6 +31,13 @@ export async function SiteHeader() {
           <Link href="/orders" className={navLink}>
             My orders
           </Link>
+          {signedIn && (
+            // Below 440 px the word gives way to an icon (the header overflowed 375 px); it stays the link's name.
+            <Link href="/account/developers" className={`${navLink} inline-flex items-center gap-1`}>
+              <CodeXmlIcon aria-hidden className="size-4 min-[440px]:hidden" />
+              <span className="max-[440px]:sr-only">Developers</span>
+            </Link>
+          )}
           <HydrateClient>
             <CartLink />
           </HydrateClient>

@@ -3,6 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { TWO_WIDGETS, waitForStatus } from "../support/api";
 import { type Shopper, type Stack } from "../support/stack";
 import { newWebhookId, nowSeconds, postWebhook, xWebhookHeaders } from "../support/webhooks";
+import { startReceiver } from "../support/webhook-receiver";
 
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
@@ -13,8 +14,12 @@ test.describe.configure({ mode: "parallel" });
  * undocumented status fails too), so the description cannot drift from the code.
  */
 
-type Method = "get" | "post";
-let validator: { check(method: Method, path: string, status: number, contentType: string | null, body: unknown): void };
+type Method = "get" | "post" | "patch" | "delete";
+let validator: {
+  check(method: Method, path: string, status: number, contentType: string | null, body: unknown): void;
+  /** An outbound delivery's body against the document's `webhooks` entry for its type. */
+  checkWebhook(type: string, body: unknown): void;
+};
 
 test.beforeAll(async ({ stack }) => {
   const response = await fetch(`${stack.baseURL}/api/openapi.json`);
@@ -32,10 +37,17 @@ test.beforeAll(async ({ stack }) => {
       expect(Object.keys(responses), `${method.toUpperCase()} ${path} documents ${status}`).toContain(String(status));
       const media = (contentType ?? "").split(";")[0]!.trim();
       const described = responses[String(status)].content ?? {};
+      // An answer without a body (204) is described by a response without content.
+      if (media === "" && body === undefined) return expect(Object.keys(described), `${method.toUpperCase()} ${path} ${status} has no body`).toEqual([]);
       expect(Object.keys(described), `${method.toUpperCase()} ${path} ${status} answers ${media}`).toContain(media);
       if (media !== "application/json") return;
       const validate = ajv.getSchema(`openapi#/${pointer("paths", path, method, "responses", String(status), "content", media, "schema")}`)!;
       expect(validate(body), `${method.toUpperCase()} ${path} ${status}: ${JSON.stringify(validate.errors)}\n${JSON.stringify(body)}`).toBe(true);
+    },
+    checkWebhook(type, body) {
+      const validate = ajv.getSchema(`openapi#/${pointer("webhooks", type, "post", "requestBody", "content", "application/json", "schema")}`);
+      expect(validate, `webhooks.${type} is described`).toBeDefined();
+      expect(validate!(body), `webhook ${type}: ${JSON.stringify(validate!.errors)}\n${JSON.stringify(body)}`).toBe(true);
     },
   };
 });
@@ -112,6 +124,41 @@ test("streams, the payment webhook and health answer as described", async ({ sta
   expect(unsigned.status).toBe(401);
 
   expect((await call(stack, "get", "/api/health", "/api/health")).status).toBe(200);
+});
+
+test("the webhook endpoint routes and the deliveries answer as described", async ({ stack, shopper }) => {
+  const receiver = await startReceiver();
+  try {
+    const base = "/api/webhook-endpoints";
+    const created = await call(stack, "post", base, base, { shopper, body: JSON.stringify({ url: receiver.url, description: "openapi" }) });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call(stack, "post", base, base, { shopper, body: JSON.stringify({ url: "ftp://example.com" }) })).status).toBe(400);
+    expect((await call(stack, "post", base, base, { body: JSON.stringify({ url: receiver.url }) })).status).toBe(401);
+    expect((await call(stack, "post", base, base, { shopper, headers: { "Content-Type": "text/plain" }, body: "x" })).status).toBe(415);
+    expect((await call(stack, "get", base, base, { shopper })).status).toBe(200);
+    expect((await call(stack, "get", `${base}/${id}`, `${base}/{id}`, { shopper })).status).toBe(200);
+    expect((await call(stack, "get", `${base}/we_nothere`, `${base}/{id}`, { shopper })).status).toBe(404);
+    expect((await call(stack, "patch", `${base}/${id}`, `${base}/{id}`, { shopper, body: JSON.stringify({ events: ["order.status_changed"] }) })).status).toBe(200);
+    expect((await call(stack, "patch", `${base}/${id}`, `${base}/{id}`, { shopper, body: JSON.stringify({ status: "paused" }) })).status).toBe(400);
+    expect((await call(stack, "post", `${base}/${id}/rotate-secret`, `${base}/{id}/rotate-secret`, { shopper })).status).toBe(200);
+
+    const accepted = await call(stack, "post", "/api/orders", "/api/orders", { shopper, body: JSON.stringify(TWO_WIDGETS) });
+    await waitForStatus(stack, shopper, accepted.body.order_id, ["shipped"]);
+    await expect.poll(() => receiver.deliveries.length).toBeGreaterThanOrEqual(5);
+    for (const delivery of receiver.deliveries) validator.checkWebhook("order.status_changed", JSON.parse(delivery.body));
+
+    const log = await call(stack, "get", `${base}/${id}/deliveries?limit=2`, `${base}/{id}/deliveries`, { shopper });
+    expect(log.status).toBe(200);
+    expect((await call(stack, "get", `${base}/${id}/deliveries?cursor=bad`, `${base}/{id}/deliveries`, { shopper })).status).toBe(400);
+    const messageId = log.body.data[0].message_id as string;
+    const retryPath = `${base}/{id}/deliveries/{message_id}/retry`;
+    expect((await call(stack, "post", `${base}/${id}/deliveries/${messageId}/retry`, retryPath, { shopper })).status).toBe(202);
+    expect((await call(stack, "post", `${base}/${id}/deliveries/msg_nothere/retry`, retryPath, { shopper })).status).toBe(404);
+    expect((await call(stack, "delete", `${base}/${id}`, `${base}/{id}`, { shopper })).status).toBe(204);
+  } finally {
+    await receiver.close();
+  }
 });
 
 test("the API reference page renders the document", async ({ stack }) => {

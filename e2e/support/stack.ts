@@ -62,6 +62,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       DB_POOL_MAX: "5",
       NEXT_TELEMETRY_DISABLED: "1",
       TEST_CONTROLS_TOKEN: testControlsToken,
+      // Webhook receivers in the specs listen on loopback (a file may turn it off to test the guard).
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
       ...settings,
     },
   });

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { JobWithMetadata } from "pg-boss";
-import { LAB_QUEUE, MAINTENANCE_QUEUE, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
+import { LAB_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_DELIVERY_QUEUE, type WebhookDeliveryJob, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
 import { sendConfirmation } from "@/server/email/send-confirmation";
@@ -24,6 +24,10 @@ import { sweepIdleGuests } from "@/server/auth/sweep-idle-guests";
 import type { CarrierService } from "@/server/shipping/carrier-service";
 import { createShipment } from "@/server/shipping/create-shipment";
 import { runLab } from "@/server/lab/run-lab";
+import { deliverWebhookMessage } from "@/server/webhooks/deliver-webhook-message";
+import { disableFailingEndpoints } from "@/server/webhooks/disable-failing-endpoints";
+import { endpointPoster, type EndpointPoster } from "@/server/webhooks/post-to-endpoint";
+import { pruneWebhookDeliveries } from "@/server/webhooks/prune-webhook-deliveries";
 
 export type JobDependencies = {
   db: Database;
@@ -74,7 +78,7 @@ export function stepHandlers(deps: JobDependencies): Record<QueuedStepName, Hand
 }
 
 /** The queues outside the pipeline: admin lab runs and the hourly housekeeping. */
-export function serviceHandlers(deps: Pick<JobDependencies, "db">): Record<typeof LAB_QUEUE | typeof MAINTENANCE_QUEUE, Handler> {
+export function serviceHandlers(deps: Pick<JobDependencies, "db" | "email">): Record<typeof LAB_QUEUE | typeof MAINTENANCE_QUEUE, Handler> {
   const { db } = deps;
   return {
     [LAB_QUEUE]: (job) => runLab(db, data<LabRunJob>(job).runId),
@@ -83,6 +87,24 @@ export function serviceHandlers(deps: Pick<JobDependencies, "db">): Record<typeo
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);
       await sweepIdleGuests(db);
       await pruneWebhookLog(db, env().WEBHOOK_LOG_RETENTION_DAYS);
+      await pruneWebhookDeliveries(db, env().WEBHOOK_DELIVERY_RETENTION_DAYS);
+      // Endpoints with no delivery due for a while are found here, and owed emails are sent again.
+      await disableFailingEndpoints(db, deps.email);
     },
+  };
+}
+
+/**
+ * Outbound webhook deliveries (docs/decisions/032-outbound-webhooks.md): one job per attempt,
+ * its id checked against the message so a repeated or replaced job does nothing.
+ */
+export function webhookHandlers(
+  deps: Pick<JobDependencies, "db" | "email"> & { post?: EndpointPoster },
+): Record<typeof WEBHOOK_DELIVERY_QUEUE, Handler> {
+  const config = env();
+  const post = deps.post ?? endpointPoster({ allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
+  const delivery = { db: deps.db, email: deps.email, post, schedule: config.WEBHOOK_RETRY_SCHEDULE };
+  return {
+    [WEBHOOK_DELIVERY_QUEUE]: (job) => deliverWebhookMessage(delivery, data<WebhookDeliveryJob>(job).messageId, job.id),
   };
 }

@@ -13,8 +13,11 @@ describe("the OpenAPI document", () => {
   it("describes every REST route with the shared error body", () => {
     const document = buildOpenApiDocument();
     expect(Object.keys(document.paths ?? {}).sort()).toEqual(
-      ["/api/health", "/api/orders", "/api/orders/events", "/api/orders/{id}", "/api/orders/{id}/cancel", "/api/orders/{id}/events", "/webhooks/payments"].sort(),
+      ["/api/health", "/api/orders", "/api/orders/events", "/api/orders/{id}", "/api/orders/{id}/cancel", "/api/orders/{id}/events", "/webhooks/payments",
+        "/api/webhook-endpoints", "/api/webhook-endpoints/{id}", "/api/webhook-endpoints/{id}/rotate-secret", "/api/webhook-endpoints/{id}/deliveries",
+        "/api/webhook-endpoints/{id}/deliveries/{message_id}/retry"].sort(),
     );
+    expect(Object.keys(document.webhooks ?? {}).sort()).toEqual(["batch.completed", "order.status_changed"]);
     const placeOrder = document.paths?.["/api/orders"]?.post;
     expect(Object.keys(placeOrder?.responses ?? {})).toEqual(expect.arrayContaining(["201", "202", "400", "409", "413", "415", "422", "429", "503"]));
     expect(document.components?.schemas).toHaveProperty("Error");

@@ -2,6 +2,16 @@ import "server-only";
 import { z } from "zod";
 import { createDocument, type ZodOpenApiResponsesObject } from "zod-openapi";
 import {
+  batchCompletedDeliverySchema,
+  createWebhookEndpointInputSchema,
+  orderStatusChangedDeliverySchema,
+  updateWebhookEndpointInputSchema,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookEndpointCreatedSchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
+  webhookSecretSchema,
   errorBodySchema,
   eventViewSchema,
   healthSchema,
@@ -34,12 +44,30 @@ const ERROR_MEANINGS: Record<number, string> = {
 
 const retryAfter = z.string().meta({ description: "Seconds until a retry is worth it." });
 
+/** What an error status means on the webhook-endpoint routes, where it differs from the order routes'. */
+const WEBHOOK_ENDPOINT_ERROR_MEANINGS: Record<number, string> = {
+  ...ERROR_MEANINGS,
+  400: "A schema violation, or a URL refused as a target (in production: not https, or resolving to a private address); `details` says which.",
+  403: "A guest session: webhook endpoints belong to accounts.",
+  404: "No such endpoint (or delivery), or it belongs to someone else (existence is never revealed).",
+  409: "`too_many_endpoints` (20 per account), `endpoint_disabled` (enable it before retrying), or `delivery_in_progress`.",
+  413: "Body over 16 KiB.",
+};
+
 function errors(...statuses: number[]): ZodOpenApiResponsesObject {
+  return errorResponses(ERROR_MEANINGS, statuses);
+}
+
+function endpointErrors(...statuses: number[]): ZodOpenApiResponsesObject {
+  return errorResponses(WEBHOOK_ENDPOINT_ERROR_MEANINGS, statuses);
+}
+
+function errorResponses(meanings: Record<number, string>, statuses: number[]): ZodOpenApiResponsesObject {
   return Object.fromEntries(
     statuses.map((status) => [
       String(status),
       {
-        description: ERROR_MEANINGS[status]!,
+        description: meanings[status]!,
         content: { "application/json": { schema: errorBodySchema } },
         ...(status === 429 || status === 503 ? { headers: z.object({ "Retry-After": retryAfter }) } : {}),
       },
@@ -58,6 +86,37 @@ const eventStream = {
     "Server-Sent Events: `event: status_update` with `id: evt_…` and `data` `{ order_id, status, timestamp, tracking? }`; the current state first, then every change; a comment heartbeat at least every 15 s; closes after a final status.",
   content: { "text/event-stream": { schema: z.string() } },
 };
+
+const endpointIdPath = z.object({ id: z.string().meta({ description: "The endpoint id (`we_…`).", example: "we_3kq9x2m1p0c7b5n4z8y6" }) });
+const deliveryPath = endpointIdPath.extend({ message_id: z.string().meta({ description: "The message id (`msg_…`), the `webhook-id` of its deliveries.", example: "msg_8d2k4m6p0q1r3s5t7v9x" }) });
+
+const STANDARD_WEBHOOK_HEADERS = z.object({
+  "webhook-id": z.string().meta({ description: "The body's `id` (`msg_…`): the same on every retry; dedupe on it." }),
+  "webhook-timestamp": z.string().meta({ description: "Unix seconds of this attempt." }),
+  "webhook-signature": z.string().meta({
+    description: "`v1,<base64 HMAC-SHA256 of \"{webhook-id}.{webhook-timestamp}.{body}\">` keyed with the base64-decoded bytes after `whsec_`; two space-separated signatures for 24 h after a rotation.",
+  }),
+  traceparent: z.string().meta({ description: "W3C trace context of the order's trace." }),
+});
+
+function outboundDelivery(operationId: string, summary: string, schema: z.ZodType) {
+  return {
+    post: {
+      tags: ["Outbound webhooks"],
+      operationId,
+      summary,
+      description:
+        "Conveyor POSTs this to each enabled endpoint of the owner subscribed to the type. A 2xx within 15 s is delivered; anything else is retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter; `Retry-After` on 429/503 honoured), then failed. 410 disables the endpoint. Messages may arrive twice or out of order.",
+      security: [],
+      requestParams: { header: STANDARD_WEBHOOK_HEADERS },
+      requestBody: { required: true, ...json(schema) },
+      responses: {
+        "200": { description: "Any 2xx: delivered." },
+        "410": { description: "The endpoint is gone: Conveyor disables it." },
+      },
+    },
+  };
+}
 
 const statusUpdateSchema = z
   .object({ order_id: z.string(), status: eventViewSchema.shape.status, timestamp: z.string(), tracking: z.string().optional() })
@@ -78,6 +137,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
       { name: "Orders", description: "Place, read, list and cancel orders." },
       { name: "Live status", description: "Server-Sent Events of order status." },
       { name: "Payment provider", description: "Called by the payment provider, not by API clients." },
+      { name: "Webhook endpoints", description: "Where Conveyor calls an API client back, and the log of those calls." },
+      { name: "Outbound webhooks", description: "What Conveyor POSTs to the endpoints, signed the Standard Webhooks way." },
       { name: "Operations" },
     ],
     components: {
@@ -165,6 +226,84 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: { "200": eventStream, ...errors(400, 401, 429) },
         },
       },
+      "/api/webhook-endpoints": {
+        post: {
+          tags: ["Webhook endpoints"],
+          operationId: "createWebhookEndpoint",
+          summary: "Register an endpoint",
+          description: "`events` defaults to every type. The answer carries the signing secret, shown here and on rotation only.",
+          requestBody: { required: true, ...json(createWebhookEndpointInputSchema) },
+          responses: {
+            "201": { description: "Registered.", ...json(webhookEndpointCreatedSchema), headers: z.object({ Location: z.string().meta({ example: "/api/webhook-endpoints/we_3kq9x2m1p0c7b5n4z8y6" }) }) },
+            ...endpointErrors(400, 401, 403, 409, 413, 415, 429, 503),
+          },
+        },
+        get: {
+          tags: ["Webhook endpoints"],
+          operationId: "listWebhookEndpoints",
+          summary: "List the caller's endpoints",
+          responses: { "200": { description: "Every endpoint of the caller (at most 20).", ...json(webhookEndpointListSchema) }, ...endpointErrors(401, 403, 429, 503) },
+        },
+      },
+      "/api/webhook-endpoints/{id}": {
+        get: {
+          tags: ["Webhook endpoints"],
+          operationId: "getWebhookEndpoint",
+          summary: "Read one endpoint",
+          requestParams: { path: endpointIdPath },
+          responses: { "200": { description: "The endpoint (never its secret).", ...json(webhookEndpointSchema) }, ...endpointErrors(401, 403, 404, 429, 503) },
+        },
+        patch: {
+          tags: ["Webhook endpoints"],
+          operationId: "updateWebhookEndpoint",
+          summary: "Change an endpoint's URL, types, description, or enable / disable it",
+          requestParams: { path: endpointIdPath },
+          requestBody: { required: true, ...json(updateWebhookEndpointInputSchema) },
+          responses: { "200": { description: "The endpoint as changed.", ...json(webhookEndpointSchema) }, ...endpointErrors(400, 401, 403, 404, 413, 415, 429, 503) },
+        },
+        delete: {
+          tags: ["Webhook endpoints"],
+          operationId: "deleteWebhookEndpoint",
+          summary: "Delete an endpoint with its delivery log",
+          requestParams: { path: endpointIdPath },
+          responses: { "204": { description: "Deleted." }, ...endpointErrors(401, 403, 404, 429, 503) },
+        },
+      },
+      "/api/webhook-endpoints/{id}/rotate-secret": {
+        post: {
+          tags: ["Webhook endpoints"],
+          operationId: "rotateWebhookSecret",
+          summary: "Rotate the signing secret",
+          description: "For the next 24 h every delivery carries two signatures, under the old and the new secret.",
+          requestParams: { path: endpointIdPath },
+          responses: { "200": { description: "The new secret, shown this once.", ...json(webhookSecretSchema) }, ...endpointErrors(401, 403, 404, 429, 503) },
+        },
+      },
+      "/api/webhook-endpoints/{id}/deliveries": {
+        get: {
+          tags: ["Webhook endpoints"],
+          operationId: "listWebhookDeliveries",
+          summary: "The endpoint's delivery log, newest first",
+          requestParams: {
+            path: endpointIdPath,
+            query: z.object({
+              cursor: z.string().optional().meta({ description: "`next_cursor` of the previous page." }),
+              limit: z.number().int().min(1).max(100).optional().meta({ description: "Page size, default 20." }),
+            }),
+          },
+          responses: { "200": { description: "One page of messages, each with every attempt.", ...json(webhookDeliveryListSchema) }, ...endpointErrors(400, 401, 403, 404, 429, 503) },
+        },
+      },
+      "/api/webhook-endpoints/{id}/deliveries/{message_id}/retry": {
+        post: {
+          tags: ["Webhook endpoints"],
+          operationId: "retryWebhookDelivery",
+          summary: "Send a message again now",
+          description: "Same `webhook-id`, same body. A failed message gets one more attempt; a pending one keeps the rest of its schedule.",
+          requestParams: { path: deliveryPath },
+          responses: { "202": { description: "Queued to be sent now.", ...json(webhookDeliverySchema) }, ...endpointErrors(401, 403, 404, 409, 429, 503) },
+        },
+      },
       "/webhooks/payments": {
         post: {
           tags: ["Payment provider"],
@@ -196,6 +335,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: { "200": { description: "Up (`ok`, or `degraded` while dead letters wait).", ...json(healthSchema) }, "503": { description: "The failing part is named.", ...json(healthSchema) } },
         },
       },
+    },
+    webhooks: {
+      "order.status_changed": outboundDelivery("orderStatusChanged", "An order of the endpoint's owner changed status", orderStatusChangedDeliverySchema),
+      "batch.completed": outboundDelivery("batchCompleted", "A batch of the endpoint's owner completed", batchCompletedDeliverySchema),
     },
   });
 }

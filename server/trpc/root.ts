@@ -3,12 +3,14 @@ import { createCallerFactory, createTRPCRouter } from "./init";
 import { adminRouter } from "./routers/admin";
 import { cartRouter } from "./routers/cart";
 import { catalogRouter } from "./routers/catalog";
+import { developersRouter } from "./routers/developers";
 import { ordersRouter } from "./routers/orders";
 
 export const appRouter = createTRPCRouter({
   admin: adminRouter,
   cart: cartRouter,
   catalog: catalogRouter,
+  developers: developersRouter,
   orders: ordersRouter,
 });
 
