@@ -92,3 +92,13 @@ export const MAINTENANCE_QUEUE = "maintenance.hourly";
  */
 export const LAB_QUEUE = "lab.run";
 export type LabRunJob = { runId: string };
+
+/**
+ * Batches (CONTRACT §9): one job per batch places its lines at BATCH_LINES_PER_SECOND
+ * (server/batches/place-batch-lines.ts). A singleton queue: one batch is placed at a time
+ * across the workers, so the rate bound holds for the whole shop, not per batch (decision 033).
+ * Retried (a rerun goes on where the last run stopped) and heartbeated, so a killed worker's
+ * batch is taken up again.
+ */
+export const BATCH_QUEUE = "batch.place";
+export type BatchPlacementJob = { batchId: string };

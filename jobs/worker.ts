@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   // Exactly the table's queued steps (a batch each), then the lab and housekeeping queues (one job at a time).
   const subscriptions: { queue: string; handler: Handler; batchSize: number }[] = [
     ...QUEUED_STEPS.map((step) => ({ queue: step, handler: steps[step], batchSize: concurrency })),
-    ...Object.entries(serviceHandlers({ db })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
+    ...Object.entries(serviceHandlers({ db, queue })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
   ];
   // One poller per queue, taking a batch of up to `concurrency` jobs and running them in
   // parallel. A NOTIFY wakes it (or, when it is busy, makes it fetch again as soon as its

@@ -81,6 +81,8 @@ const envSchema = z.object({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().min(1).default(30),
+  // Batches (CONTRACT §9): lines placed per second across the shop, so a batch never starves checkout (decision 033).
+  BATCH_LINES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(200),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the
