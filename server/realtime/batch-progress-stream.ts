@@ -127,17 +127,24 @@ class BatchProgressStream implements OrderEventSubscriber, HeartbeatTarget {
   }
 
   private close(): void {
-    if (this.closed) return;
-    this.stop();
-    if (!this.res.destroyed && !this.res.writableEnded) this.res.end();
+    this.finish(true);
   }
 
   private stop(): void {
+    this.finish(false);
+  }
+
+  /** Lets go of the hub, the ticker and the timer once; ends the response too unless the client is already gone. */
+  private finish(endResponse: boolean): void {
+    const wasClosed = this.closed;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.res.off("close", this.onClientGone);
-    this.ticker.leave(this);
-    this.options.hub.unsubscribe(this.batchId, this);
+    if (!wasClosed) {
+      this.res.off("close", this.onClientGone);
+      this.ticker.leave(this);
+      this.options.hub.unsubscribe(this.batchId, this);
+    }
+    if (endResponse && !this.res.destroyed && !this.res.writableEnded) this.res.end();
   }
 }
