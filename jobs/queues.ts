@@ -102,3 +102,9 @@ export type LabRunJob = { runId: string };
  */
 export const BATCH_QUEUE = "batch.place";
 export type BatchPlacementJob = { batchId: string };
+
+/**
+ * A batch's progress check: recounts and completes it; each round schedules the next while the
+ * batch is in progress (server/batches/check-batch-progress.ts). Short jobs, retried.
+ */
+export const BATCH_CHECK_QUEUE = "batch.check";

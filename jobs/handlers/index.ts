@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { JobWithMetadata } from "pg-boss";
-import { BATCH_QUEUE, LAB_QUEUE, MAINTENANCE_QUEUE, type BatchPlacementJob, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
+import { BATCH_CHECK_QUEUE, BATCH_QUEUE, LAB_QUEUE, MAINTENANCE_QUEUE, type BatchPlacementJob, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
 import { sendConfirmation } from "@/server/email/send-confirmation";
@@ -24,6 +24,8 @@ import { sweepIdleGuests } from "@/server/auth/sweep-idle-guests";
 import type { CarrierService } from "@/server/shipping/carrier-service";
 import { createShipment } from "@/server/shipping/create-shipment";
 import { runLab } from "@/server/lab/run-lab";
+import type { BatchCheck, BatchJobs } from "@/server/batches/batch-jobs";
+import { checkBatchProgress } from "@/server/batches/check-batch-progress";
 import { placeBatchLines } from "@/server/batches/place-batch-lines";
 
 export type JobDependencies = {
@@ -74,12 +76,15 @@ export function stepHandlers(deps: JobDependencies): Record<QueuedStepName, Hand
   };
 }
 
-/** The queues outside the pipeline: admin lab runs, batch placing and the hourly housekeeping. */
-export function serviceHandlers(deps: Pick<JobDependencies, "db" | "queue">): Record<typeof LAB_QUEUE | typeof BATCH_QUEUE | typeof MAINTENANCE_QUEUE, Handler> {
+type ServiceQueue = typeof LAB_QUEUE | typeof BATCH_QUEUE | typeof BATCH_CHECK_QUEUE | typeof MAINTENANCE_QUEUE;
+
+/** The queues outside the pipeline: admin lab runs, batches (placing, progress) and the hourly housekeeping. */
+export function serviceHandlers(deps: Pick<JobDependencies, "db" | "queue"> & { batches: BatchJobs }): Record<ServiceQueue, Handler> {
   const { db, queue } = deps;
   return {
     [LAB_QUEUE]: (job) => runLab(db, data<LabRunJob>(job).runId),
     [BATCH_QUEUE]: (job) => placeBatchLines(db, queue, data<BatchPlacementJob>(job).batchId, { linesPerSecond: env().BATCH_LINES_PER_SECOND }),
+    [BATCH_CHECK_QUEUE]: (job) => checkBatchProgress(db, deps.batches, data<BatchCheck>(job)),
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);

@@ -10,6 +10,7 @@ import { transitionOrder } from "@/server/orders/order-state-machine";
 import { emitBatchCompleted } from "@/server/webhooks/emit-batch-completed";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { cancelBatch } from "./cancel-batch";
+import { checkBatchProgress } from "./check-batch-progress";
 import { createBatch } from "./create-batch";
 import { getBatch } from "./get-batch";
 import { placeBatchLines } from "./place-batch-lines";
@@ -135,8 +136,10 @@ describe("placeBatchLines", () => {
 });
 
 describe("completion", () => {
-  it("completes the batch once, in the transaction that makes its last line final, and counts each final status", async () => {
-    const { db, queue } = svc();
+  const check = (batchId: string, round = 0) => checkBatchProgress(svc().db, svc().batches, { batchId, round, quietRounds: 0 });
+
+  it("the progress check counts each final status and completes the batch once, emitting batch.completed in that transaction", async () => {
+    const { db, boss, queue } = svc();
     const { shopper, batchId } = await upload([ORDER, ORDER, ORDER, "oops"]);
     await placeBatchLines(db, queue, batchId, { linesPerSecond: 100, wait: noWait });
     const ids = (await db.select({ id: orders.id }).from(orders).where(eq(orders.batchId, batchId)).orderBy(orders.seq)).map((o) => o.id);
@@ -144,34 +147,48 @@ describe("completion", () => {
 
     await finalise(ids[0]!, "cancelled");
     await finalise(ids[1]!, "payment_failed");
+    expect(await check(batchId, 0)).toEqual({ status: "in_progress" });
     expect(await getBatch(db, shopper.id, batchId)).toMatchObject({ status: "in_progress", counts: { total: 4, rejected: 1, open: 1, cancelled: 1, failed: 1, shipped: 0 } });
     expect(emitBatchCompleted).not.toHaveBeenCalled();
+    // The next round is scheduled (the first came with the upload).
+    const { rows } = await boss.getDb().executeSql(
+      "SELECT (data->>'round')::int AS round FROM pgboss.job WHERE name = 'batch.check' AND data->>'batchId' = $1 ORDER BY 1",
+      [batchId],
+    );
+    expect(rows).toEqual([{ round: 0 }, { round: 1 }]);
 
     await finalise(ids[2]!, "rejected");
+    expect(await check(batchId, 1)).toEqual({ status: "completed" });
     const done = await getBatch(db, shopper.id, batchId);
     expect(done).toMatchObject({ status: "completed", counts: { open: 0, failed: 2 } });
     expect(done.completed_at).toBeDefined();
     expect(emitBatchCompleted).toHaveBeenCalledTimes(1);
     expect(vi.mocked(emitBatchCompleted).mock.calls[0]![1]).toEqual({ id: batchId, shopperId: shopper.id });
+    // The same round again (at-least-once delivery) changes nothing and announces nothing.
+    expect(await check(batchId, 1)).toEqual({ status: "completed" });
+    expect(emitBatchCompleted).toHaveBeenCalledTimes(1);
   });
 
-  it("the last two orders finishing at once complete the batch exactly once", async () => {
+  it("two checks at once complete the batch exactly once", async () => {
     const { db, queue } = svc();
     const { batchId } = await upload([ORDER, ORDER]);
     await placeBatchLines(db, queue, batchId, { linesPerSecond: 100, wait: noWait });
     const ids = (await db.select({ id: orders.id }).from(orders).where(eq(orders.batchId, batchId))).map((o) => o.id);
     await Promise.all(ids.map((id) => db.transaction((tx) => transitionOrder(tx, id, "cancelled"))));
+    const outcomes = await Promise.all([check(batchId, 3), check(batchId, 3)]);
+    expect(outcomes.map((o) => o.status)).toEqual(["completed", "completed"]);
     const [batch] = await db.select().from(batches).where(eq(batches.id, batchId));
     expect(batch).toMatchObject({ status: "completed", cancelledOrders: 2 });
     expect(emitBatchCompleted).toHaveBeenCalledTimes(1);
   });
 
-  it("a batch of rejected lines only completes when its job runs, once however often it runs", async () => {
+  it("a batch of rejected lines only completes at its first check, once", async () => {
     const { db, queue } = svc();
     const { shopper, batchId, result } = await upload(["nope", { items: [] }]);
     expect(result.view.status).toBe("in_progress");
     await placeBatchLines(db, queue, batchId, { linesPerSecond: 100, wait: noWait });
-    await placeBatchLines(db, queue, batchId, { linesPerSecond: 100, wait: noWait });
+    await check(batchId);
+    await check(batchId);
     expect(await getBatch(db, shopper.id, batchId)).toMatchObject({ status: "completed", counts: { total: 2, rejected: 2, open: 0 } });
     expect(emitBatchCompleted).toHaveBeenCalledTimes(1);
   });

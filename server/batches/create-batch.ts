@@ -9,6 +9,7 @@ import { newId } from "@/server/ids";
 import { readCatalogAndClaimKeys } from "@/server/orders/intake-statements";
 import { assertKnownSkus, idempotencyKeyReused, keyInUse } from "@/server/orders/place-order";
 import type { BatchJobs } from "./batch-jobs";
+import { CHECK_EVERY_SECONDS } from "./check-batch-progress";
 import { toBatchView } from "./batch-view";
 import { judgeBatchLine, lineError, type JudgedLine } from "./judge-batch-line";
 
@@ -25,9 +26,9 @@ export type CreateBatchResult = { kind: "created" | "replayed"; view: BatchView 
 /**
  * Stores a batch: every line judged as POST /api/orders would judge it (an invalid one is
  * rejected alone, with that code), then in ONE transaction the batch, its lines and its
- * placing job — a batch is never stored without the job that places it, and the job never
- * runs for a batch that rolled back. The job, not this request, places the orders (at a
- * bounded rate) and completes the batch, even one whose lines were all rejected, so the answer
+ * jobs — a batch is never stored without the jobs that place it and follow its progress, and
+ * they never run for a batch that rolled back. They, not this request, place the orders (at a
+ * bounded rate) and complete the batch, even one whose lines were all rejected, so the answer
  * is always `in_progress`. Idempotency-Key: the same key and file replay the batch; another
  * file → 422; a request with the key still in its transaction → 409.
  */
@@ -50,6 +51,7 @@ export async function createBatch(db: Database, jobs: BatchJobs, request: Create
       .returning();
     await insertLines(tx, batch!.id, judged);
     await jobs.enqueuePlacement(tx, batch!.id);
+    await jobs.scheduleCheck(tx, { batchId: batch!.id, round: 0, quietRounds: 0 }, CHECK_EVERY_SECONDS);
     return { kind: "created", view: toBatchView(batch!) };
   });
 }

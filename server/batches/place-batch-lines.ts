@@ -5,9 +5,8 @@ import type { PlaceOrderInput } from "@/lib/contract";
 import type { Database, Transaction } from "@/server/db/client";
 import { placeOrdersInTx, validateOrderInput } from "@/server/orders/place-order";
 import type { StepQueue } from "@/server/pipeline/step-queue";
-import { emitBatchCompleted } from "@/server/webhooks/emit-batch-completed";
-import { countBatchLinesRejected } from "./count-batch-progress";
 import { lineError, type LineError } from "./judge-batch-line";
+import { lockBatch } from "./lock-batch";
 
 export type PlacementOptions = {
   /** The rate bound (BATCH_LINES_PER_SECOND): lines placed per second, at most, by this call. */
@@ -29,10 +28,11 @@ export function chunkSize(linesPerSecond: number): number {
  * intake's own statements (server/orders/place-order.ts, so the pipeline's first jobs commit
  * with them) and records each line's order in the same transaction. Killed midway, the rerun
  * finds those lines placed and goes on from the first that is not: each valid line becomes
- * exactly one order. The batch row is locked for the chunk, so two runs of the job (at-least-
- * once delivery) take turns and never place a line twice, and a cancel waits for the chunk in
- * flight and then stops the next. Paced at `linesPerSecond`, so a batch never starves
- * interactive checkout. Returns the lines placed by this call.
+ * exactly one order. The batch's lock (lock-batch.ts) is held for the chunk, so two runs of the
+ * job (at-least-once delivery) take turns and never place a line twice, and a cancel waits for
+ * the chunk in flight and then stops the next. Paced at `linesPerSecond`, so a batch never
+ * starves interactive checkout. Completion is the progress check's (check-batch-progress.ts).
+ * Returns the lines placed by this call.
  */
 export async function placeBatchLines(db: Database, queue: StepQueue, batchId: string, options: PlacementOptions): Promise<{ placed: number }> {
   const wait = options.wait ?? sleep;
@@ -53,19 +53,13 @@ type LineRow = { line_no: number; body: Record<string, unknown> };
 
 /** One chunk: the next lines in input order placed (or rejected), or "finished" when none is left or the batch is no longer in progress. */
 async function placeChunk(tx: Transaction, queue: StepQueue, batchId: string, size: number): Promise<number | "finished"> {
-  const { rows: locked } = await tx.execute<{ shopper_id: string; status: string }>(
-    sql`SELECT shopper_id, status FROM batches WHERE id = ${batchId} FOR UPDATE`,
-  );
-  const batch = locked[0];
+  const batch = await lockBatch(tx, batchId);
   if (!batch || batch.status !== "in_progress") return "finished";
   const { rows: lines } = await tx.execute<LineRow>(sql`
     SELECT line_no, body FROM batch_lines
     WHERE batch_id = ${batchId} AND order_id IS NULL AND error_code IS NULL
     ORDER BY line_no LIMIT ${size}`);
-  if (lines.length === 0) {
-    await completeIfAllRejected(tx, batchId, batch.shopper_id);
-    return "finished";
-  }
+  if (lines.length === 0) return "finished";
   // Stored lines were judged at upload; judging again keeps the types honest and refuses a
   // line the rules no longer accept exactly as intake would.
   const outcomes: ({ orderId: string } | { error: LineError })[] = [];
@@ -89,8 +83,6 @@ async function placeChunk(tx: Transaction, queue: StepQueue, batchId: string, si
     outcomes[index] = outcome.ok ? { orderId: outcome.value.orderId } : { error: lineError(outcome.error) };
   });
   await recordOutcomes(tx, batchId, lines, outcomes);
-  const rejected = outcomes.filter((o) => "error" in o).length;
-  if (rejected > 0) await countBatchLinesRejected(tx, batchId, rejected);
   return lines.length;
 }
 
@@ -110,15 +102,3 @@ async function recordOutcomes(tx: Transaction, batchId: string, lines: LineRow[]
     WHERE bl.batch_id = ${batchId} AND bl.line_no = r.line_no`);
 }
 
-/**
- * Nothing left to place. A batch completes when its last line becomes final (the counters,
- * count-batch-progress.ts); one whose every line was rejected at upload has no order to
- * finish, so it completes here. Conditional on `in_progress`, so a rerun emits nothing twice.
- */
-async function completeIfAllRejected(tx: Transaction, batchId: string, shopperId: string): Promise<void> {
-  const { rows } = await tx.execute(sql`
-    UPDATE batches SET status = 'completed', completed_at = now()
-    WHERE id = ${batchId} AND status = 'in_progress' AND rejected_lines = total_lines
-    RETURNING id`);
-  if (rows.length > 0) await emitBatchCompleted(tx, { id: batchId, shopperId });
-}

@@ -1,7 +1,6 @@
 import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { allowedPrevious, isFinalStatus, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
-import { countBatchOrderFinal } from "@/server/batches/count-batch-progress";
+import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
 import type { Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -45,9 +44,6 @@ export async function transitionOrder(
     sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${newId("evt")}, ${moved.id}, ${to}, ${JSON.stringify(options.detail ?? {})}::jsonb FROM ${moved}`,
   );
   const [updated] = await tx.with(moved, event).select().from(moved);
-  // A batch's order reaching a final status moves its batch's counts (and maybe completes it)
-  // in this same transaction; an order outside any batch costs nothing more.
-  if (updated?.batchId && isFinalStatus(to)) await countBatchOrderFinal(tx, updated.batchId, to);
   return updated ?? null;
 }
 
