@@ -13,7 +13,20 @@ describe("the OpenAPI document", () => {
   it("describes every REST route with the shared error body", () => {
     const document = buildOpenApiDocument();
     expect(Object.keys(document.paths ?? {}).sort()).toEqual(
-      ["/api/health", "/api/orders", "/api/orders/events", "/api/orders/{id}", "/api/orders/{id}/cancel", "/api/orders/{id}/events", "/webhooks/payments"].sort(),
+      [
+        "/api/health",
+        "/api/orders",
+        "/api/orders/events",
+        "/api/orders/{id}",
+        "/api/orders/{id}/cancel",
+        "/api/orders/{id}/events",
+        "/api/batches",
+        "/api/batches/{id}",
+        "/api/batches/{id}/cancel",
+        "/api/batches/{id}/events",
+        "/api/batches/{id}/results",
+        "/webhooks/payments",
+      ].sort(),
     );
     const placeOrder = document.paths?.["/api/orders"]?.post;
     expect(Object.keys(placeOrder?.responses ?? {})).toEqual(expect.arrayContaining(["201", "202", "400", "409", "413", "415", "422", "429", "503"]));

@@ -11,6 +11,7 @@ import {
   paymentWebhookSchema,
   placeOrderInputSchema,
 } from "@/lib/contract";
+import { BATCH_TAG, batchPaths } from "./batch-paths";
 
 /**
  * The OpenAPI 3.1 description of the REST API, generated from the zod schemas the routes
@@ -77,6 +78,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
     tags: [
       { name: "Orders", description: "Place, read, list and cancel orders." },
       { name: "Live status", description: "Server-Sent Events of order status." },
+      BATCH_TAG,
       { name: "Payment provider", description: "Called by the payment provider, not by API clients." },
       { name: "Operations" },
     ],
@@ -165,6 +167,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: { "200": eventStream, ...errors(400, 401, 429) },
         },
       },
+      ...batchPaths,
       "/webhooks/payments": {
         post: {
           tags: ["Payment provider"],
