@@ -34,6 +34,12 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
     {
+      // Signed-in accounts' pages (/account/…, CONTRACT §7) in a browser.
+      name: "account",
+      testMatch: /e2e\/account\/.+\.spec\.ts$/,
+      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
+    },
+    {
       // Security findings (docs/security.md): secrets, sessions, limits, headers and connection
       // handling at every door, each with the test that failed before its fix; some drive a browser.
       name: "security",
