@@ -24,7 +24,7 @@ test("an account uploads a file, sees its batch's progress bar move to 100 % liv
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 
   await page.goto(`${stack.baseURL}/account/batches`);
-  await expect(page.getByRole("heading", { name: "Batches" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Batches", exact: true })).toBeVisible();
   await stack.setDownstream("payment", { outage: true });
   try {
     // One line refused (unknown SKU), three orders held by the payment outage: 25 % final.
