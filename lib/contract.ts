@@ -172,6 +172,8 @@ void orderViewMatches;
 export const MAX_BATCH_LINES = 10_000;
 export const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 export const BATCH_ID_PATTERN = /^bat_[a-z0-9]{1,64}$/;
+/** Batches of one shopper still in progress at once; past it a new upload is a 429 (each holds up to 10,000 lines in the one placing queue). */
+export const MAX_OPEN_BATCHES_PER_SHOPPER = 10;
 export const BATCH_STATUSES = ["in_progress", "completed", "cancelled"] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
@@ -211,7 +213,7 @@ export type BatchView = z.infer<typeof batchViewSchema>;
 export const batchAcceptedSchema = z
   .object({
     batch_id: batchIdSchema,
-    status: z.literal("in_progress"),
+    status: z.enum(BATCH_STATUSES).meta({ description: "`in_progress` when created; an Idempotency-Key replay says the batch's status now." }),
     status_url: z.string().meta({ example: "/api/batches/bat_3k9d0q2m7x" }),
     counts: batchCountsSchema,
   })

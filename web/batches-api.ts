@@ -32,7 +32,7 @@ export async function servePostBatch(services: ProcessServices, request: Request
   const { batch_id, status, counts } = result.view;
   const location = batchStatusUrl(batch_id);
   const headers: Record<string, string> = { Location: location, ...(result.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {}) };
-  return json(202, { batch_id, status: result.kind === "created" ? "in_progress" : status, status_url: location, counts }, headers);
+  return json(202, { batch_id, status, status_url: location, counts }, headers);
 }
 
 /** GET /api/batches — the caller's batches, newest first, cursor-paginated. */

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { batchLines, batches, orders } from "@/server/db/schema";
 import { transitionOrder } from "@/server/orders/order-state-machine";
 import { emitBatchCompleted } from "@/server/webhooks/emit-batch-completed";
+import { MAX_OPEN_BATCHES_PER_SHOPPER } from "@/lib/contract";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { cancelBatch } from "./cancel-batch";
 import { checkBatchProgress } from "./check-batch-progress";
@@ -69,6 +70,15 @@ describe("createBatch", () => {
       status: 422,
       code: "idempotency_key_reused",
     });
+  });
+
+  it("caps a shopper's batches in progress at once (429), and takes a new one once one has ended", async () => {
+    const { db, batches: jobs, queue } = svc();
+    const { shopper, batchId } = await upload([ORDER]);
+    for (let i = 1; i < MAX_OPEN_BATCHES_PER_SHOPPER; i++) await createBatch(db, jobs, { shopper, ...ndjson([ORDER]) });
+    await expect(createBatch(db, jobs, { shopper, ...ndjson([ORDER]) })).rejects.toMatchObject({ status: 429, code: "rate_limited" });
+    await cancelBatch(db, queue, shopper.id, batchId);
+    expect((await createBatch(db, jobs, { shopper, ...ndjson([ORDER]) })).kind).toBe("created");
   });
 
   it("refuses guests", async () => {

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
-import type { BatchView } from "@/lib/contract";
+import { MAX_OPEN_BATCHES_PER_SHOPPER, type BatchView } from "@/lib/contract";
 import type { Database, Transaction } from "@/server/db/client";
 import { batches } from "@/server/db/schema";
-import { forbidden } from "@/server/errors";
+import { AppError, forbidden } from "@/server/errors";
 import { newId } from "@/server/ids";
 import { readCatalogAndClaimKeys } from "@/server/orders/intake-statements";
 import { assertKnownSkus, idempotencyKeyReused, keyInUse } from "@/server/orders/place-order";
@@ -43,6 +43,7 @@ export async function createBatch(db: Database, jobs: BatchJobs, request: Create
       const replayed = await replayByKey(tx, shopperId, request.idempotencyKey, requestHash);
       if (replayed) return { kind: "replayed", view: replayed };
     }
+    await refuseTooManyOpen(tx, shopperId);
     await checkCatalog(tx, judged);
     const rejected = judged.filter((line) => line.error).length;
     const [batch] = await tx
@@ -68,6 +69,20 @@ async function replayByKey(tx: Transaction, shopperId: string, key: string, requ
   if (!existing) return null;
   if (existing.requestHash !== requestHash) throw idempotencyKeyReused();
   return toBatchView(existing);
+}
+
+/**
+ * One shopper's open batches are capped: each may hold 10,000 lines waiting in the one placing
+ * queue, so without a cap one client could queue everyone else's batches behind millions of
+ * lines. Counted inside the upload's transaction, after its key's lock.
+ */
+async function refuseTooManyOpen(tx: Transaction, shopperId: string): Promise<void> {
+  const [row] = await tx.select({ n: count() }).from(batches).where(and(eq(batches.shopperId, shopperId), eq(batches.status, "in_progress")));
+  if ((row?.n ?? 0) >= MAX_OPEN_BATCHES_PER_SHOPPER) {
+    throw new AppError(429, "rate_limited", `At most ${MAX_OPEN_BATCHES_PER_SHOPPER} batches in progress at once; retry when one completes.`, { limit: "open_batches", max: MAX_OPEN_BATCHES_PER_SHOPPER }, {
+      "Retry-After": "30",
+    });
+  }
 }
 
 /** Intake's own catalog read and check, once for the whole file: a line with an unknown SKU gets 422 unknown_sku. */
