@@ -18,7 +18,7 @@ const BATCH_ERRORS: Record<number, string> = {
   413: `More than ${MAX_BATCH_LINES} lines or 5 MiB.`,
   415: "Body not application/x-ndjson.",
   422: "An Idempotency-Key reused with another file.",
-  429: "Rate limited, or too many open streams; `Retry-After` says when to retry.",
+  429: "Rate limited, 10 of the caller's batches already in progress, or too many open streams; `Retry-After` says when to retry.",
   503: "The database is unavailable; nothing was written.",
 };
 
