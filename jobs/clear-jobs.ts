@@ -2,10 +2,10 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
 import { PG_BOSS_JOB_TABLE } from "./dead-letter-table";
-import { LAB_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, deadLetterQueue } from "./queues";
+import { BATCH_CHECK_QUEUE, BATCH_QUEUE, LAB_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, deadLetterQueue } from "./queues";
 
-/** Every job of the pipeline (its dead letters included), of the lab and of webhook deliveries; the hourly maintenance stays scheduled. */
-const CLEARED_QUEUES = [...QUEUED_STEPS, ...QUEUED_STEPS.map(deadLetterQueue), LAB_QUEUE, WEBHOOK_DELIVERY_QUEUE];
+/** Every job of the pipeline (its dead letters included), of the lab, of batches and of webhook deliveries; the hourly maintenance stays scheduled. */
+const CLEARED_QUEUES = [...QUEUED_STEPS, ...QUEUED_STEPS.map(deadLetterQueue), LAB_QUEUE, BATCH_QUEUE, BATCH_CHECK_QUEUE, WEBHOOK_DELIVERY_QUEUE];
 
 /** Deletes those jobs in the caller's transaction (the test controls' reset: all of the shop or none of it). */
 export async function clearJobs(tx: Transaction): Promise<void> {

@@ -112,3 +112,19 @@ export const WEBHOOK_DELIVERY_POLICY: Omit<Queue, "name"> = {
   deleteAfterSeconds: 7 * 24 * 3600,
   notify: true,
 };
+
+/**
+ * Batches (CONTRACT §9): one job per batch places its lines at BATCH_LINES_PER_SECOND
+ * (server/batches/place-batch-lines.ts). A singleton queue: one batch is placed at a time
+ * across the workers, so the rate bound holds for the whole shop, not per batch (decision 033).
+ * Retried (a rerun goes on where the last run stopped) and heartbeated, so a killed worker's
+ * batch is taken up again.
+ */
+export const BATCH_QUEUE = "batch.place";
+export type BatchPlacementJob = { batchId: string };
+
+/**
+ * A batch's progress check: recounts and completes it; each round schedules the next while the
+ * batch is in progress (server/batches/check-batch-progress.ts). Short jobs, retried.
+ */
+export const BATCH_CHECK_QUEUE = "batch.check";

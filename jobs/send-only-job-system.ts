@@ -1,5 +1,6 @@
 import "server-only";
 import type { JobSystem } from "@/server/process-services";
+import { pgBossBatchJobs } from "./batch-jobs";
 import { startSendOnlyBoss } from "./boss";
 import { pgBossPipelineJobs } from "./pipeline-jobs";
 import { pgBossStepQueue } from "./step-queue";
@@ -11,5 +12,5 @@ import { pgBossStepQueue } from "./step-queue";
  */
 export async function sendOnlyJobSystem(connectionString: string): Promise<JobSystem> {
   const boss = await startSendOnlyBoss(connectionString);
-  return { steps: pgBossStepQueue(boss), pipeline: pgBossPipelineJobs(boss), stop: () => boss.stop({ graceful: false }) };
+  return { steps: pgBossStepQueue(boss), pipeline: pgBossPipelineJobs(boss), batches: pgBossBatchJobs(boss), stop: () => boss.stop({ graceful: false }) };
 }

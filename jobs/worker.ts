@@ -17,6 +17,7 @@ import { lowerProcessPriority } from "@/server/processes/lower-process-priority"
 import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { createJobAttemptRecorder, type JobAttemptRecorder } from "./job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
+import { pgBossBatchJobs } from "./batch-jobs";
 import { pgBossStepQueue } from "./step-queue";
 import { serviceHandlers, stepHandlers, webhookHandlers, type Handler } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, queuePolicyConfig } from "./queues";
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   // Exactly the table's queued steps (a batch each), then the lab and housekeeping queues (one job at a time).
   const subscriptions: { queue: string; handler: Handler; batchSize: number }[] = [
     ...QUEUED_STEPS.map((step) => ({ queue: step, handler: steps[step], batchSize: concurrency })),
-    ...Object.entries(serviceHandlers({ db, email })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
+    ...Object.entries(serviceHandlers({ db, queue, email, batches: pgBossBatchJobs(boss) })).map(([queue, handler]) => ({ queue, handler, batchSize: 1 })),
   ];
   // One poller per queue, taking a batch of up to `concurrency` jobs and running them in
   // parallel. A NOTIFY wakes it (or, when it is busy, makes it fetch again as soon as its

@@ -166,6 +166,74 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const orderViewMatches: Same<OrderView, z.infer<typeof orderViewSchema>> = true;
 void orderViewMatches;
 
+/*
+ * Batches (CONTRACT §9, docs/api.md "Batches"): one NDJSON line per order, each the body of
+ * POST /api/orders plus an optional `reference` (the client's own id).
+ */
+export const MAX_BATCH_LINES = 10_000;
+export const MAX_BATCH_BYTES = 5 * 1024 * 1024;
+export const BATCH_ID_PATTERN = /^bat_[a-z0-9]{1,64}$/;
+/** Batches of one shopper still in progress at once; past it a new upload is a 429 (each holds up to 10,000 lines in the one placing queue). */
+export const MAX_OPEN_BATCHES_PER_SHOPPER = 10;
+export const BATCH_STATUSES = ["in_progress", "completed", "cancelled"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const batchReferenceSchema = text(255);
+
+/** One line of the upload, as documented (the server validates the order part with placeOrderInputSchema itself). */
+export const batchLineInputSchema = placeOrderInputSchema
+  .extend({ reference: batchReferenceSchema.optional().meta({ description: "Your own id for the line (≤ 255 chars), echoed in the results." }) })
+  .meta({ id: "BatchLine", description: "One NDJSON line: the body of POST /api/orders plus an optional reference." });
+
+const batchIdSchema = z.string().meta({ description: "Prefixed, random batch id.", example: "bat_3k9d0q2m7x" });
+
+export const batchCountsSchema = z
+  .object({
+    total: z.number().int().meta({ description: "Lines in the file." }),
+    rejected: z.number().int().meta({ description: "Lines refused, each with the error POST /api/orders would give." }),
+    open: z.number().int().meta({ description: "Lines whose order is not final yet (or not placed yet)." }),
+    shipped: z.number().int(),
+    failed: z.number().int().meta({ description: "Orders payment_failed or rejected." }),
+    cancelled: z.number().int(),
+  })
+  .meta({ id: "BatchCounts" });
+
+export const batchViewSchema = z
+  .object({
+    batch_id: batchIdSchema,
+    status: z.enum(BATCH_STATUSES),
+    created_at: isoTime,
+    completed_at: isoTime.optional(),
+    counts: batchCountsSchema,
+    results_url: z.string().meta({ example: "/api/batches/bat_3k9d0q2m7x/results" }),
+  })
+  .meta({ id: "Batch" });
+
+export type BatchView = z.infer<typeof batchViewSchema>;
+
+export const batchAcceptedSchema = z
+  .object({
+    batch_id: batchIdSchema,
+    status: z.enum(BATCH_STATUSES).meta({ description: "`in_progress` when created; an Idempotency-Key replay says the batch's status now." }),
+    status_url: z.string().meta({ example: "/api/batches/bat_3k9d0q2m7x" }),
+    counts: batchCountsSchema,
+  })
+  .meta({ id: "BatchAccepted" });
+
+export const batchListSchema = z.object({ data: z.array(batchViewSchema), next_cursor: z.string().nullable() }).meta({ id: "BatchList" });
+
+export const batchResultLineSchema = z
+  .object({
+    line: z.number().int().meta({ description: "The line's number in the file (1-based; blank lines are skipped but counted)." }),
+    reference: z.string().optional(),
+    order_id: z.string().optional(),
+    status: orderStatusSchema.optional(),
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  })
+  .meta({ id: "BatchResultLine", description: "One NDJSON line of the results, in input order." });
+
+export type BatchResultLine = z.infer<typeof batchResultLineSchema>;
+
 /**
  * Outbound webhooks (CONTRACT §8; docs/api.md "Outbound webhooks"): the endpoints' requests
  * and answers, the delivery log, and the bodies Conveyor POSTs to endpoints (described under
@@ -248,5 +316,5 @@ export const orderStatusChangedDeliverySchema = z
   .meta({ id: "OrderStatusChangedDelivery" });
 /** The `data` of `batch.completed`: the batch as GET /api/batches/{id} returns it (CONTRACT §9). */
 export const batchCompletedDeliverySchema = z
-  .object({ id: z.string(), type: z.literal("batch.completed"), timestamp: isoTime, data: z.record(z.string(), z.unknown()) })
+  .object({ id: z.string(), type: z.literal("batch.completed"), timestamp: isoTime, data: batchViewSchema })
   .meta({ id: "BatchCompletedDelivery" });

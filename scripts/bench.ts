@@ -25,6 +25,8 @@
  *      runs this phase alone).
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
+ *   BENCH_ONLY=batch runs the batch phase alone (decision 033): single-order intake p99 with
+ *   the workers running, then again while a 10,000-line batch is placed, and their ratio.
  *   BENCH_ONLY=lab runs the lab phase alone (decision 019): calm and +200 ms risk-spiked lab
  *   runs alternate, three of each, and it prints each mode's median acknowledgement p99 per
  *   condition — the lab's thesis (direct passes the spike on, async does not) as figures.
@@ -33,6 +35,7 @@ import os from "node:os";
 import type pg from "pg";
 import { env } from "@/server/env";
 import { ADMIN_SEED_ORDERS, explainAdminQueries, seedAdminHistory, timeAdminCalls } from "./bench/admin";
+import { measureBatchInterference } from "./bench/batch";
 import { measureBundleSizes } from "./bench/bundle-size";
 import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
 import { LAB_CONCURRENCY, LAB_ORDERS, LAB_SPIKE_MS, measureLab } from "./bench/lab";
@@ -101,6 +104,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
   if (process.env.BENCH_ONLY === "sse") return { machine, sse: await ssePhase(stack) };
   if (process.env.BENCH_ONLY === "lab") return { machine, lab: await labPhase(stack) };
+  if (process.env.BENCH_ONLY === "batch") return { machine, batch: await batchPhase(stack, seconds) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intakeCpuBefore = await stackCpu(stack);
@@ -242,6 +246,22 @@ async function ssePhase(stack: BenchStack): Promise<SseResult> {
   log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
   log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
   return sse;
+}
+
+/** BENCH_ONLY=batch: does placing a 10,000-line batch starve checkout? Intake p99 without and with it, same run. */
+async function batchPhase(stack: BenchStack, seconds: number) {
+  await stack.startWorkers();
+  log(`batch: single-order intake p99 alone, then while a 10,000-line batch is placed (BATCH_LINES_PER_SECOND ${env().BATCH_LINES_PER_SECOND})…`);
+  const batch = await measureBatchInterference(stack, WARMUP_SECONDS, seconds, log);
+  log(`  intake alone p99 ${ms(batch.intake_alone.p99_ms)} (${round(batch.intake_alone.orders_per_s)} orders/s); during the batch p99 ${ms(batch.intake_during_batch.p99_ms)} (${round(batch.intake_during_batch.orders_per_s)} orders/s)`);
+  log(`  ratio ${round(batch.p99_ratio, 2)} (aim ≤ 2); the batch placed ${round(batch.batch_lines_per_s_during_measure)} lines/s meanwhile`);
+  return {
+    intake_alone: roundedIntake(batch.intake_alone),
+    intake_during_batch: roundedIntake(batch.intake_during_batch),
+    p99_ratio: round(batch.p99_ratio, 2),
+    batch_lines_placed_during_measure: batch.batch_lines_placed_during_measure,
+    batch_lines_per_s: round(batch.batch_lines_per_s_during_measure),
+  };
 }
 
 /** BENCH_ONLY=lab: the lab's calm vs spiked comparison, with the workers running and the simulators at their defaults. */

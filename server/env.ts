@@ -104,6 +104,8 @@ const envSchema = z.object({
   WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(2),
   WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().min(1).default(30),
+  // Batches (CONTRACT §9): lines placed per second across the shop, so a batch never starves checkout (decision 033).
+  BATCH_LINES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(200),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the

@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { Overview, OverviewWindow } from "@/lib/admin-overview";
 import { OverviewBroadcaster } from "@/server/admin/overview-broadcaster";
 import { createAuth, type Auth } from "@/server/auth/auth";
+import type { BatchJobs } from "@/server/batches/batch-jobs";
 import { createDatabase, type Database } from "@/server/db/client";
 import type { Env } from "@/server/env";
 import { RateLimits } from "@/server/http/rate-limit";
@@ -18,7 +19,7 @@ import { StreamSlots, streamSlotsFor } from "@/server/realtime/stream-slots";
  * pg-boss): the step queue services report outcomes through, and the operator tooling's view
  * of the jobs (admin, lab, test controls; server/pipeline/pipeline-jobs.ts).
  */
-export type JobSystem = { steps: StepQueue; pipeline: PipelineJobs; stop(): Promise<void> };
+export type JobSystem = { steps: StepQueue; pipeline: PipelineJobs; batches: BatchJobs; stop(): Promise<void> };
 
 /**
  * Everything a process shares, built once by its entry point and handed on explicitly (the

@@ -5,6 +5,7 @@ import type { Method } from "@/server/http/method-not-allowed";
 import type { ProcessServices } from "@/server/process-services";
 import { serveAdminOverviewStream } from "./admin-overview-stream";
 import { serveAuth } from "./auth-api";
+import { serveBatchEvents, serveBatchResults, serveCancelBatch, serveGetBatch, serveListBatches, servePostBatch } from "./batches-api";
 import { serveHealth, serveOpenApi } from "./health-api";
 import { serveDirectCheckout } from "./lab-api";
 import { serveOrderEvents, serveShopperOrdersEvents } from "./order-events";
@@ -58,6 +59,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { pattern: /^\/api\/webhook-endpoints\/([^/]+)\/deliveries$/, methods: { GET: { fetch: serveListWebhookDeliveries } } },
   // Two parameters, captured as one ("{id}/deliveries/{message_id}") and split by the handler.
   { pattern: /^\/api\/webhook-endpoints\/([^/]+\/deliveries\/[^/]+)\/retry$/, methods: { POST: { fetch: serveRetryWebhookDelivery } } },
+  { pattern: /^\/api\/batches$/, methods: { GET: { fetch: serveListBatches }, POST: { fetch: servePostBatch } } },
+  { pattern: /^\/api\/batches\/([^/]+)$/, methods: { GET: { fetch: serveGetBatch } } },
+  { pattern: /^\/api\/batches\/([^/]+)\/events$/, methods: { GET: { node: serveBatchEvents } } },
+  { pattern: /^\/api\/batches\/([^/]+)\/results$/, methods: { GET: { node: serveBatchResults } } },
+  { pattern: /^\/api\/batches\/([^/]+)\/cancel$/, methods: { POST: { fetch: serveCancelBatch } } },
   { pattern: /^\/webhooks\/payments$/, methods: { POST: { node: servePaymentWebhook } } },
   { pattern: /^\/api\/trpc\/([^/]+)$/, methods: { GET: { fetch: serveTrpc }, POST: { fetch: serveTrpc } } },
   { pattern: /^\/api\/auth\/(.+)$/, methods: every(serveAuth) },

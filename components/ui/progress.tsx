@@ -17,6 +17,9 @@ function Progress({
         "relative h-2 w-full overflow-hidden rounded-full bg-primary/20",
         className
       )}
+      // Radix sets role="progressbar" and aria-valuenow from `value`: without it the bar is
+      // "indeterminate" to assistive technology whatever it shows.
+      value={value}
       {...props}
     >
       <ProgressPrimitive.Indicator

@@ -19,6 +19,8 @@ let validator: {
   check(method: Method, path: string, status: number, contentType: string | null, body: unknown): void;
   /** An outbound delivery's body against the document's `webhooks` entry for its type. */
   checkWebhook(type: string, body: unknown): void;
+  /** One value against a named schema of the document (an NDJSON line against its line schema). */
+  checkComponent(name: string, value: unknown): void;
 };
 
 test.beforeAll(async ({ stack }) => {
@@ -48,6 +50,11 @@ test.beforeAll(async ({ stack }) => {
       const validate = ajv.getSchema(`openapi#/${pointer("webhooks", type, "post", "requestBody", "content", "application/json", "schema")}`);
       expect(validate, `webhooks.${type} is described`).toBeDefined();
       expect(validate!(body), `webhook ${type}: ${JSON.stringify(validate!.errors)}\n${JSON.stringify(body)}`).toBe(true);
+    },
+    checkComponent(name, value) {
+      const validate = ajv.getSchema(`openapi#/${pointer("components", "schemas", name)}`)!;
+      expect(validate, `the document has a ${name} schema`).toBeDefined();
+      expect(validate(value), `${name}: ${JSON.stringify(validate.errors)}\n${JSON.stringify(value)}`).toBe(true);
     },
   };
 });
@@ -159,6 +166,34 @@ test("the webhook endpoint routes and the deliveries answer as described", async
   } finally {
     await receiver.close();
   }
+});
+
+test("every batch route answers as it describes, the NDJSON results line by line", async ({ stack, shopper }) => {
+  const ndjson = { "Content-Type": "application/x-ndjson" };
+  const file = [JSON.stringify({ ...TWO_WIDGETS, reference: "ok" }), JSON.stringify({ items: [{ sku: "NO-SUCH-SKU", quantity: 1 }], payment_method: "pm_visa_4242" })].join("\n");
+  const created = await call(stack, "post", "/api/batches", "/api/batches", { shopper, headers: ndjson, body: file });
+  expect(created.status).toBe(202);
+  const batchId = created.body.batch_id as string;
+  const path = (suffix = "") => `/api/batches/${batchId}${suffix}`;
+  expect((await call(stack, "post", "/api/batches", "/api/batches", { shopper, headers: { "Content-Type": "text/plain" }, body: file })).status).toBe(415);
+  expect((await call(stack, "post", "/api/batches", "/api/batches", { shopper, headers: ndjson, body: "\n" })).status).toBe(400);
+  expect((await call(stack, "get", "/api/batches", "/api/batches", { shopper })).status).toBe(200);
+  expect((await call(stack, "get", "/api/batches?limit=0", "/api/batches", { shopper })).status).toBe(400);
+  expect((await call(stack, "get", path(), "/api/batches/{id}", { shopper })).status).toBe(200);
+  expect((await call(stack, "get", "/api/batches/bat_doesnotexist", "/api/batches/{id}", { shopper })).status).toBe(404);
+  expect((await call(stack, "get", "/api/batches/bat_doesnotexist/results", "/api/batches/{id}/results", { shopper })).status).toBe(404);
+  expect((await call(stack, "get", "/api/batches/bat_doesnotexist/events", "/api/batches/{id}/events", { shopper })).status).toBe(404);
+
+  const results = await fetch(`${stack.baseURL}${path("/results")}`, { headers: shopper.headers });
+  validator.check("get", "/api/batches/{id}/results", results.status, results.headers.get("content-type"), undefined);
+  const lines = (await results.text()).trimEnd().split("\n").map((line) => JSON.parse(line));
+  expect(lines).toHaveLength(2);
+  for (const line of lines) validator.checkComponent("BatchResultLine", line);
+
+  const cancelled = await call(stack, "post", path("/cancel"), "/api/batches/{id}/cancel", { shopper });
+  expect(cancelled.status).toBe(200);
+  // A cancelled batch's stream sends its state and closes, so reading it to the end is bounded.
+  expect((await call(stack, "get", path("/events"), "/api/batches/{id}/events", { shopper })).status).toBe(200);
 });
 
 test("the API reference page renders the document", async ({ stack }) => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { JobWithMetadata } from "pg-boss";
-import { LAB_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_DELIVERY_QUEUE, type WebhookDeliveryJob, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
+import { BATCH_CHECK_QUEUE, BATCH_QUEUE, LAB_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_DELIVERY_QUEUE, type BatchPlacementJob, type WebhookDeliveryJob, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
 import { sendConfirmation } from "@/server/email/send-confirmation";
@@ -28,6 +28,9 @@ import { deliverWebhookMessage } from "@/server/webhooks/deliver-webhook-message
 import { disableFailingEndpoints } from "@/server/webhooks/disable-failing-endpoints";
 import { endpointPoster, type EndpointPoster } from "@/server/webhooks/post-to-endpoint";
 import { pruneWebhookDeliveries } from "@/server/webhooks/prune-webhook-deliveries";
+import type { BatchCheck, BatchJobs } from "@/server/batches/batch-jobs";
+import { checkBatchProgress } from "@/server/batches/check-batch-progress";
+import { placeBatchLines } from "@/server/batches/place-batch-lines";
 
 export type JobDependencies = {
   db: Database;
@@ -77,11 +80,15 @@ export function stepHandlers(deps: JobDependencies): Record<QueuedStepName, Hand
   };
 }
 
-/** The queues outside the pipeline: admin lab runs and the hourly housekeeping. */
-export function serviceHandlers(deps: Pick<JobDependencies, "db" | "email">): Record<typeof LAB_QUEUE | typeof MAINTENANCE_QUEUE, Handler> {
-  const { db } = deps;
+type ServiceQueue = typeof LAB_QUEUE | typeof BATCH_QUEUE | typeof BATCH_CHECK_QUEUE | typeof MAINTENANCE_QUEUE;
+
+/** The queues outside the pipeline: admin lab runs, batches (placing, progress) and the hourly housekeeping. */
+export function serviceHandlers(deps: Pick<JobDependencies, "db" | "queue" | "email"> & { batches: BatchJobs }): Record<ServiceQueue, Handler> {
+  const { db, queue } = deps;
   return {
     [LAB_QUEUE]: (job) => runLab(db, data<LabRunJob>(job).runId),
+    [BATCH_QUEUE]: (job) => placeBatchLines(db, queue, data<BatchPlacementJob>(job).batchId, { linesPerSecond: env().BATCH_LINES_PER_SECOND }),
+    [BATCH_CHECK_QUEUE]: (job) => checkBatchProgress(db, deps.batches, data<BatchCheck>(job)),
     [MAINTENANCE_QUEUE]: async () => {
       await db.execute(sql`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`);
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);

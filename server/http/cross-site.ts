@@ -7,7 +7,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * A cookie rides along with any request the browser makes, including ones another site
  * triggers, so a mutation authenticated by the session cookie must come from our own pages:
- * its Origin must be the app's, and its body JSON (which a cross-site form cannot send
+ * its Origin must be the app's, and its body JSON or NDJSON (which a cross-site form cannot send
  * without a CORS preflight we never answer). API-key requests are not affected: a key is
  * never sent by the browser on its own.
  */
@@ -16,7 +16,8 @@ export function assertSameSiteMutation(method: string, headers: Headers): void {
   const origin = headers.get("origin");
   if (!origin || !allowedOrigins(headers).has(origin)) throw forbidden("Cross-site request refused.");
   const type = headers.get("content-type") ?? "";
-  if (!/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type.trim())) {
+  // NDJSON (a batch upload, CONTRACT §9) is no more a form's than JSON is: it needs a preflight too.
+  if (!/^application\/(([a-z0-9.+-]*\+)?json|x-ndjson)\b/i.test(type.trim())) {
     throw new AppError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
 }

@@ -13,9 +13,25 @@ describe("the OpenAPI document", () => {
   it("describes every REST route with the shared error body", () => {
     const document = buildOpenApiDocument();
     expect(Object.keys(document.paths ?? {}).sort()).toEqual(
-      ["/api/health", "/api/orders", "/api/orders/events", "/api/orders/{id}", "/api/orders/{id}/cancel", "/api/orders/{id}/events", "/webhooks/payments",
-        "/api/webhook-endpoints", "/api/webhook-endpoints/{id}", "/api/webhook-endpoints/{id}/rotate-secret", "/api/webhook-endpoints/{id}/deliveries",
-        "/api/webhook-endpoints/{id}/deliveries/{message_id}/retry"].sort(),
+      [
+        "/api/health",
+        "/api/orders",
+        "/api/orders/events",
+        "/api/orders/{id}",
+        "/api/orders/{id}/cancel",
+        "/api/orders/{id}/events",
+        "/api/batches",
+        "/api/batches/{id}",
+        "/api/batches/{id}/cancel",
+        "/api/batches/{id}/events",
+        "/api/batches/{id}/results",
+        "/api/webhook-endpoints",
+        "/api/webhook-endpoints/{id}",
+        "/api/webhook-endpoints/{id}/rotate-secret",
+        "/api/webhook-endpoints/{id}/deliveries",
+        "/api/webhook-endpoints/{id}/deliveries/{message_id}/retry",
+        "/webhooks/payments",
+      ].sort(),
     );
     expect(Object.keys(document.webhooks ?? {}).sort()).toEqual(["batch.completed", "order.status_changed"]);
     const placeOrder = document.paths?.["/api/orders"]?.post;

@@ -21,6 +21,7 @@ import {
   paymentWebhookSchema,
   placeOrderInputSchema,
 } from "@/lib/contract";
+import { BATCH_TAG, batchPaths } from "./batch-paths";
 
 /**
  * The OpenAPI 3.1 description of the REST API, generated from the zod schemas the routes
@@ -136,6 +137,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
     tags: [
       { name: "Orders", description: "Place, read, list and cancel orders." },
       { name: "Live status", description: "Server-Sent Events of order status." },
+      BATCH_TAG,
       { name: "Payment provider", description: "Called by the payment provider, not by API clients." },
       { name: "Webhook endpoints", description: "Where Conveyor calls an API client back, and the log of those calls." },
       { name: "Outbound webhooks", description: "What Conveyor POSTs to the endpoints, signed the Standard Webhooks way." },
@@ -304,6 +306,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
           responses: { "202": { description: "Queued to be sent now.", ...json(webhookDeliverySchema) }, ...endpointErrors(401, 403, 404, 409, 429, 503) },
         },
       },
+      ...batchPaths,
       "/webhooks/payments": {
         post: {
           tags: ["Payment provider"],

@@ -30,6 +30,29 @@ export function statusUrl(orderId: string): string {
 }
 
 /**
+ * The checks of a body before any read: the schema (400) and that `user_id`, when sent, is the
+ * caller (403). Exported so a batch line is judged exactly as POST /api/orders judges a body.
+ */
+export function validateOrderInput(shopperId: string, body: unknown): PlaceOrderInput {
+  const parsed = placeOrderInputSchema.safeParse(body);
+  if (!parsed.success) {
+    throw badRequest("The order is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  }
+  if (parsed.data.user_id !== undefined && parsed.data.user_id !== shopperId) {
+    throw forbidden("user_id must be the authenticated shopper.");
+  }
+  return parsed.data;
+}
+
+/** The check against the catalog just read (422 unknown_sku); the other half of what intake refuses. */
+export function assertKnownSkus(input: PlaceOrderInput, catalog: Map<string, CatalogEntry>): void {
+  const unknown = [...new Set(input.items.map((i) => i.sku))].filter((sku) => !catalog.has(sku));
+  if (unknown.length > 0) {
+    throw unprocessable("unknown_sku", `Unknown SKU: ${unknown.join(", ")}.`, { unknown_skus: unknown });
+  }
+}
+
+/**
  * Order intake: validate, then in ONE transaction of two statements (decision 023) read the
  * catalog prices and claim the idempotency key, then insert order + lines + first event and the
  * steps the table lists after `placed` (charge and reserve, in parallel). The order and its jobs
@@ -39,14 +62,7 @@ export function statusUrl(orderId: string): string {
  * it the same way.
  */
 export async function placeOrder(db: Database, queue: StepQueue, request: PlaceOrderRequest): Promise<PlaceOrderResult> {
-  const parsed = placeOrderInputSchema.safeParse(request.body);
-  if (!parsed.success) {
-    throw badRequest("The order is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  }
-  const input = parsed.data;
-  if (input.user_id !== undefined && input.user_id !== request.shopperId) {
-    throw forbidden("user_id must be the authenticated shopper.");
-  }
+  const input = validateOrderInput(request.shopperId, request.body);
   const orderId = newId("ord");
   const accepted: AcceptedBody = { order_id: orderId, status: "pending", status_url: statusUrl(orderId) };
   const claim: KeyClaimRequest | undefined =
@@ -57,7 +73,7 @@ export async function placeOrder(db: Database, queue: StepQueue, request: PlaceO
 }
 
 /** One validated request on its way into a group's transaction. */
-type Intake = { shopperId: string; input: PlaceOrderInput; orderId: string; accepted: AcceptedBody; claim?: KeyClaimRequest };
+type Intake = { shopperId: string; input: PlaceOrderInput; orderId: string; accepted: AcceptedBody; claim?: KeyClaimRequest; batchId?: string };
 
 const MAX_GROUP_SIZE = 64;
 const groups = new WeakMap<Database, WeakMap<StepQueue, IntakeGroup<Intake, PlaceOrderResult>>>();
@@ -126,38 +142,64 @@ async function wasCommitted(db: Database, orderId: string): Promise<boolean> {
  * first; the second is told it is in use, exactly as if it had come a moment later.
  */
 async function storeIntakes(db: Database, queue: StepQueue, intakes: Intake[]): Promise<Settled<PlaceOrderResult>[]> {
-  return db.transaction(async (tx) => {
-    const seenKeys = new Set<string>();
-    const firstClaims = intakes.map((intake) => {
-      if (!intake.claim) return undefined;
-      const id = JSON.stringify([intake.claim.shopperId, intake.claim.key]);
-      if (seenKeys.has(id)) return undefined;
-      seenKeys.add(id);
-      return intake.claim;
-    });
-    const claims = firstClaims.filter((c) => c !== undefined);
-    const skus = [...new Set(intakes.flatMap((intake) => intake.input.items.map((i) => i.sku)))];
-    const read = await readCatalogAndClaimKeys(tx, skus, claims);
-    const claimOf = new Map(claims.map((c, i) => [c, read.claims[i]!]));
+  return db.transaction((tx) => storeIntakesInTx(tx, queue, intakes));
+}
 
-    const toStore: PendingOrder[] = [];
-    const released: ReleasedClaim[] = [];
-    const settled = intakes.map((intake, i): Settled<PlaceOrderResult> => {
-      const first = firstClaims[i];
-      const key: KeyClaim | undefined = intake.claim ? (first ? claimOf.get(first) : { kind: "busy" }) : undefined;
-      try {
-        if (key?.kind === "busy") throw keyInUse();
-        if (key?.kind === "stored") return { ok: true, value: replay(key.stored, intake.claim!.requestHash) };
-        toStore.push(pendingOrder(intake, read.catalog));
-        return { ok: true, value: { kind: "created", orderId: intake.orderId, accepted: intake.accepted } };
-      } catch (error) {
-        if (key?.kind === "claimed") released.push({ shopperId: intake.shopperId, key: intake.claim!.key, orderId: intake.orderId });
-        return { ok: false, error };
-      }
-    });
-    if (toStore.length > 0 || released.length > 0) await storeOrders(tx, queue, toStore, released);
-    return settled;
+/**
+ * Intake inside the caller's transaction, for orders a batch places (server/batches/): the same
+ * two statements, prices and jobs as POST /api/orders, committed with whatever the caller
+ * writes beside them (the batch line marked placed). Each order settles on its own (an unknown
+ * SKU refuses that one); a failure of the statements themselves throws, for the caller's
+ * transaction to roll back whole.
+ */
+export async function placeOrdersInTx(
+  tx: Transaction,
+  queue: StepQueue,
+  shopperId: string,
+  batchId: string,
+  inputs: PlaceOrderInput[],
+): Promise<Settled<PlaceOrderResult>[]> {
+  return storeIntakesInTx(
+    tx,
+    queue,
+    inputs.map((input) => {
+      const orderId = newId("ord");
+      return { shopperId, input, orderId, accepted: { order_id: orderId, status: "pending", status_url: statusUrl(orderId) }, batchId };
+    }),
+  );
+}
+
+async function storeIntakesInTx(tx: Transaction, queue: StepQueue, intakes: Intake[]): Promise<Settled<PlaceOrderResult>[]> {
+  const seenKeys = new Set<string>();
+  const firstClaims = intakes.map((intake) => {
+    if (!intake.claim) return undefined;
+    const id = JSON.stringify([intake.claim.shopperId, intake.claim.key]);
+    if (seenKeys.has(id)) return undefined;
+    seenKeys.add(id);
+    return intake.claim;
   });
+  const claims = firstClaims.filter((c) => c !== undefined);
+  const skus = [...new Set(intakes.flatMap((intake) => intake.input.items.map((i) => i.sku)))];
+  const read = await readCatalogAndClaimKeys(tx, skus, claims);
+  const claimOf = new Map(claims.map((c, i) => [c, read.claims[i]!]));
+
+  const toStore: PendingOrder[] = [];
+  const released: ReleasedClaim[] = [];
+  const settled = intakes.map((intake, i): Settled<PlaceOrderResult> => {
+    const first = firstClaims[i];
+    const key: KeyClaim | undefined = intake.claim ? (first ? claimOf.get(first) : { kind: "busy" }) : undefined;
+    try {
+      if (key?.kind === "busy") throw keyInUse();
+      if (key?.kind === "stored") return { ok: true, value: replay(key.stored, intake.claim!.requestHash) };
+      toStore.push(pendingOrder(intake, read.catalog));
+      return { ok: true, value: { kind: "created", orderId: intake.orderId, accepted: intake.accepted } };
+    } catch (error) {
+      if (key?.kind === "claimed") released.push({ shopperId: intake.shopperId, key: intake.claim!.key, orderId: intake.orderId });
+      return { ok: false, error };
+    }
+  });
+  if (toStore.length > 0 || released.length > 0) await storeOrders(tx, queue, toStore, released);
+  return settled;
 }
 
 type PendingOrder = NewOrder & { order: Order };
@@ -167,11 +209,8 @@ type PendingOrder = NewOrder & { order: Order };
  * client). `seq`, the timestamps and `labRunId` are the database's to fill in the insert; the
  * steps after `placed` take only the order's id from it (steps.ts).
  */
-function pendingOrder({ shopperId, orderId, input }: Intake, catalog: Map<string, CatalogEntry>): PendingOrder {
-  const unknown = [...new Set(input.items.map((i) => i.sku))].filter((sku) => !catalog.has(sku));
-  if (unknown.length > 0) {
-    throw unprocessable("unknown_sku", `Unknown SKU: ${unknown.join(", ")}.`, { unknown_skus: unknown });
-  }
+function pendingOrder({ shopperId, orderId, input, batchId }: Intake, catalog: Map<string, CatalogEntry>): PendingOrder {
+  assertKnownSkus(input, catalog);
   const lines = input.items.map((item, index) => {
     const product = catalog.get(item.sku)!;
     return { lineNo: index + 1, sku: item.sku, name: product.name, quantity: item.quantity, unitPriceCents: product.priceCents };
@@ -190,6 +229,7 @@ function pendingOrder({ shopperId, orderId, input }: Intake, catalog: Map<string
     tracking: null,
     failureReason: null,
     labRunId: null,
+    batchId: batchId ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -204,9 +244,7 @@ async function storeOrders(tx: Transaction, queue: StepQueue, pending: PendingOr
 }
 
 function replay(existing: StoredKey, requestHash: string): PlaceOrderResult {
-  if (existing.requestHash !== requestHash) {
-    throw unprocessable("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
-  }
+  if (existing.requestHash !== requestHash) throw idempotencyKeyReused();
   if (existing.held) throw keyInUse();
   return {
     kind: "replayed",
@@ -217,8 +255,14 @@ function replay(existing: StoredKey, requestHash: string): PlaceOrderResult {
   };
 }
 
-function keyInUse() {
+/** 409: another request with the key is still in its transaction (batches answer it too). */
+export function keyInUse() {
   return conflict("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry shortly.");
+}
+
+/** 422: the key was used with another body (batches answer it too). */
+export function idempotencyKeyReused() {
+  return unprocessable("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
 }
 
 /** Stores the final answer of a held (Prefer: wait) request so replays return exactly it. */

@@ -28,8 +28,8 @@ export interface PipelineJobs {
   retryOrderStep(orderId: string, step: QueuedStepName): Promise<{ retried: number }>;
   /** Queues the job that does a lab run. */
   startLabRun(runId: string): Promise<void>;
-  /** Per step: jobs running, or waiting to start within `horizonSeconds` (dead letters excluded). */
-  pendingJobs(horizonSeconds: number): Promise<Partial<Record<QueuedStepName, number>>>;
+  /** Per step (and `batch.place`, a batch being placed): jobs running, or waiting to start within `horizonSeconds` (dead letters excluded). */
+  pendingJobs(horizonSeconds: number): Promise<Partial<Record<QueuedStepName | "batch.place", number>>>;
   /** Deletes every pipeline and lab job (dead letters included) in the caller's transaction. */
   clearJobs(tx: Transaction): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { createCallerFactory, createTRPCRouter } from "./init";
 import { adminRouter } from "./routers/admin";
+import { batchesRouter } from "./routers/batches";
 import { cartRouter } from "./routers/cart";
 import { catalogRouter } from "./routers/catalog";
 import { developersRouter } from "./routers/developers";
@@ -8,6 +9,7 @@ import { ordersRouter } from "./routers/orders";
 
 export const appRouter = createTRPCRouter({
   admin: adminRouter,
+  batches: batchesRouter,
   cart: cartRouter,
   catalog: catalogRouter,
   developers: developersRouter,

@@ -6,9 +6,11 @@ import { afterAll, beforeAll } from "vitest";
 import { PgBoss } from "pg-boss";
 import { createDatabase, type Database } from "@/server/db/client";
 import { createApiKey } from "@/server/auth/api-keys";
+import { pgBossBatchJobs } from "@/jobs/batch-jobs";
 import { sendOnlyBossOptions } from "@/jobs/boss";
 import { pgBossPipelineJobs } from "@/jobs/pipeline-jobs";
 import { pgBossStepQueue } from "@/jobs/step-queue";
+import type { BatchJobs } from "@/server/batches/batch-jobs";
 import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { createTestDatabase, type TestDatabase } from "./test-postgres";
@@ -21,6 +23,8 @@ export type ServiceDatabase = {
   queue: StepQueue;
   /** The operator tooling's port over the same pg-boss, injected into the server/ code under test. */
   pipeline: PipelineJobs;
+  /** The batches' port over the same pg-boss. */
+  batches: BatchJobs;
   url: string;
   newShopperId(): Promise<string>;
 };
@@ -40,6 +44,7 @@ export function useServiceDatabase(): () => ServiceDatabase {
       boss,
       queue: pgBossStepQueue(boss, { reconcileAfterSeconds: 300 }),
       pipeline: pgBossPipelineJobs(boss),
+      batches: pgBossBatchJobs(boss),
       url: database.url,
       newShopperId: async () => (await createApiKey(db, `svc${++shoppers}.${Date.now()}@example.test`)).shopper.id,
     };

@@ -16,3 +16,4 @@ export * from "./carts";
 export * from "./admin-rollups";
 export * from "./reviews";
 export * from "./webhooks";
+export * from "./batches";

@@ -28,6 +28,10 @@ export const orders = pgTable(
     failureReason: text("failure_reason"),
     // Set when the admin lab placed the order (its run's shopper): kept out of shop figures.
     labRunId: text("lab_run_id"),
+    // Set when a batch placed the order (server/batches/): the state machine counts the
+    // batch's progress from the row it already returns, at no extra read. No index: every
+    // read by batch goes through batch_lines (its primary key), and the counts are counters.
+    batchId: text("batch_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
