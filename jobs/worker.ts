@@ -22,6 +22,8 @@ import { serviceHandlers, stepHandlers, type Handler } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUED_STEPS, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
 import { loadConfiguration } from "@/scripts/process-startup";
+import { installTracing } from "@/server/telemetry/tracing";
+import { inJobSpan } from "./job-span";
 
 const HEARTBEAT_INTERVAL_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -29,6 +31,7 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 async function main(): Promise<void> {
   // The launcher hands the worker its environment (with DATABASE_URL): no .env, no embedded Postgres.
   const config = loadConfiguration("worker", { dotEnv: false });
+  const tracing = installTracing("conveyor-worker");
   lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     // graceful: stop fetching, wait for active jobs (up to the timeout), then fail the rest back to the queue.
     await boss.stop({ graceful: true, timeout: SHUTDOWN_TIMEOUT_MS }).catch((err) => console.error("[worker] stop:", err));
     await attempts.stop();
+    await tracing.shutdown().catch(() => {});
     await db.delete(workerHeartbeats).where(eq(workerHeartbeats.id, workerId)).catch(() => {});
     await pool.end().catch(() => {});
     console.log("[worker] stopped");
@@ -125,7 +129,7 @@ async function settle(
 ): Promise<JobResult> {
   const startedAt = new Date();
   try {
-    const output = await handler(job as JobWithMetadata<never>);
+    const output = await inJobSpan(queue, job, () => handler(job as JobWithMetadata<never>));
     attempts.record(queue, job, startedAt, "completed");
     return { id: job.id, status: "completed", output: output === undefined ? undefined : { result: output } };
   } catch (err) {

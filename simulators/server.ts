@@ -16,21 +16,25 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createDatabase } from "@/server/db/client";
 import { databaseUrl, envOrExit } from "@/server/env";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
+import { contextOf, SpanKind, startSpan } from "@/server/telemetry/spans";
+import { installTracing } from "@/server/telemetry/tracing";
+import { context } from "@opentelemetry/api";
 import { SimulatedFailure } from "./behaviour";
 import { acceptEmail, createInvoice, createShipment, voidShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 import { createSettingsCache } from "./settings-cache";
 
 const config = envOrExit("simulators");
+const tracing = installTracing("conveyor-simulators");
 lowerProcessPriority(config.WORKER_NICE, "simulators");
 const { db, pool } = createDatabase(databaseUrl(), 6);
 const settings = createSettingsCache(db, databaseUrl());
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);
 
-type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray) => Promise<unknown>;
+type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray, traceparent: string | undefined) => Promise<unknown>;
 
 const routes: [RegExp, Route][] = [
-  [/^\/payments\/charges$/, (key, body) => payments.createCharge(key, body as never)],
+  [/^\/payments\/charges$/, (key, body, _match, traceparent) => payments.createCharge(key, body as never, traceparent)],
   [/^\/payments\/charges\/by-key\/([^/]+)\/reverse$/, (key, _body, match) => payments.reverseCharge(key, decodeURIComponent(match[1]!))],
   [/^\/invoicing\/invoices$/, (key) => createInvoice(db, settings, key)],
   [/^\/email\/messages$/, (key, body) => acceptEmail(db, settings, key, body as never)],
@@ -56,10 +60,29 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-const server = createServer(async (req, res) => {
+/**
+ * Every request is a SERVER span under the caller's `traceparent` (a third party that takes
+ * part in the merchant's traces, as the real ones can): the charge keeps it for its webhook.
+ */
+const server = createServer((req, res) => {
   const path = new URL(req.url ?? "/", "http://sim").pathname;
+  // The probes (health, the test controls' settle) are not part of anyone's trace.
   if (req.method === "GET" && path === "/health") return send(res, 200, { status: "ok" });
   if (req.method === "GET" && path === "/payments/in-flight") return send(res, 200, payments.inFlightCharges());
+  const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent : undefined;
+  const { span, context: spanContext } = startSpan(`${req.method} ${path.replace(/\/by-key\/[^/]+/, "/by-key/{key}")}`, {
+    kind: SpanKind.SERVER,
+    parent: contextOf(traceparent),
+    attributes: { "http.request.method": req.method ?? "GET", "url.path": path },
+  });
+  res.once("close", () => {
+    span.setAttribute("http.response.status_code", res.statusCode);
+    span.end();
+  });
+  void context.with(spanContext, () => serve(req, res, path, traceparent));
+});
+
+async function serve(req: IncomingMessage, res: ServerResponse, path: string, traceparent: string | undefined): Promise<void> {
   const lookup = req.method === "GET" ? lookups.find(([pattern]) => pattern.test(path)) : undefined;
   if (lookup) return answer(res, () => lookup[1](path.match(lookup[0])!), 200);
   const route = routes.find(([pattern]) => pattern.test(path));
@@ -67,8 +90,8 @@ const server = createServer(async (req, res) => {
   const key = req.headers["idempotency-key"];
   if (typeof key !== "string" || !key) return send(res, 400, { error: "Idempotency-Key required" });
   const body = await readBody(req);
-  await answer(res, () => route[1](key, body, path.match(route[0])!), path === "/payments/charges" ? 202 : 200);
-});
+  await answer(res, () => route[1](key, body, path.match(route[0])!, traceparent), path === "/payments/charges" ? 202 : 200);
+}
 
 /** Runs a simulated call: its result (404 when there is none), or the injected failure. */
 async function answer(res: ServerResponse, call: () => Promise<unknown>, status: number): Promise<void> {
@@ -91,6 +114,10 @@ server.listen(config.SIMULATOR_PORT, "127.0.0.1", () => {
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     server.close();
-    void settings.stop().then(() => pool.end()).finally(() => process.exit(0));
+    void settings
+      .stop()
+      .then(() => pool.end())
+      .then(() => tracing.shutdown())
+      .finally(() => process.exit(0));
   });
 }

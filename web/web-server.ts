@@ -4,6 +4,7 @@ import path from "node:path";
 import next from "next";
 import { databaseUrl, env } from "@/server/env";
 import { responseSecurityHeaders } from "@/server/http/security-headers";
+import { installTracing } from "@/server/telemetry/tracing";
 import { pinClientAddress } from "./client-address";
 import { endAfterRequestBody } from "./finish-request-body";
 import { createApiRouter } from "./api-router";
@@ -22,6 +23,8 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 export async function startWebServer(options: { dev: boolean; port: number; hostname: string }): Promise<void> {
   // trpc/server.tsx finds web/page-server.ts from the working directory, as Next finds `dir`.
   process.chdir(ROOT);
+  // Before Next loads: it finds @opentelemetry/api and reports its page renders to the provider installed here.
+  const tracing = installTracing("conveyor-web");
   const services = createWebServices(env(), databaseUrl());
   const serveApi = createApiRouter(services);
   const server = http.createServer();
@@ -59,6 +62,7 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     void app
       .close()
       .then(() => services.close())
+      .then(() => tracing.shutdown())
       .finally(() => process.exit(0));
   };
   process.once("SIGTERM", shutdown);

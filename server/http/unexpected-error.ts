@@ -1,5 +1,6 @@
 import "server-only";
 import { newId } from "@/server/ids";
+import { currentRequestId } from "@/server/telemetry/spans";
 
 /**
  * Logs an error nobody meant to raise (a database error, a bug) with a new request id and
@@ -7,7 +8,8 @@ import { newId } from "@/server/ids";
  * parameters or a file path.
  */
 export function logUnexpectedError(where: string, err: unknown): string {
-  const requestId = newId("req");
+  // Inside a request's span the id is the span's (it finds the trace); a new one otherwise.
+  const requestId = currentRequestId() ?? newId("req");
   console.error(`[${where}] unexpected error, request id ${requestId}:`, err);
   return requestId;
 }

@@ -28,6 +28,9 @@ export const orders = pgTable(
     failureReason: text("failure_reason"),
     // Set when the admin lab placed the order (its run's shopper): kept out of shop figures.
     labRunId: text("lab_run_id"),
+    // The W3C traceparent of the order's intake span (decision 034): every job, webhook and SSE
+    // push of the order continues this trace. Null for orders placed before tracing existed.
+    traceParent: text("trace_parent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,70 @@
+import "server-only";
+import { context, propagation, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+
+/** The processes of Conveyor, as their spans name them (CONTRACT §10). */
+export type ServiceName = "conveyor-web" | "conveyor-worker" | "conveyor-simulators";
+
+export type TracingSetup = {
+  /** True when spans are recorded and exported (an OTLP endpoint is configured). */
+  exporting: boolean;
+  /** Sends what is buffered (on shutdown). */
+  shutdown(): Promise<void>;
+};
+
+/** The standard variables that turn export on: the traces-specific endpoint wins, as the exporters read it. */
+export function otlpEndpointConfigured(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || environment.OTEL_EXPORTER_OTLP_ENDPOINT);
+}
+
+/** `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`: http/protobuf (the specification's default) or http/json; grpc is not offered. */
+export function otlpProtocol(environment: NodeJS.ProcessEnv = process.env): "http/json" | "http/protobuf" {
+  const protocol = (environment.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || environment.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf").trim();
+  if (protocol === "http/json" || protocol === "http/protobuf") return protocol;
+  throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: use http/protobuf or http/json.`);
+}
+
+let installed: TracingSetup | undefined;
+
+/**
+ * Installs tracing in this process, once, before it serves anything (decision 034).
+ *
+ * Always: the W3C trace-context propagator and an AsyncLocalStorage context manager, so every
+ * order gets a trace id, jobs and webhooks carry it, logs and error answers name it.
+ *
+ * With an OTLP endpoint set: spans are sampled (a caller's unsampled `traceparent` is
+ * respected), batched and exported over OTLP/HTTP in the protocol asked for. Without one the
+ * sampler records nothing: a span is an id pair and nothing else (no attributes kept, no
+ * processor, no exporter, no timer), which is what "off costs nothing measurable" rests on.
+ */
+export function installTracing(serviceName: ServiceName, environment: NodeJS.ProcessEnv = process.env): TracingSetup {
+  if (installed) return installed;
+  const exporting = otlpEndpointConfigured(environment);
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? "0.1.0" }),
+    sampler: exporting ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
+    spanProcessors: exporting ? [new BatchSpanProcessor({ exporter: otlpExporter(environment), scheduledDelayMillis: scheduledDelay(environment) })] : [],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  installed = { exporting, shutdown: () => provider.shutdown() };
+  return installed;
+}
+
+function otlpExporter(environment: NodeJS.ProcessEnv): SpanExporter {
+  // Both read the endpoint, headers and timeout from the standard variables themselves.
+  return otlpProtocol(environment) === "http/json" ? new OtlpJsonExporter() : new OtlpProtobufExporter();
+}
+
+/** OTEL_BSP_SCHEDULE_DELAY (ms, default 5000): how long finished spans wait to go out together. */
+function scheduledDelay(environment: NodeJS.ProcessEnv): number {
+  const delay = Number(environment.OTEL_BSP_SCHEDULE_DELAY);
+  return Number.isFinite(delay) && delay > 0 ? delay : 5000;
+}
