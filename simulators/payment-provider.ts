@@ -9,6 +9,9 @@ import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import { contextOf, markFailed, SpanKind, startSpan, traceparentOf } from "@/server/telemetry/spans";
 import { behaveAs } from "./behaviour";
 import type { SettingsCache } from "./settings-cache";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("payment-sim");
 
 type Charge = typeof simCharges.$inferSelect;
 type Verdict = { outcome: "completed" | "failed" | "flagged"; reason?: string; riskScore: number | null };
@@ -43,7 +46,10 @@ export class PaymentSimulator {
     private readonly settings: SettingsCache,
   ) {}
 
-  /** POST /payments/charges: answers "processing" at once; the verdict follows by webhook. */
+  /**
+   * POST /payments/charges: answers "processing" at once; the verdict follows by webhook.
+   * `traceparent` is the provider's own span of the request: the webhook continues it.
+   */
   async createCharge(
     idempotencyKey: string,
     body: { order_id: string; amount: number; currency: string; payment_method: string; risk_action?: RiskAction },
@@ -171,11 +177,11 @@ export class PaymentSimulator {
           if (current) await this.decideAndReport(current);
           return;
         } catch (err) {
-          console.error(`[payment-sim] charge ${charge.id} (attempt ${attempt}):`, (err as Error).message);
+          log.warn({ err, charge_id: charge.id, order_id: charge.orderId, attempt }, "charge processing failed");
           if (attempt < PROCESS_MAX_ATTEMPTS) await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
         }
       }
-      console.error(`[payment-sim] gave up on charge ${charge.id}`);
+      log.error({ charge_id: charge.id, order_id: charge.orderId }, "gave up on the charge");
     } finally {
       this.inFlight.delete(charge.id);
     }
@@ -252,7 +258,7 @@ export class PaymentSimulator {
       if (delivered || !recorded) return;
       await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
     }
-    console.error(`[payment-sim] gave up delivering the webhook of ${charge.id}`);
+    log.error({ charge_id: charge.id, order_id: charge.orderId }, "gave up delivering the webhook");
   }
 }
 

@@ -16,13 +16,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createDatabase } from "@/server/db/client";
 import { databaseUrl, envOrExit } from "@/server/env";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
-import { contextOf, SpanKind, startSpan } from "@/server/telemetry/spans";
+import { contextOf, SpanKind, startSpan, traceparentOf } from "@/server/telemetry/spans";
 import { installTracing } from "@/server/telemetry/tracing";
 import { context } from "@opentelemetry/api";
 import { SimulatedFailure } from "./behaviour";
 import { acceptEmail, createInvoice, createShipment, voidShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 import { createSettingsCache } from "./settings-cache";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("simulators");
 
 const config = envOrExit("simulators");
 const tracing = installTracing("conveyor-simulators");
@@ -31,10 +34,10 @@ const { db, pool } = createDatabase(databaseUrl(), 6);
 const settings = createSettingsCache(db, databaseUrl());
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);
 
-type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray, traceparent: string | undefined) => Promise<unknown>;
+type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray) => Promise<unknown>;
 
 const routes: [RegExp, Route][] = [
-  [/^\/payments\/charges$/, (key, body, _match, traceparent) => payments.createCharge(key, body as never, traceparent)],
+  [/^\/payments\/charges$/, (key, body) => payments.createCharge(key, body as never, traceparentOf())],
   [/^\/payments\/charges\/by-key\/([^/]+)\/reverse$/, (key, _body, match) => payments.reverseCharge(key, decodeURIComponent(match[1]!))],
   [/^\/invoicing\/invoices$/, (key) => createInvoice(db, settings, key)],
   [/^\/email\/messages$/, (key, body) => acceptEmail(db, settings, key, body as never)],
@@ -79,10 +82,10 @@ const server = createServer((req, res) => {
     span.setAttribute("http.response.status_code", res.statusCode);
     span.end();
   });
-  void context.with(spanContext, () => serve(req, res, path, traceparent));
+  void context.with(spanContext, () => serve(req, res, path));
 });
 
-async function serve(req: IncomingMessage, res: ServerResponse, path: string, traceparent: string | undefined): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const lookup = req.method === "GET" ? lookups.find(([pattern]) => pattern.test(path)) : undefined;
   if (lookup) return answer(res, () => lookup[1](path.match(lookup[0])!), 200);
   const route = routes.find(([pattern]) => pattern.test(path));
@@ -90,7 +93,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, path: string, tr
   const key = req.headers["idempotency-key"];
   if (typeof key !== "string" || !key) return send(res, 400, { error: "Idempotency-Key required" });
   const body = await readBody(req);
-  await answer(res, () => route[1](key, body, path.match(route[0])!, traceparent), path === "/payments/charges" ? 202 : 200);
+  await answer(res, () => route[1](key, body, path.match(route[0])!), path === "/payments/charges" ? 202 : 200);
 }
 
 /** Runs a simulated call: its result (404 when there is none), or the injected failure. */
@@ -101,13 +104,13 @@ async function answer(res: ServerResponse, call: () => Promise<unknown>, status:
     send(res, status, result);
   } catch (err) {
     if (err instanceof SimulatedFailure) return send(res, err.status, { error: err.message });
-    console.error("[simulators]", err);
+    log.error({ err }, "simulator error");
     send(res, 500, { error: "simulator error" });
   }
 }
 
 server.listen(config.SIMULATOR_PORT, "127.0.0.1", () => {
-  console.log(`[simulators] listening on http://127.0.0.1:${config.SIMULATOR_PORT}`);
+  log.info(`listening on http://127.0.0.1:${config.SIMULATOR_PORT}`);
   void payments.resumePending();
 });
 

@@ -10,6 +10,9 @@ import { endAfterRequestBody } from "./finish-request-body";
 import { createApiRouter } from "./api-router";
 import { withPageServices } from "./page-server";
 import { createWebServices } from "./web-services";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("web");
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -39,7 +42,7 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     if (serveApi(req, res)) return;
     withPageServices(services, () => handleWithNext(req, res)).catch((err: unknown) => {
       // What `next start`'s own listener does when its handler throws (it never should).
-      console.error(`[web] Next failed to handle ${req.url}:`, err);
+      log.error({ err, url: req.url }, "Next failed to handle a request");
       if (!res.headersSent) res.statusCode = 500;
       res.end("Internal Server Error");
     });
@@ -48,10 +51,10 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     server.once("error", reject);
     server.listen(options.port, options.hostname, resolve);
   });
-  console.log(`[web] listening on http://${options.hostname}:${options.port} (${options.dev ? "dev" : "production"})`);
+  log.info(`listening on http://${options.hostname}:${options.port} (${options.dev ? "dev" : "production"})`);
   if (env().NODE_ENV === "production" && env().TEST_CONTROLS_TOKEN) {
-    console.warn(
-      "[web] WARNING: TEST_CONTROLS_TOKEN is set, so /api/test/* is open to its holder (reset every order and shopper, sign shoppers in, steer the simulated services): for end-to-end suites only, never in a real deployment (docs/security.md).",
+    log.warn(
+      "TEST_CONTROLS_TOKEN is set, so /api/test/* is open to its holder (reset every order and shopper, sign shoppers in, steer the simulated services): for end-to-end suites only, never in a real deployment (docs/security.md).",
     );
   }
 

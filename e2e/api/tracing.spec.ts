@@ -30,6 +30,9 @@ const test = base.extend<object, { otlp: OtlpReceiver }>({
         OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
         OTEL_BSP_SCHEDULE_DELAY: "100",
+        // The logs of an order's life are read from the processes' output, debug lines included.
+        STACK_CAPTURE_LOGS: "1",
+        LOG_LEVEL: "debug",
       }),
     { scope: "worker" },
   ],
@@ -138,6 +141,21 @@ test("one trace per order: the client's traceparent is the parent of intake, eve
   expect(createShipment!.parentSpanId).toBe(sendConfirmation!.spanId);
   // The SSE pushes are spans of the order's trace, under its intake.
   for (const push of pushes) expect(push.parentSpanId).toBe(intake!.spanId);
+
+  // The logs: every line about the order is a JSON object carrying the order's trace id, from
+  // the web process (intake, the webhook) and the worker (each job); none holds a secret.
+  const lines = stack.logLines();
+  const aboutOrder = lines.filter(({ line }) => line.includes(orderId));
+  const parsed = aboutOrder.map(({ role, line }) => ({ role, entry: JSON.parse(line) as Record<string, unknown> }));
+  for (const { entry } of parsed) {
+    expect(entry, JSON.stringify(entry)).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/), level: expect.any(String), time: expect.any(String) });
+  }
+  const messages = parsed.map(({ role, entry }) => `${role.replace(/-\d+$/, "")}: ${String(entry.msg)}`);
+  expect(messages).toEqual(expect.arrayContaining(["web: order accepted", "web: payment webhook received", ...STEPS.map((step) => `worker: ${step} job done`)]));
+  for (const { line } of lines) {
+    expect(line).not.toContain(api.shopper.apiKey);
+    expect(line).not.toContain(stack.webhookSecret);
+  }
 });
 
 test("an error answer carries a request id that names the request's trace", async ({ api, otlp }) => {

@@ -1,6 +1,9 @@
 import "server-only";
 import { newId } from "@/server/ids";
 import { currentRequestId } from "@/server/telemetry/spans";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("api");
 
 /**
  * Logs an error nobody meant to raise (a database error, a bug) with a new request id and
@@ -10,7 +13,7 @@ import { currentRequestId } from "@/server/telemetry/spans";
 export function logUnexpectedError(where: string, err: unknown): string {
   // Inside a request's span the id is the span's (it finds the trace); a new one otherwise.
   const requestId = currentRequestId() ?? newId("req");
-  console.error(`[${where}] unexpected error, request id ${requestId}:`, err);
+  log.error({ err, where, request_id: requestId }, "unexpected error");
   return requestId;
 }
 
