@@ -34,12 +34,13 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 async function main(): Promise<void> {
   // The launcher hands the worker its environment (with DATABASE_URL): no .env, no embedded Postgres.
   const config = loadConfiguration("worker", { dotEnv: false });
-  const tracing = installTracing("conveyor-worker");
+  const tracing = installTracing("conveyor-worker", config.TRACE_RETENTION_DAYS);
   lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
   const { db, pool } = createDatabase(databaseUrl(), concurrency + 2);
+  tracing.attachStore(pool);
   const boss = new PgBoss({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",

@@ -81,6 +81,11 @@ const envSchema = z.object({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().min(1).default(30),
+  // Tracing (decision 034): spans kept in trace_spans this many days for the admin's order
+  // page (0: none kept, and without OTEL_EXPORTER_OTLP_ENDPOINT nothing is recorded at all);
+  // TRACE_VIEW_URL, e.g. https://jaeger.example/trace/{trace_id}, links an order's trace out.
+  TRACE_RETENTION_DAYS: z.coerce.number().min(0).default(3),
+  TRACE_VIEW_URL: z.string().url().includes("{trace_id}").optional(),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the

@@ -28,9 +28,10 @@ import { loggerFor } from "@/server/logging/logger";
 const log = loggerFor("simulators");
 
 const config = envOrExit("simulators");
-const tracing = installTracing("conveyor-simulators");
+const tracing = installTracing("conveyor-simulators", config.TRACE_RETENTION_DAYS);
 lowerProcessPriority(config.WORKER_NICE, "simulators");
 const { db, pool } = createDatabase(databaseUrl(), 6);
+tracing.attachStore(pool);
 const settings = createSettingsCache(db, databaseUrl());
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);
 
@@ -119,8 +120,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     server.close();
     void settings
       .stop()
-      .then(() => pool.end())
       .then(() => tracing.shutdown())
+      .then(() => pool.end())
       .finally(() => process.exit(0));
   });
 }

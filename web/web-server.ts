@@ -27,8 +27,9 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   // trpc/server.tsx finds web/page-server.ts from the working directory, as Next finds `dir`.
   process.chdir(ROOT);
   // Before Next loads: it finds @opentelemetry/api and reports its page renders to the provider installed here.
-  const tracing = installTracing("conveyor-web");
+  const tracing = installTracing("conveyor-web", env().TRACE_RETENTION_DAYS);
   const services = createWebServices(env(), databaseUrl());
+  tracing.attachStore(services.pool);
   const serveApi = createApiRouter(services);
   const server = http.createServer();
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
@@ -64,8 +65,8 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     server.close();
     void app
       .close()
+      .then(() => tracing.shutdown()) // its last spans go out through the pool, closed next
       .then(() => services.close())
-      .then(() => tracing.shutdown())
       .finally(() => process.exit(0));
   };
   process.once("SIGTERM", shutdown);

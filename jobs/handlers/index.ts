@@ -14,6 +14,7 @@ import { env } from "@/server/env";
 import { failPaymentAfterRetries } from "@/server/payments/fail-payment-after-retries";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { pruneWebhookLog } from "@/server/payments/prune-webhook-log";
+import { pruneTraceSpans } from "@/server/telemetry/prune-trace-spans";
 import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { chargePayment } from "@/server/payments/charge-payment";
 import { reversePayment } from "@/server/payments/reverse-payment";
@@ -83,6 +84,7 @@ export function serviceHandlers(deps: Pick<JobDependencies, "db">): Record<typeo
       await db.execute(sql`DELETE FROM worker_heartbeats WHERE last_seen_at < now() - interval '1 hour'`);
       await sweepIdleGuests(db);
       await pruneWebhookLog(db, env().WEBHOOK_LOG_RETENTION_DAYS);
+      await pruneTraceSpans(db, env().TRACE_RETENTION_DAYS);
     },
   };
 }

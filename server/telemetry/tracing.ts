@@ -7,13 +7,18 @@ import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/export
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { PostgresSpanStore, type SpanStorePool } from "./span-store";
 
 /** The processes of Conveyor, as their spans name them (CONTRACT §10). */
 export type ServiceName = "conveyor-web" | "conveyor-worker" | "conveyor-simulators";
 
 export type TracingSetup = {
-  /** True when spans are recorded and exported (an OTLP endpoint is configured). */
+  /** True when spans are exported (an OTLP endpoint is configured). */
   exporting: boolean;
+  /** True when spans are recorded at all (exported, or kept in trace_spans). */
+  recording: boolean;
+  /** Starts writing the process's spans to trace_spans through `pool` (when they are kept). */
+  attachStore(pool: SpanStorePool): void;
   /** Sends what is buffered (on shutdown). */
   shutdown(): Promise<void>;
 };
@@ -38,23 +43,29 @@ let installed: TracingSetup | undefined;
  * Always: the W3C trace-context propagator and an AsyncLocalStorage context manager, so every
  * order gets a trace id, jobs and webhooks carry it, logs and error answers name it.
  *
- * With an OTLP endpoint set: spans are sampled (a caller's unsampled `traceparent` is
- * respected), batched and exported over OTLP/HTTP in the protocol asked for. Without one the
- * sampler records nothing: a span is an id pair and nothing else (no attributes kept, no
- * processor, no exporter, no timer), which is what "off costs nothing measurable" rests on.
+ * With an OTLP endpoint set, spans are sampled (a caller's unsampled `traceparent` is
+ * respected), batched and exported over OTLP/HTTP in the protocol asked for. With
+ * `retentionDays` > 0 (TRACE_RETENTION_DAYS) they are also kept in trace_spans for the admin.
+ * With neither, the sampler records nothing: a span is an id pair and nothing else (no
+ * attributes kept, no processor, no exporter, no timer): "off costs nothing measurable".
  */
-export function installTracing(serviceName: ServiceName, environment: NodeJS.ProcessEnv = process.env): TracingSetup {
+export function installTracing(serviceName: ServiceName, retentionDays: number, environment: NodeJS.ProcessEnv = process.env): TracingSetup {
   if (installed) return installed;
   const exporting = otlpEndpointConfigured(environment);
+  const store = retentionDays > 0 ? new PostgresSpanStore(serviceName) : undefined;
+  const recording = exporting || store !== undefined;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? "0.1.0" }),
-    sampler: exporting ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
-    spanProcessors: exporting ? [new BatchSpanProcessor({ exporter: otlpExporter(environment), scheduledDelayMillis: scheduledDelay(environment) })] : [],
+    sampler: recording ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
+    spanProcessors: [
+      ...(exporting ? [new BatchSpanProcessor({ exporter: otlpExporter(environment), scheduledDelayMillis: scheduledDelay(environment) })] : []),
+      ...(store ? [store] : []),
+    ],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  installed = { exporting, shutdown: () => provider.shutdown() };
+  installed = { exporting, recording, attachStore: (pool) => store?.attach(pool), shutdown: () => provider.shutdown() };
   return installed;
 }
 

@@ -15,3 +15,4 @@ export * from "./auth";
 export * from "./carts";
 export * from "./admin-rollups";
 export * from "./reviews";
+export * from "./traces";
