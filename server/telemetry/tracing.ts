@@ -24,16 +24,19 @@ export type TracingSetup = {
 };
 
 /** The standard variables that turn export on: the traces-specific endpoint wins, as the exporters read it. */
-export function otlpEndpointConfigured(environment: NodeJS.ProcessEnv = process.env): boolean {
+export function otlpEndpointConfigured(environment: Environment = process.env): boolean {
   return Boolean(environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || environment.OTEL_EXPORTER_OTLP_ENDPOINT);
 }
 
 /** `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`: http/protobuf (the specification's default) or http/json; grpc is not offered. */
-export function otlpProtocol(environment: NodeJS.ProcessEnv = process.env): "http/json" | "http/protobuf" {
+export function otlpProtocol(environment: Environment = process.env): "http/json" | "http/protobuf" {
   const protocol = (environment.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || environment.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf").trim();
   if (protocol === "http/json" || protocol === "http/protobuf") return protocol;
   throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: use http/protobuf or http/json.`);
 }
+
+/** The standard OTEL_* variables are read from here (process.env in the processes). */
+type Environment = Record<string, string | undefined>;
 
 let installed: TracingSetup | undefined;
 
@@ -49,7 +52,7 @@ let installed: TracingSetup | undefined;
  * With neither, the sampler records nothing: a span is an id pair and nothing else (no
  * attributes kept, no processor, no exporter, no timer): "off costs nothing measurable".
  */
-export function installTracing(serviceName: ServiceName, retentionDays: number, environment: NodeJS.ProcessEnv = process.env): TracingSetup {
+export function installTracing(serviceName: ServiceName, retentionDays: number, environment: Environment = process.env): TracingSetup {
   if (installed) return installed;
   const exporting = otlpEndpointConfigured(environment);
   const store = retentionDays > 0 ? new PostgresSpanStore(serviceName) : undefined;
@@ -69,13 +72,13 @@ export function installTracing(serviceName: ServiceName, retentionDays: number, 
   return installed;
 }
 
-function otlpExporter(environment: NodeJS.ProcessEnv): SpanExporter {
+function otlpExporter(environment: Environment): SpanExporter {
   // Both read the endpoint, headers and timeout from the standard variables themselves.
   return otlpProtocol(environment) === "http/json" ? new OtlpJsonExporter() : new OtlpProtobufExporter();
 }
 
 /** OTEL_BSP_SCHEDULE_DELAY (ms, default 5000): how long finished spans wait to go out together. */
-function scheduledDelay(environment: NodeJS.ProcessEnv): number {
+function scheduledDelay(environment: Environment): number {
   const delay = Number(environment.OTEL_BSP_SCHEDULE_DELAY);
   return Number.isFinite(delay) && delay > 0 ? delay : 5000;
 }
