@@ -13,7 +13,8 @@ const SERVICE_COLOR: Record<string, string> = {
 /**
  * The order's trace as a waterfall (decision 034): one row per span, nested under its parent,
  * a bar from its start for its duration on the trace's time axis; a job's queue wait is the
- * lighter part before its bar, a failed span is red with its error, and a span another trace
+ * lighter part before its bar, a stretch where nothing of the trace ran (a back-order waiting
+ * for stock) is dashed amber, a failed span is red with its error, and a span another trace
  * caused (a restock resuming a back-order) names that cause. Server-rendered once per visit.
  */
 export function OrderTraceView({ trace }: { trace: OrderTrace }) {
@@ -51,17 +52,24 @@ export function OrderTraceView({ trace }: { trace: OrderTrace }) {
                     {span.name}
                     {span.attempt !== undefined && span.attempt > 1 && <span className="text-muted-foreground"> · attempt {span.attempt}</span>}
                   </p>
-                  <p className="truncate text-xs text-muted-foreground">
+                  <p className="text-xs break-words text-muted-foreground">
                     <Badge variant="outline" className="mr-1 px-1 py-0 text-[10px]">
                       {span.service.replace(/^conveyor-/, "")}
                     </Badge>
                     +{formatMs(span.startMs)} · {formatMs(span.durationMs)}
                     {span.queueWaitMs !== undefined && ` · queued ${formatMs(span.queueWaitMs)}`}
+                    {span.idleBeforeMs !== undefined && ` · after ${formatMs(span.idleBeforeMs)} idle`}
                     {span.causedBy.length > 0 && ` · linked: ${span.causedBy.join(", ")}`}
                     {span.error && ` · ${span.error.slice(0, 80)}`}
                   </p>
                 </div>
                 <div className="relative h-3 rounded bg-muted" aria-hidden>
+                  {span.idleBeforeMs !== undefined && (
+                    <span
+                      className="absolute top-1 h-1 border-t-2 border-dashed border-amber-500"
+                      style={{ left: pct(span.startMs - (span.queueWaitMs ?? 0) - span.idleBeforeMs), width: pct(span.idleBeforeMs) }}
+                    />
+                  )}
                   {span.queueWaitMs !== undefined && (
                     <span
                       className={cn("absolute top-0 h-3 rounded-l opacity-30", SERVICE_COLOR[span.service] ?? "bg-slate-500")}

@@ -20,6 +20,8 @@ test("a back-ordered then restocked order's trace shows the wait and the resume"
   expect(accepted.status).toBe(202);
   const orderId = accepted.body.order_id as string;
   await api.waitForStatus(orderId, ["backordered"]);
+  // Its notices and first resumption pass run out before the restock: then nothing runs until it.
+  expect(await (await stack.testControl("POST", "settle?timeout_s=30")).json()).toEqual({ idle: true });
   await admin.mutation("admin.restock", { sku: SKU, quantity: 3 });
   const shipped = await api.waitForStatus(orderId, ["shipped"]);
 
@@ -36,8 +38,10 @@ test("a back-ordered then restocked order's trace shows the wait and the resume"
   const named = (name: string) => trace!.spans.find((span) => span.name === name)!;
   const reserve = named("reserveStock process");
   const invoice = named("createInvoice process");
-  // The wait: the invoice starts only after the restock, well after the reservation ended.
+  // The wait: the invoice starts only after the restock, well after the reservation ended,
+  // with nothing of the trace running in between.
   expect(invoice.startMs).toBeGreaterThan(reserve.startMs + reserve.durationMs);
+  expect(invoice.idleBeforeMs).toBeGreaterThan(0);
   // The resume: the invoice's span is linked to the restock's resumption pass, in the admin's trace.
   expect(invoice.causedBy).toContain("worker: resumeBackorders process");
   expect(invoice.queueWaitMs).toBeGreaterThanOrEqual(0);
@@ -48,6 +52,9 @@ test("a back-ordered then restocked order's trace shows the wait and the resume"
   const card = page.locator(`[data-trace-id="${shipped.trace_id}"]`);
   await expect(card.getByRole("heading", { name: "Trace" })).toBeVisible();
   await expect(card.locator('[data-span="createInvoice process"]')).toContainText("linked: worker: resumeBackorders process");
+  await expect(card.locator('[data-span="createInvoice process"]')).toContainText("idle");
   await expect(card.getByRole("link", { name: "Open in your tracing tool" })).toHaveAttribute("href", `https://tracing.example/trace/${shipped.trace_id}`);
+  // The site header sticks to the top and would cover the card's top in an element screenshot.
+  await page.addStyleTag({ content: "header { position: static !important; }" });
   await card.screenshot({ path: "docs/images/admin-trace.png" });
 });

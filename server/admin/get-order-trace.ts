@@ -8,6 +8,9 @@ import { traceIdOf } from "@/server/telemetry/spans";
 
 /** At most this many spans are drawn (an order has a few dozen; a runaway retry loop no more than this). */
 export const MAX_TRACE_SPANS = 400;
+// Any measurable stretch: within a step's span the next job is already queued (queued counts as
+// busy), so a gap means the trace waited on something outside it (stock, a person, a verdict).
+const IDLE_SHOWN_MS = 1;
 
 export type TraceSpanRow = {
   spanId: string;
@@ -20,6 +23,11 @@ export type TraceSpanRow = {
   durationMs: number;
   /** A job's time in its queue before this (consumer) span started: drawn before the bar. */
   queueWaitMs?: number;
+  /**
+   * How long nothing of the trace ran before this span (or its queue wait) began, when that
+   * is at least IDLE_SHOWN_MS: a back-order waiting for stock, a payment for its verdict.
+   */
+  idleBeforeMs?: number;
   attempt?: number;
   error: string | null;
   /** The spans of other traces that caused this one (a restock resuming a back-order). */
@@ -55,6 +63,7 @@ export async function getOrderTrace(db: Database, orderId: string): Promise<Orde
   const causes = await linkedSpanNames(db, kept);
   const start = Math.min(...kept.map((row) => row.startedAt.getTime() - queueWaitOf(row)));
   const ordered = depthFirst(kept);
+  const idle = idleGaps(kept);
   return {
     ...empty,
     truncated: rows.length > MAX_TRACE_SPANS,
@@ -67,6 +76,7 @@ export async function getOrderTrace(db: Database, orderId: string): Promise<Orde
       startMs: row.startedAt.getTime() - start,
       durationMs: Math.max(0, row.endedAt.getTime() - row.startedAt.getTime()),
       ...(queueWaitOf(row) > 0 ? { queueWaitMs: queueWaitOf(row) } : {}),
+      ...(idle.has(row.spanId) ? { idleBeforeMs: idle.get(row.spanId) } : {}),
       ...(typeof row.attributes["conveyor.job.attempt"] === "number" ? { attempt: row.attributes["conveyor.job.attempt"] } : {}),
       error: row.error,
       causedBy: row.links.map((link) => causes.get(`${link.trace_id}:${link.span_id}`)).filter((name): name is string => Boolean(name)),
@@ -77,6 +87,18 @@ export async function getOrderTrace(db: Database, orderId: string): Promise<Orde
 function queueWaitOf(row: TraceSpan): number {
   const wait = row.attributes["conveyor.job.queue_wait_ms"];
   return typeof wait === "number" && wait > 0 ? wait : 0;
+}
+
+/** The spans before which nothing of the trace was running (queued or running) for IDLE_SHOWN_MS or more. */
+function idleGaps(rows: TraceSpan[]): Map<string, number> {
+  const gaps = new Map<string, number>();
+  const byBegin = rows.map((row) => ({ row, begin: row.startedAt.getTime() - queueWaitOf(row) })).sort((a, b) => a.begin - b.begin);
+  let busyUntil = Number.NEGATIVE_INFINITY;
+  for (const { row, begin } of byBegin) {
+    if (begin - busyUntil >= IDLE_SHOWN_MS) gaps.set(row.spanId, begin - busyUntil);
+    busyUntil = Math.max(busyUntil, row.endedAt.getTime());
+  }
+  return gaps;
 }
 
 /** Parents before their children, siblings by start; a span whose parent is not kept is a root. */
