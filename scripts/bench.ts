@@ -24,6 +24,9 @@
  *      runs this phase alone).
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
+ *   BENCH_ONLY=tracing starts three stacks one after another — tracing off, spans exported over
+ *   OTLP/HTTP to a sink on loopback, spans kept in Postgres — and prints each one's intake p99
+ *   and CPU per order (BENCH_BURST orders, default 500 here), and the cost over off (decision 034).
  *   BENCH_ONLY=lab runs the lab phase alone (decision 019): calm and +200 ms risk-spiked lab
  *   runs alternate, three of each, and it prints each mode's median acknowledgement p99 per
  *   condition — the lab's thesis (direct passes the spike on, async does not) as figures.
@@ -40,6 +43,7 @@ import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, pla
 import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type CpuUsage } from "./bench/process-cpu";
 import { startNotifyCounter } from "./bench/notify-count";
 import { measureSseStreams, type SseResult } from "./bench/sse";
+import { measureTracingModes } from "./bench/tracing";
 import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
 import { loadDotEnv } from "./process-startup";
 
@@ -73,6 +77,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   // The lab's intake: a web pool as large as its concurrency, so checkouts do not queue for connections.
   if (process.env.BENCH_ONLY === "lab") process.env.DB_POOL_MAX ??= String(LAB_CONCURRENCY);
+  if (process.env.BENCH_ONLY === "tracing") {
+    const tracingBurst = Math.round(positiveNumber("BENCH_BURST", 500));
+    const tracing = await measureTracingModes({ clients: CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, burst: tracingBurst }, log);
+    log(`done in ${elapsed(started)} s`);
+    console.log(JSON.stringify({ first_load_js: firstLoadJs, load_before: round(loadBefore, 2), tracing }));
+    return;
+  }
   log(`production build ${build.distDir}/ (${build.buildId}); starting the app on a fresh database…`);
   const stack = await startBenchStack(CLIENTS);
   stopOnSignal(stack);

@@ -8,9 +8,9 @@ import { traceIdOf } from "@/server/telemetry/spans";
 
 /** At most this many spans are drawn (an order has a few dozen; a runaway retry loop no more than this). */
 export const MAX_TRACE_SPANS = 400;
-// Any measurable stretch: within a step's span the next job is already queued (queued counts as
-// busy), so a gap means the trace waited on something outside it (stock, a person, a verdict).
-const IDLE_SHOWN_MS = 1;
+// A stretch this long with nothing of the trace running or queued is drawn (a provider deciding
+// its verdict); before a span another trace caused (a restock), any stretch is: that was the wait.
+const IDLE_SHOWN_MS = 250;
 
 export type TraceSpanRow = {
   spanId: string;
@@ -24,8 +24,9 @@ export type TraceSpanRow = {
   /** A job's time in its queue before this (consumer) span started: drawn before the bar. */
   queueWaitMs?: number;
   /**
-   * How long nothing of the trace ran before this span (or its queue wait) began, when that
-   * is at least IDLE_SHOWN_MS: a back-order waiting for stock, a payment for its verdict.
+   * How long nothing of the trace ran before this span (or its queue wait) began: any stretch
+   * before a span another trace caused (a back-order waiting for the restock), else one of at
+   * least IDLE_SHOWN_MS (a provider deciding its verdict).
    */
   idleBeforeMs?: number;
   attempt?: number;
@@ -89,14 +90,16 @@ function queueWaitOf(row: TraceSpan): number {
   return typeof wait === "number" && wait > 0 ? wait : 0;
 }
 
-/** The spans before which nothing of the trace was running (queued or running) for IDLE_SHOWN_MS or more. */
+/** The spans before which nothing of the trace was running or queued (see idleBeforeMs). */
 function idleGaps(rows: TraceSpan[]): Map<string, number> {
   const gaps = new Map<string, number>();
   const byBegin = rows.map((row) => ({ row, begin: row.startedAt.getTime() - queueWaitOf(row) })).sort((a, b) => a.begin - b.begin);
-  let busyUntil = Number.NEGATIVE_INFINITY;
+  let busyUntil: number | undefined;
   for (const { row, begin } of byBegin) {
-    if (begin - busyUntil >= IDLE_SHOWN_MS) gaps.set(row.spanId, begin - busyUntil);
-    busyUntil = Math.max(busyUntil, row.endedAt.getTime());
+    const gap = busyUntil === undefined ? 0 : begin - busyUntil;
+    const causedElsewhere = row.links.some((link) => link.trace_id !== row.traceId);
+    if (gap >= IDLE_SHOWN_MS || (causedElsewhere && gap > 0)) gaps.set(row.spanId, gap);
+    busyUntil = Math.max(busyUntil ?? begin, row.endedAt.getTime());
   }
   return gaps;
 }
