@@ -13,34 +13,26 @@ import { activeTraceIds } from "@/server/telemetry/spans";
  * No secrets or card data: the headers and fields that could carry them are redacted wherever
  * they appear, and call sites log ids and messages, never bodies.
  */
-const REDACTED_PATHS = [
-  "authorization",
-  "cookie",
-  "headers.authorization",
-  "headers.cookie",
-  "headers['set-cookie']",
-  "*.authorization",
-  "*.cookie",
-  "*.password",
-  "*.secret",
-  "*.token",
-  "*.apiKey",
-  "*.api_key",
-  "*.card_number",
-  "*.cvc",
-];
+const SECRET_KEYS = ["authorization", "cookie", "password", "secret", "token", "apiKey", "api_key", "card_number", "cvc"];
+// Top level and one level down (pino's wildcards match one level), and headers wherever they are logged.
+const REDACTED_PATHS = [...SECRET_KEYS, ...SECRET_KEYS.map((key) => `*.${key}`), "headers['set-cookie']", "*.headers.authorization", "*.headers.cookie"];
 
-export const logger: Logger = pino(
-  {
-    level: process.env.LOG_LEVEL || "info",
-    base: { role: process.env.PROCESS_ROLE || "launcher", pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin: () => activeTraceIds() ?? {},
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-  },
-  destination(),
-);
+/** The process's logger, with its options, writing to `stream` (stdout by default; tests pass their own). */
+export function createLogger(stream?: DestinationStream): Logger {
+  return pino(
+    {
+      level: process.env.LOG_LEVEL || "info",
+      base: { role: process.env.PROCESS_ROLE || "launcher", pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => activeTraceIds() ?? {},
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    stream,
+  );
+}
+
+export const logger: Logger = createLogger(destination());
 
 /** A logger whose lines name the part of the process that wrote them. */
 export function loggerFor(component: string): Logger {
