@@ -57,12 +57,14 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
       stdio: options.output === "ignore" ? "ignore" : ["ignore", "pipe", "pipe"],
     });
     const output = options.output ?? "inherit";
-    if (typeof output === "function") {
-      for (const stream of [child.stdout, child.stderr]) stream?.pipe(splitLines((line) => output(role, line)));
-    } else if (output === "inherit") {
-      const prefix = (line: string) => (!line ? "" : line.startsWith("{") ? `${line}\n` : `${role.padEnd(10)} | ${line}\n`);
-      child.stdout?.on("data", (d: Buffer) => process.stdout.write(d.toString().split("\n").map(prefix).join("")));
-      child.stderr?.on("data", (d: Buffer) => process.stderr.write(d.toString().split("\n").map(prefix).join("")));
+    // Whole lines only: a chunk may end mid-line, and a JSON line must stay one line.
+    const lineSink = (target: NodeJS.WriteStream) =>
+      typeof output === "function"
+        ? (line: string) => output(role, line)
+        : (line: string) => void target.write(line.startsWith("{") ? `${line}\n` : `${role.padEnd(10)} | ${line}\n`);
+    if (output !== "ignore") {
+      child.stdout?.pipe(splitLines(lineSink(process.stdout)));
+      child.stderr?.pipe(splitLines(lineSink(process.stderr)));
     }
     children.set(role, child);
     child.on("exit", (code, signal) => {
