@@ -39,7 +39,7 @@ import { measureBundleSizes } from "./bench/bundle-size";
 import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
 import { LAB_CONCURRENCY, LAB_ORDERS, LAB_SPIKE_MS, measureLab } from "./bench/lab";
 import { round } from "./bench/load";
-import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
+import { discardQueuedJobs, measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
 import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type CpuUsage } from "./bench/process-cpu";
 import { startNotifyCounter } from "./bench/notify-count";
 import { measureSseStreams, type SseResult } from "./bench/sse";
@@ -264,11 +264,6 @@ async function adminPhase(stack: BenchStack) {
  * outpaced). Working them off would take minutes and would skew the phases after, so they
  * are deleted — the benchmark's database is dropped at the end anyway.
  */
-async function discardQueuedJobs(pool: pg.Pool): Promise<number> {
-  const { rowCount } = await pool.query("DELETE FROM pgboss.job WHERE state IN ('created', 'retry')");
-  return rowCount ?? 0;
-}
-
 async function describeMachine(pool: pg.Pool, loadAverage: number) {
   const cpus = os.cpus();
   const { rows } = await pool.query<{ server_version: string }>("SHOW server_version");

@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import { measureIntake } from "./intake";
 import { round } from "./load";
-import { measurePipelineThroughput } from "./pipeline";
+import { discardQueuedJobs, measurePipelineThroughput } from "./pipeline";
 import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants } from "./process-cpu";
 import { BENCH_APPLICATION_NAME, startBenchStack, type BenchStack } from "./stack";
 
@@ -50,6 +50,8 @@ export async function measureTracingModes(
       const stack = await startBenchStack(options.clients, environments[mode]);
       try {
         const intake = await measureIntake(stack.baseUrl, stack.apiKeys, options.warmupSeconds, options.seconds);
+        // Intake's orders stay pending: their jobs are dropped, so the burst is all the workers do.
+        await discardQueuedJobs(stack.pool);
         await stack.startWorkers();
         const bytesBefore = sink.bytes();
         const cpuBefore = await stackCpu(stack);
