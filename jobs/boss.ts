@@ -3,6 +3,9 @@ import { sql, type SQL } from "drizzle-orm";
 import { fromDrizzle, PgBoss, type ConstructorOptions, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("pg-boss");
 
 /**
  * The options of a pg-boss that only sends and reads jobs, for every process that is not a
@@ -16,7 +19,7 @@ export function sendOnlyBossOptions(connectionString: string, applicationName: s
 /** A started send-only pg-boss (see sendOnlyBossOptions): what the web process and the scripts need. */
 export async function startSendOnlyBoss(connectionString: string, applicationName = "conveyor-web-boss"): Promise<PgBoss> {
   const boss = new PgBoss(sendOnlyBossOptions(connectionString, applicationName));
-  boss.on("error", (err) => console.error("[pg-boss]", err));
+  boss.on("error", (err) => log.error({ err }, "pg-boss error"));
   await boss.start();
   return boss;
 }

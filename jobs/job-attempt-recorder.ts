@@ -2,6 +2,9 @@ import "server-only";
 import type { JobWithMetadata } from "pg-boss";
 import type { Database } from "@/server/db/client";
 import { jobAttempts } from "@/server/db/schema";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("worker");
 
 type AttemptRow = typeof jobAttempts.$inferInsert;
 
@@ -32,7 +35,7 @@ export function createJobAttemptRecorder(db: Database): JobAttemptRecorder {
       .then(() => db.insert(jobAttempts).values(rows))
       .then(
         () => undefined,
-        (err: Error) => console.error(`[worker] could not record ${rows.length} job attempts:`, err.message),
+        (err: Error) => log.error({ err }, `could not record ${rows.length} job attempts`),
       );
     return flushing;
   };

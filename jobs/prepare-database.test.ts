@@ -1,15 +1,19 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { capturedLogs } from "@/tests/support/captured-logs";
 import { setAccountPassword } from "@/server/auth/set-account-password";
 import { shoppers } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { seedConfiguredAdmin } from "./prepare-database";
 
+vi.mock("@/server/logging/logger", async () => (await import("@/tests/support/captured-logs")).capturingLoggerModule);
+
 const svc = useServiceDatabase();
 
 afterEach(() => {
   vi.restoreAllMocks();
+  capturedLogs.length = 0;
 });
 
 async function admins(): Promise<number> {
@@ -24,12 +28,12 @@ describe("the admin seeded on start", () => {
     await db.insert(shoppers).values({ id, email, name: "Someone" });
     await setAccountPassword(db, id, "the-squatters-password");
     const before = await admins();
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
 
     await seedConfiguredAdmin(db, { ADMIN_EMAIL: email, ADMIN_PASSWORD: "the-operators-password" });
     expect(await admins()).toBe(before);
-    expect(errors).toHaveBeenCalledTimes(1);
-    const line = String(errors.mock.calls[0]![0]);
+    const errors = capturedLogs.filter((l) => l.level === "error");
+    expect(errors).toHaveLength(1);
+    const line = errors[0]!.msg;
     expect(line).not.toContain("\n");
     expect(line).toContain(`ADMIN_EMAIL ${email} belongs to an existing account that is not an admin`);
     expect(line).toContain(`npm run admin -- promote --email ${email}`);
@@ -37,9 +41,8 @@ describe("the admin seeded on start", () => {
 
   it("without ADMIN_EMAIL (production's default) seeds nobody, and says so", async () => {
     const before = await admins();
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
     await seedConfiguredAdmin(svc().db, { ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined });
-    expect(log).toHaveBeenCalledWith("[db] ADMIN_EMAIL is not set: no admin account is seeded");
+    expect(capturedLogs).toContainEqual({ level: "info", fields: {}, msg: "ADMIN_EMAIL is not set: no admin account is seeded" });
     expect(await admins()).toBe(before);
   });
 });

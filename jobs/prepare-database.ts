@@ -14,6 +14,9 @@ import { createDatabase, type Database } from "@/server/db/client";
 import { MIGRATIONS_FOLDER } from "@/server/db/migrations-folder";
 import { seedDatabase } from "@/server/db/seed";
 import { seedAdmin } from "@/server/auth/seed-admin";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("db");
 
 export async function prepareDatabase(url: string, options: { seed: boolean }): Promise<void> {
   const { db, pool } = createDatabase(url, 2);
@@ -21,14 +24,14 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
     await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     // The one pg-boss that may create or upgrade pg-boss's schema.
     const boss = new PgBoss({ ...sendOnlyBossOptions(url, "conveyor-migrate"), migrate: true });
-    boss.on("error", (err) => console.error("[pg-boss]", err));
+    boss.on("error", (err) => log.error({ err }, "pg-boss error"));
     await boss.start();
     await setupQueues(boss, queuePolicyConfig(env()));
     const moved = await retireRenamedQueues(db, boss);
-    if (moved > 0) console.log(`[db] moved ${moved} jobs from the old queue names into their steps' queues (decision 031)`);
+    if (moved > 0) log.info(`moved ${moved} jobs from the old queue names into their steps' queues (decision 031)`);
     await boss.stop({ graceful: false });
     const { seededCatalog } = await seedDatabase(db, { catalog: options.seed, manualReview: env().MANUAL_REVIEW });
-    if (seededCatalog) console.log("[db] seeded the catalog");
+    if (seededCatalog) log.info("seeded the catalog");
     await seedConfiguredAdmin(db, env());
   } finally {
     await pool.end();
@@ -42,15 +45,15 @@ export async function prepareDatabase(url: string, options: { seed: boolean }): 
 export async function seedConfiguredAdmin(db: Database, config: Pick<Env, "ADMIN_EMAIL" | "ADMIN_PASSWORD">): Promise<void> {
   const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = config;
   if (!email || !password) {
-    console.log("[db] ADMIN_EMAIL is not set: no admin account is seeded");
+    log.info("ADMIN_EMAIL is not set: no admin account is seeded");
     return;
   }
   const outcome = await seedAdmin(db, email, password);
-  if (outcome === "created") console.log(`[db] created the admin account ${email}`);
-  if (outcome === "password_set") console.log(`[db] applied ADMIN_PASSWORD to the admin account ${email} and signed out its sessions`);
+  if (outcome === "created") log.info(`created the admin account ${email}`);
+  if (outcome === "password_set") log.info(`applied ADMIN_PASSWORD to the admin account ${email} and signed out its sessions`);
   if (outcome === "not_promoted") {
-    console.error(
-      `[db] ADMIN_EMAIL ${email} belongs to an existing account that is not an admin (someone registered that address): ` +
+    log.error(
+      `ADMIN_EMAIL ${email} belongs to an existing account that is not an admin (someone registered that address): ` +
         `it is not promoted, so there is no seeded admin. If that account is yours, run \`npm run admin -- promote --email ${email}\`; ` +
         `otherwise set ADMIN_EMAIL to another address.`,
     );

@@ -3,6 +3,7 @@ import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
+import { jobTraceFields } from "@/server/telemetry/spans";
 import { enqueueInTx, jobInsertCtes, type JobSender, type PlannedJob } from "./boss";
 
 /**
@@ -34,7 +35,9 @@ function planJobs<S extends StepName>(from: S, outcome: Outcome<S>, ctx: StepCon
     const row = stepRow(name);
     if (!row.job || (row.when && !row.when(ctx))) continue;
     const job = row.job(ctx, `${from}:${outcome}`, settings);
-    planned.push({ step: name, job: { queue: name, data: job.data, key: job.key, startAfterSeconds: job.startAfterSeconds } });
+    // The job carries its place in the order's trace (decision 034): the worker's consumer span continues it.
+    const data = { ...job.data, ...jobTraceFields(ctx.order?.traceParent) };
+    planned.push({ step: name, job: { queue: name, data, key: job.key, startAfterSeconds: job.startAfterSeconds } });
   }
   return planned;
 }

@@ -23,6 +23,11 @@ import { serviceHandlers, stepHandlers, webhookHandlers, type Handler } from "./
 import { MAINTENANCE_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
 import { loadConfiguration } from "@/scripts/process-startup";
+import { installTracing } from "@/server/telemetry/tracing";
+import { inJobSpan } from "./job-span";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("worker");
 
 const HEARTBEAT_INTERVAL_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -30,6 +35,7 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 async function main(): Promise<void> {
   // The launcher hands the worker its environment (with DATABASE_URL): no .env, no embedded Postgres.
   const config = loadConfiguration("worker", { dotEnv: false });
+  const tracing = installTracing("conveyor-worker", config.TRACE_RETENTION_DAYS);
   lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
@@ -37,6 +43,7 @@ async function main(): Promise<void> {
   // Webhook deliveries hold one only around their short statements, never while the
   // endpoint answers: a quarter of their slots is enough.
   const { db, pool } = createDatabase(databaseUrl(), concurrency + 2 + Math.ceil(config.WEBHOOK_DELIVERY_CONCURRENCY / 4));
+  tracing.attachStore(pool);
   const boss = new PgBoss({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",
@@ -46,7 +53,7 @@ async function main(): Promise<void> {
     superviseIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
     monitorIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
   });
-  boss.on("error", (err: Error) => console.error("[worker] pg-boss error:", err.message));
+  boss.on("error", (err: Error) => log.error({ err }, "pg-boss error"));
   await boss.start();
   // The retry policy is the queue's, copied into each job as it is sent: applying this
   // process's JOB_RETRY_* / JOB_HEARTBEAT_SECONDS before working makes them take effect
@@ -125,22 +132,23 @@ async function main(): Promise<void> {
     db.update(workerHeartbeats)
       .set({ lastSeenAt: sql`now()` })
       .where(eq(workerHeartbeats.id, workerId))
-      .catch((err: Error) => console.error("[worker] heartbeat failed:", err.message));
+      .catch((err: Error) => log.error({ err }, "heartbeat failed"));
   }, HEARTBEAT_INTERVAL_MS);
-  console.log(`[worker] ${workerId} (pid ${process.pid}) working ${subscriptions.length} queues × ${concurrency}`);
+  log.info(`${workerId} working ${subscriptions.length} queues × ${concurrency}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[worker] ${signal}: finishing active jobs…`);
+    log.info(`${signal}: finishing active jobs…`);
     clearInterval(beat);
     // graceful: stop fetching, wait for active jobs (up to the timeout), then fail the rest back to the queue.
-    await boss.stop({ graceful: true, timeout: SHUTDOWN_TIMEOUT_MS }).catch((err) => console.error("[worker] stop:", err));
+    await boss.stop({ graceful: true, timeout: SHUTDOWN_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, "stop failed"));
     await attempts.stop();
+    await tracing.shutdown().catch(() => {});
     await db.delete(workerHeartbeats).where(eq(workerHeartbeats.id, workerId)).catch(() => {});
     await pool.end().catch(() => {});
-    console.log("[worker] stopped");
+    log.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
@@ -155,19 +163,34 @@ async function settle(
   attempts: JobAttemptRecorder,
 ): Promise<JobResult> {
   const startedAt = new Date();
+  const orderId = orderIdOf(job);
   try {
-    const output = await handler(job as JobWithMetadata<never>);
+    // The lines are written inside the job's span, so they carry the order's trace id.
+    const output = await inJobSpan(queue, job, async () => {
+      try {
+        const result = await handler(job as JobWithMetadata<never>);
+        log.debug({ queue, job_id: job.id, order_id: orderId, ms: Date.now() - startedAt.getTime() }, `${queue} job done`);
+        return result;
+      } catch (err) {
+        log.warn({ queue, job_id: job.id, order_id: orderId, attempt: job.retryCount + 1, attempts: job.retryLimit + 1, err }, `${queue} job failed`);
+        throw err;
+      }
+    });
     attempts.record(queue, job, startedAt, "completed");
     return { id: job.id, status: "completed", output: output === undefined ? undefined : { result: output } };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     attempts.record(queue, job, startedAt, "failed", message);
-    console.error(`[worker] ${queue} job ${job.id} failed (attempt ${job.retryCount + 1}/${job.retryLimit + 1}): ${message}`);
     return { id: job.id, status: "failed", output: { message } };
   }
 }
 
+function orderIdOf(job: JobWithMetadata): string | undefined {
+  const orderId = (job.data as { orderId?: unknown } | null)?.orderId;
+  return typeof orderId === "string" ? orderId : undefined;
+}
+
 main().catch((err) => {
-  console.error("[worker] failed to start:", err);
+  log.fatal({ err }, "failed to start");
   process.exit(1);
 });

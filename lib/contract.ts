@@ -113,6 +113,11 @@ export const orderViewSchema = z
     created_at: isoTime,
     updated_at: isoTime,
     events: z.array(eventViewSchema),
+    trace_id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional()
+      .meta({ description: "The W3C trace id of the order's trace (a `traceparent` sent with POST /api/orders names it); absent for orders placed before tracing." }),
   })
   .meta({ id: "Order" });
 
@@ -157,6 +162,7 @@ export type OrderView = {
   created_at: string;
   updated_at: string;
   events: EventView[];
+  trace_id?: string;
 };
 
 export type EventView = { id: string; status: OrderStatus; timestamp: string } & Record<string, unknown>;

@@ -27,6 +27,9 @@
  *   BENCH_ONLY=sse runs phase 3 alone.
  *   BENCH_ONLY=batch runs the batch phase alone (decision 033): single-order intake p99 with
  *   the workers running, then again while a 10,000-line batch is placed, and their ratio.
+ *   BENCH_ONLY=tracing starts three stacks one after another — tracing off, spans exported over
+ *   OTLP/HTTP to a sink on loopback, spans kept in Postgres — and prints each one's intake p99
+ *   and CPU per order (BENCH_BURST orders, default 500 here), and the cost over off (decision 034).
  *   BENCH_ONLY=lab runs the lab phase alone (decision 019): calm and +200 ms risk-spiked lab
  *   runs alternate, three of each, and it prints each mode's median acknowledgement p99 per
  *   condition — the lab's thesis (direct passes the spike on, async does not) as figures.
@@ -40,10 +43,11 @@ import { measureBundleSizes } from "./bench/bundle-size";
 import { measureIntake, measureRawInserts, type IntakeResult } from "./bench/intake";
 import { LAB_CONCURRENCY, LAB_ORDERS, LAB_SPIKE_MS, measureLab } from "./bench/lab";
 import { round } from "./bench/load";
-import { measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
+import { discardQueuedJobs, measurePipelineLatency, measurePipelineThroughput, pipelineBacklog, placeBurst, placePaced, waitUntilShipped } from "./bench/pipeline";
 import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type CpuUsage } from "./bench/process-cpu";
 import { startNotifyCounter } from "./bench/notify-count";
 import { measureSseStreams, type SseResult } from "./bench/sse";
+import { measureTracingModes } from "./bench/tracing";
 import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
 import { loadDotEnv } from "./process-startup";
 
@@ -79,6 +83,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   // The lab's intake: a web pool as large as its concurrency, so checkouts do not queue for connections.
   if (process.env.BENCH_ONLY === "lab") process.env.DB_POOL_MAX ??= String(LAB_CONCURRENCY);
+  if (process.env.BENCH_ONLY === "tracing") {
+    const tracingBurst = Math.round(positiveNumber("BENCH_BURST", 500));
+    const tracing = await measureTracingModes({ clients: CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, burst: tracingBurst }, log);
+    log(`done in ${elapsed(started)} s`);
+    console.log(JSON.stringify({ first_load_js: firstLoadJs, load_before: round(loadBefore, 2), tracing }));
+    return;
+  }
   log(`production build ${build.distDir}/ (${build.buildId}); starting the app on a fresh database…`);
   const stack = await startBenchStack(CLIENTS);
   stopOnSignal(stack);
@@ -290,11 +301,6 @@ async function adminPhase(stack: BenchStack) {
  * outpaced). Working them off would take minutes and would skew the phases after, so they
  * are deleted — the benchmark's database is dropped at the end anyway.
  */
-async function discardQueuedJobs(pool: pg.Pool): Promise<number> {
-  const { rowCount } = await pool.query("DELETE FROM pgboss.job WHERE state IN ('created', 'retry')");
-  return rowCount ?? 0;
-}
-
 /** Postgres settings that move the figures: memory for pages, commit durability, how many backends may run. */
 const POSTGRES_SETTINGS = ["server_version", "shared_buffers", "synchronous_commit", "max_connections", "fsync", "wal_level"] as const;
 

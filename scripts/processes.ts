@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
+import { Writable } from "node:stream";
 
 export type Mode = "dev" | "start";
 
@@ -25,8 +26,12 @@ export type ProcessOptions = {
   env: NodeJS.ProcessEnv;
   port: number;
   workers: number;
-  /** Where child output goes; "inherit" prefixes lines with the role. */
-  output?: "inherit" | "ignore";
+  /**
+   * Where child output goes: "inherit" passes it on (the JSON log lines as they are, since they
+   * name their role; anything else prefixed with it), a function gets every line (tests read
+   * the logs of an order's life), "ignore" drops it.
+   */
+  output?: "inherit" | "ignore" | ((role: string, line: string) => void);
 };
 
 export type RunningProcesses = {
@@ -47,13 +52,19 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
     const startedAt = Date.now();
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...options.env, PROCESS_ROLE: role },
+      // `npm run dev` logs pretty (server/logging/logger.ts), `npm start` JSON lines.
+      env: { ...options.env, PROCESS_ROLE: role, ...(options.mode === "dev" && !options.env.LOG_FORMAT ? { LOG_FORMAT: "pretty" } : {}) },
       stdio: options.output === "ignore" ? "ignore" : ["ignore", "pipe", "pipe"],
     });
-    if (options.output !== "ignore") {
-      const prefix = (line: string) => (line ? `${role.padEnd(10)} | ${line}\n` : "");
-      child.stdout?.on("data", (d: Buffer) => process.stdout.write(d.toString().split("\n").map(prefix).join("")));
-      child.stderr?.on("data", (d: Buffer) => process.stderr.write(d.toString().split("\n").map(prefix).join("")));
+    const output = options.output ?? "inherit";
+    // Whole lines only: a chunk may end mid-line, and a JSON line must stay one line.
+    const lineSink = (target: NodeJS.WriteStream) =>
+      typeof output === "function"
+        ? (line: string) => output(role, line)
+        : (line: string) => void target.write(line.startsWith("{") ? `${line}\n` : `${role.padEnd(10)} | ${line}\n`);
+    if (output !== "ignore") {
+      child.stdout?.pipe(splitLines(lineSink(process.stdout)));
+      child.stderr?.pipe(splitLines(lineSink(process.stderr)));
     }
     children.set(role, child);
     child.on("exit", (code, signal) => {
@@ -103,6 +114,23 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
       await Promise.all(exits);
     },
   };
+}
+
+/** A writable that calls `onLine` with each complete line written to it. */
+function splitLines(onLine: (line: string) => void): Writable {
+  let rest = "";
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const lines = (rest + chunk.toString("utf8")).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) if (line) onLine(line);
+      done();
+    },
+    final(done) {
+      if (rest) onLine(rest);
+      done();
+    },
+  });
 }
 
 /**

@@ -106,6 +106,11 @@ const envSchema = z.object({
   WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().min(1).default(30),
   // Batches (CONTRACT §9): lines placed per second across the shop, so a batch never starves checkout (decision 033).
   BATCH_LINES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(200),
+  // Tracing (decision 034): spans kept in trace_spans this many days for the admin's order
+  // page (0: none kept, and without OTEL_EXPORTER_OTLP_ENDPOINT nothing is recorded at all);
+  // TRACE_VIEW_URL, e.g. https://jaeger.example/trace/{trace_id}, links an order's trace out.
+  TRACE_RETENTION_DAYS: z.coerce.number().min(0).default(3),
+  TRACE_VIEW_URL: z.string().url().includes("{trace_id}").optional(),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the

@@ -6,8 +6,12 @@ import type { Database } from "@/server/db/client";
 import { simCharges, simReversals } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
+import { contextOf, markFailed, SpanKind, startSpan, traceparentOf } from "@/server/telemetry/spans";
 import { behaveAs } from "./behaviour";
 import type { SettingsCache } from "./settings-cache";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("payment-sim");
 
 type Charge = typeof simCharges.$inferSelect;
 type Verdict = { outcome: "completed" | "failed" | "flagged"; reason?: string; riskScore: number | null };
@@ -42,8 +46,15 @@ export class PaymentSimulator {
     private readonly settings: SettingsCache,
   ) {}
 
-  /** POST /payments/charges: answers "processing" at once; the verdict follows by webhook. */
-  async createCharge(idempotencyKey: string, body: { order_id: string; amount: number; currency: string; payment_method: string; risk_action?: RiskAction }) {
+  /**
+   * POST /payments/charges: answers "processing" at once; the verdict follows by webhook.
+   * `traceparent` is the provider's own span of the request: the webhook continues it.
+   */
+  async createCharge(
+    idempotencyKey: string,
+    body: { order_id: string; amount: number; currency: string; payment_method: string; risk_action?: RiskAction },
+    traceparent?: string,
+  ) {
     await behaveAs(this.settings, "payment");
     const [inserted] = await this.db
       .insert(simCharges)
@@ -56,6 +67,7 @@ export class PaymentSimulator {
         paymentMethod: body.payment_method,
         riskAction: body.risk_action === "review" ? "review" : "block",
         webhookId: newId("evt"),
+        traceParent: traceparent ?? null,
       })
       .onConflictDoNothing()
       .returning();
@@ -165,11 +177,11 @@ export class PaymentSimulator {
           if (current) await this.decideAndReport(current);
           return;
         } catch (err) {
-          console.error(`[payment-sim] charge ${charge.id} (attempt ${attempt}):`, (err as Error).message);
+          log.warn({ err, charge_id: charge.id, order_id: charge.orderId, attempt }, "charge processing failed");
           if (attempt < PROCESS_MAX_ATTEMPTS) await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
         }
       }
-      console.error(`[payment-sim] gave up on charge ${charge.id}`);
+      log.error({ charge_id: charge.id, order_id: charge.orderId }, "gave up on the charge");
     } finally {
       this.inFlight.delete(charge.id);
     }
@@ -211,16 +223,29 @@ export class PaymentSimulator {
     if (settings?.dropWebhooks) return; // lost in transit: only a lookup will tell the merchant
     for (let attempt = charge.webhookAttempts + 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt++) {
       let delivered = false;
+      // Each attempt is a CLIENT span under the charge request's context (kept on the charge,
+      // so a restart's redelivery continues it too), whose traceparent the webhook carries.
+      const { span, context: attemptContext } = startSpan("payment webhook POST", {
+        kind: SpanKind.CLIENT,
+        parent: contextOf(charge.traceParent),
+        attributes: { "http.request.method": "POST", "url.full": this.webhookUrl, "conveyor.order_id": charge.orderId, "conveyor.webhook.attempt": attempt, "conveyor.webhook.event": event },
+      });
       try {
+        const traceparent = traceparentOf(attemptContext);
         const response = await fetch(this.webhookUrl, {
           method: "POST",
-          headers: signedWebhookHeaders(this.webhookSecret, charge.webhookId!, body),
+          headers: { ...signedWebhookHeaders(this.webhookSecret, charge.webhookId!, body), ...(traceparent ? { traceparent } : {}) },
           body,
           signal: AbortSignal.timeout(10_000),
         });
         delivered = response.ok;
-      } catch {
+        span.setAttribute("http.response.status_code", response.status);
+        if (!delivered) markFailed(span, new Error(`HTTP ${response.status}`));
+      } catch (err) {
         // endpoint down: retried below like any non-2xx answer
+        markFailed(span, err);
+      } finally {
+        span.end();
       }
       // One write per attempt, after it: a simulator killed mid-delivery redelivers on restart
       // (resumePending), which the merchant dedupes by webhook id, and counts one attempt fewer.
@@ -233,7 +258,7 @@ export class PaymentSimulator {
       if (delivered || !recorded) return;
       await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
     }
-    console.error(`[payment-sim] gave up delivering the webhook of ${charge.id}`);
+    log.error({ charge_id: charge.id, order_id: charge.orderId }, "gave up delivering the webhook");
   }
 }
 

@@ -16,21 +16,29 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createDatabase } from "@/server/db/client";
 import { databaseUrl, envOrExit } from "@/server/env";
 import { lowerProcessPriority } from "@/server/processes/lower-process-priority";
+import { contextOf, SpanKind, startSpan, traceparentOf } from "@/server/telemetry/spans";
+import { installTracing } from "@/server/telemetry/tracing";
+import { context } from "@opentelemetry/api";
 import { SimulatedFailure } from "./behaviour";
 import { acceptEmail, createInvoice, createShipment, voidShipment } from "./documents";
 import { PaymentSimulator } from "./payment-provider";
 import { createSettingsCache } from "./settings-cache";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("simulators");
 
 const config = envOrExit("simulators");
+const tracing = installTracing("conveyor-simulators", config.TRACE_RETENTION_DAYS);
 lowerProcessPriority(config.WORKER_NICE, "simulators");
 const { db, pool } = createDatabase(databaseUrl(), 6);
+tracing.attachStore(pool);
 const settings = createSettingsCache(db, databaseUrl());
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);
 
 type Route = (key: string, body: Record<string, unknown>, match: RegExpMatchArray) => Promise<unknown>;
 
 const routes: [RegExp, Route][] = [
-  [/^\/payments\/charges$/, (key, body) => payments.createCharge(key, body as never)],
+  [/^\/payments\/charges$/, (key, body) => payments.createCharge(key, body as never, traceparentOf())],
   [/^\/payments\/charges\/by-key\/([^/]+)\/reverse$/, (key, _body, match) => payments.reverseCharge(key, decodeURIComponent(match[1]!))],
   [/^\/invoicing\/invoices$/, (key) => createInvoice(db, settings, key)],
   [/^\/email\/messages$/, (key, body) => acceptEmail(db, settings, key, body as never)],
@@ -56,10 +64,29 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-const server = createServer(async (req, res) => {
+/**
+ * Every request is a SERVER span under the caller's `traceparent` (a third party that takes
+ * part in the merchant's traces, as the real ones can): the charge keeps it for its webhook.
+ */
+const server = createServer((req, res) => {
   const path = new URL(req.url ?? "/", "http://sim").pathname;
+  // The probes (health, the test controls' settle) are not part of anyone's trace.
   if (req.method === "GET" && path === "/health") return send(res, 200, { status: "ok" });
   if (req.method === "GET" && path === "/payments/in-flight") return send(res, 200, payments.inFlightCharges());
+  const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent : undefined;
+  const { span, context: spanContext } = startSpan(`${req.method} ${path.replace(/\/by-key\/[^/]+/, "/by-key/{key}")}`, {
+    kind: SpanKind.SERVER,
+    parent: contextOf(traceparent),
+    attributes: { "http.request.method": req.method ?? "GET", "url.path": path },
+  });
+  res.once("close", () => {
+    span.setAttribute("http.response.status_code", res.statusCode);
+    span.end();
+  });
+  void context.with(spanContext, () => serve(req, res, path));
+});
+
+async function serve(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const lookup = req.method === "GET" ? lookups.find(([pattern]) => pattern.test(path)) : undefined;
   if (lookup) return answer(res, () => lookup[1](path.match(lookup[0])!), 200);
   const route = routes.find(([pattern]) => pattern.test(path));
@@ -68,7 +95,7 @@ const server = createServer(async (req, res) => {
   if (typeof key !== "string" || !key) return send(res, 400, { error: "Idempotency-Key required" });
   const body = await readBody(req);
   await answer(res, () => route[1](key, body, path.match(route[0])!), path === "/payments/charges" ? 202 : 200);
-});
+}
 
 /** Runs a simulated call: its result (404 when there is none), or the injected failure. */
 async function answer(res: ServerResponse, call: () => Promise<unknown>, status: number): Promise<void> {
@@ -78,19 +105,23 @@ async function answer(res: ServerResponse, call: () => Promise<unknown>, status:
     send(res, status, result);
   } catch (err) {
     if (err instanceof SimulatedFailure) return send(res, err.status, { error: err.message });
-    console.error("[simulators]", err);
+    log.error({ err }, "simulator error");
     send(res, 500, { error: "simulator error" });
   }
 }
 
 server.listen(config.SIMULATOR_PORT, "127.0.0.1", () => {
-  console.log(`[simulators] listening on http://127.0.0.1:${config.SIMULATOR_PORT}`);
+  log.info(`listening on http://127.0.0.1:${config.SIMULATOR_PORT}`);
   void payments.resumePending();
 });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     server.close();
-    void settings.stop().then(() => pool.end()).finally(() => process.exit(0));
+    void settings
+      .stop()
+      .then(() => tracing.shutdown())
+      .then(() => pool.end())
+      .finally(() => process.exit(0));
   });
 }

@@ -4,6 +4,8 @@ import { toErrorResponse } from "@/server/http/api-response";
 import { methodNotAllowed, type Method } from "@/server/http/method-not-allowed";
 import { rejectMalformedPath } from "@/server/http/reject-malformed-path";
 import type { ProcessServices } from "@/server/process-services";
+import { contextOf, SpanKind, startSpan } from "@/server/telemetry/spans";
+import { context, SpanStatusCode } from "@opentelemetry/api";
 import { API_ROUTES, type ApiRoute } from "./api-routes";
 import { webRequestOf, writeWebResponse } from "./node-adapter";
 
@@ -23,11 +25,42 @@ export function createApiRouter(services: ProcessServices): (req: IncomingMessag
     for (const route of routes) {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
-      void answer(res, () => dispatch(services, route, req, res, pathname, match[1]));
+      const requestContext = serverSpan(req, res, route);
+      void context.with(requestContext, () => answer(res, () => dispatch(services, route, req, res, pathname, match[1])));
       return true;
     }
     return false;
   };
+}
+
+/** "/api/orders/{param}" for /^\/api\/orders\/([^/]+)$/: a span name that does not grow with the ids. */
+const templates = new WeakMap<ApiRoute, string>();
+function templateOf(route: ApiRoute): string {
+  let template = templates.get(route);
+  if (!template) templates.set(route, (template = route.pattern.source.replace(/^\^|\$$/g, "").replace(/\([^)]*\)/g, "{param}").replace(/\\/g, "")));
+  return template;
+}
+
+/**
+ * Every API request is a SERVER span, a child of the caller's W3C `traceparent` when it sent
+ * one (CONTRACT §10: a client's trace becomes the order's); it ends when the response does,
+ * an event stream's included. Its ids are the request id of error answers.
+ */
+function serverSpan(req: IncomingMessage, res: ServerResponse, route: ApiRoute) {
+  const method = req.method ?? "GET";
+  const template = templateOf(route);
+  const traceparent = req.headers.traceparent;
+  const { span, context: requestContext } = startSpan(`${method} ${template}`, {
+    kind: SpanKind.SERVER,
+    parent: contextOf(typeof traceparent === "string" ? traceparent : undefined, context.active()),
+    attributes: { "http.request.method": method, "http.route": template },
+  });
+  res.once("close", () => {
+    span.setAttribute("http.response.status_code", res.statusCode);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  return requestContext;
 }
 
 async function dispatch(services: ProcessServices, route: ApiRoute, req: IncomingMessage, res: ServerResponse, pathname: string, rawParam: string | undefined): Promise<void> {

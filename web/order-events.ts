@@ -16,9 +16,9 @@ export async function serveOrderEvents(services: ProcessServices, req: IncomingM
   const request = webRequestOf(req);
   const shopper = await authenticateRequest(services, request);
   const db = services.db;
-  await findShoppersOrder(db, shopper.id, orderId); // 404 before any stream is opened
+  const order = await findShoppersOrder(db, shopper.id, orderId); // 404 before any stream is opened
   holdStreamSlot(res, takeStreamSlot(services.streamSlots, shopper.id, clientAddress(request.headers)));
-  await streamOrderEvents(res, db, orderId, { lastEventId: request.headers.get("last-event-id"), ...streamOptions(services) });
+  await streamOrderEvents(res, db, orderId, { lastEventId: request.headers.get("last-event-id"), traceParent: order.traceParent, ...streamOptions(services) });
 }
 
 /**
@@ -35,7 +35,7 @@ export async function serveShopperOrdersEvents(services: ProcessServices, req: I
   const db = services.db;
   const owned = await ownedOrderIds(db, shopper.id, ids);
   holdStreamSlot(res, takeStreamSlot(services.streamSlots, shopper.id, clientAddress(request.headers)));
-  await streamShopperOrders(res, db, owned, streamOptions(services));
+  await streamShopperOrders(res, db, owned.ids, { ...streamOptions(services), traceParents: owned.traceParents });
 }
 
 function streamOptions({ config, hub, heartbeats }: ProcessServices) {

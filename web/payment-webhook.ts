@@ -10,6 +10,9 @@ import { logWebhookDelivery } from "@/server/payments/log-webhook-delivery";
 import { verifyWebhook, WebhookSignatureError } from "@/server/payments/webhook-signature";
 import type { ProcessServices } from "@/server/process-services";
 import { webRequestOf, writeWebResponse } from "./node-adapter";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("webhooks");
 
 /**
  * POST /webhooks/payments — the payment provider reports an outcome (docs/api.md).
@@ -59,6 +62,7 @@ async function receivePaymentWebhook(services: ProcessServices, request: Request
   try {
     const outcome = await handlePaymentWebhook(db, (await services.jobs()).steps, webhook.id, parsed.data);
     await logWebhookDelivery(db, { ...delivery, outcome });
+    log.debug({ order_id: delivery.orderId, webhook_id: webhook.id, event: delivery.event, outcome }, "payment webhook received");
     return json(200, { received: true, duplicate: outcome === "duplicate" });
   } catch (err) {
     if (err instanceof AppError && err.status === 404) await logWebhookDelivery(db, { ...delivery, outcome: "unknown_order" });

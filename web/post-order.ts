@@ -11,6 +11,9 @@ import { placeOrder, recordIdempotentResponse, statusUrl } from "@/server/orders
 import { waitForSettled } from "@/server/orders/wait-for-settled";
 import type { ProcessServices } from "@/server/process-services";
 import { webRequestOf, writeWebResponse } from "./node-adapter";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("api");
 
 /**
  * POST /api/orders — 202 + status URL, or 201 with the order when `Prefer: wait=N` saw it settle.
@@ -33,6 +36,7 @@ async function postOrder(services: ProcessServices, request: Request): Promise<R
     if (result.preferenceApplied) headers["Preference-Applied"] = result.preferenceApplied;
     return json(result.status, result.body, headers);
   }
+  log.debug({ order_id: result.orderId }, "order accepted");
   const location = { Location: statusUrl(result.orderId) };
   if (wait === undefined || wait === 0) return json(202, result.accepted, location);
 
@@ -46,7 +50,7 @@ async function postOrder(services: ProcessServices, request: Request): Promise<R
     // The order is committed: what the client is owed is its 202, never an error saying nothing
     // was written (it would retry into a duplicate). The key's row still holds that 202 body,
     // which is what a replay answers once the hold lapses.
-    console.error(`[api] order ${result.orderId} stored, answering 202 after a failure while waiting:`, (err as Error).message);
+    log.error({ err, order_id: result.orderId }, "order stored, answering 202 after a failure while waiting");
     return json(202, result.accepted, location);
   }
 }

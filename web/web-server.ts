@@ -4,11 +4,15 @@ import path from "node:path";
 import next from "next";
 import { databaseUrl, env } from "@/server/env";
 import { responseSecurityHeaders } from "@/server/http/security-headers";
+import { installTracing } from "@/server/telemetry/tracing";
 import { pinClientAddress } from "./client-address";
 import { endAfterRequestBody } from "./finish-request-body";
 import { createApiRouter } from "./api-router";
 import { withPageServices } from "./page-server";
 import { createWebServices } from "./web-services";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("web");
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -22,7 +26,10 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 export async function startWebServer(options: { dev: boolean; port: number; hostname: string }): Promise<void> {
   // trpc/server.tsx finds web/page-server.ts from the working directory, as Next finds `dir`.
   process.chdir(ROOT);
+  // Before Next loads: it finds @opentelemetry/api and reports its page renders to the provider installed here.
+  const tracing = installTracing("conveyor-web", env().TRACE_RETENTION_DAYS);
   const services = createWebServices(env(), databaseUrl());
+  tracing.attachStore(services.pool);
   const serveApi = createApiRouter(services);
   const server = http.createServer();
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
@@ -36,7 +43,7 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     if (serveApi(req, res)) return;
     withPageServices(services, () => handleWithNext(req, res)).catch((err: unknown) => {
       // What `next start`'s own listener does when its handler throws (it never should).
-      console.error(`[web] Next failed to handle ${req.url}:`, err);
+      log.error({ err, url: req.url }, "Next failed to handle a request");
       if (!res.headersSent) res.statusCode = 500;
       res.end("Internal Server Error");
     });
@@ -45,10 +52,10 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     server.once("error", reject);
     server.listen(options.port, options.hostname, resolve);
   });
-  console.log(`[web] listening on http://${options.hostname}:${options.port} (${options.dev ? "dev" : "production"})`);
+  log.info(`listening on http://${options.hostname}:${options.port} (${options.dev ? "dev" : "production"})`);
   if (env().NODE_ENV === "production" && env().TEST_CONTROLS_TOKEN) {
-    console.warn(
-      "[web] WARNING: TEST_CONTROLS_TOKEN is set, so /api/test/* is open to its holder (reset every order and shopper, sign shoppers in, steer the simulated services): for end-to-end suites only, never in a real deployment (docs/security.md).",
+    log.warn(
+      "TEST_CONTROLS_TOKEN is set, so /api/test/* is open to its holder (reset every order and shopper, sign shoppers in, steer the simulated services): for end-to-end suites only, never in a real deployment (docs/security.md).",
     );
   }
 
@@ -58,6 +65,7 @@ export async function startWebServer(options: { dev: boolean; port: number; host
     server.close();
     void app
       .close()
+      .then(() => tracing.shutdown()) // its last spans go out through the pool, closed next
       .then(() => services.close())
       .finally(() => process.exit(0));
   };

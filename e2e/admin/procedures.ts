@@ -3,6 +3,7 @@ export const ADMIN_PROCEDURES: { path: string; kind: "query" | "mutation"; input
   { path: "admin.overview", kind: "query", input: { window: "15m" } },
   { path: "admin.orders", kind: "query", input: {} },
   { path: "admin.order", kind: "query", input: { orderId: "ord_doesnotexist" } },
+  { path: "admin.orderTrace", kind: "query", input: { orderId: "ord_doesnotexist" } },
   { path: "admin.cancelOrder", kind: "mutation", input: { orderId: "ord_doesnotexist" } },
   { path: "admin.retryStep", kind: "mutation", input: { orderId: "ord_doesnotexist", queue: "createShipment" } },
   { path: "admin.deadLetters", kind: "query", input: undefined },

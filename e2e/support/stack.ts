@@ -33,8 +33,15 @@ export type Stack = {
   healthToken: string;
   newShopper(options?: { admin?: boolean }): Promise<Shopper>;
   setDownstream(service: DownstreamService, settings: Partial<typeof downstreamSettings.$inferInsert>): Promise<void>;
+  /**
+   * The processes' output lines so far (the last MAX_CAPTURED_LINES), each with its role; kept
+   * only when the stackEnv sets STACK_CAPTURE_LOGS=1, else always empty.
+   */
+  logLines(): { role: string; line: string }[];
   stop(): Promise<void>;
 };
+
+const MAX_CAPTURED_LINES = 20_000;
 
 
 let shopperCounter = 0;
@@ -46,11 +53,16 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const baseURL = `http://127.0.0.1:${port}`;
   // Production mode: secrets of its own, generated unless `env` (a file's stackEnv) chooses them.
   const settings = { ...generatedSecrets(), ...env };
+  const captured: { role: string; line: string }[] = [];
+  const capture = (role: string, line: string) => {
+    captured.push({ role, line });
+    if (captured.length > MAX_CAPTURED_LINES) captured.splice(0, captured.length - MAX_CAPTURED_LINES);
+  };
   const processes = startProcesses({
     mode: "start",
     port,
     workers: Number(env.WORKER_PROCESSES ?? 1),
-    output: process.env.STACK_LOGS ? "inherit" : "ignore",
+    output: env.STACK_CAPTURE_LOGS === "1" ? capture : process.env.STACK_LOGS ? "inherit" : "ignore",
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -100,6 +112,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     async setDownstream(service, settings) {
       await db.update(downstreamSettings).set(settings).where(eq(downstreamSettings.service, service));
     },
+    logLines: () => [...captured],
     async stop() {
       await processes.stop();
       await pool.end();

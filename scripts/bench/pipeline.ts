@@ -93,6 +93,12 @@ export async function placeBurst(target: Target, count: number): Promise<string[
 }
 
 /** Jobs of the pipeline not yet done (queued, retrying or running): a backlog above zero means the pipeline is busy. */
+/** Drops the jobs intake queued while no worker ran, so a later phase measures only its own orders. */
+export async function discardQueuedJobs(pool: pg.Pool): Promise<number> {
+  const { rowCount } = await pool.query("DELETE FROM pgboss.job WHERE state IN ('created', 'retry')");
+  return rowCount ?? 0;
+}
+
 export async function pipelineBacklog(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active') AND name NOT LIKE '%.dead'",

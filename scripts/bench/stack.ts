@@ -61,7 +61,8 @@ export function requireProductionBuild(): { distDir: string; buildId: string } {
   return { distDir, buildId: readFileSync(buildIdFile, "utf8").trim() };
 }
 
-export async function startBenchStack(clients: number): Promise<BenchStack> {
+/** `environment` overrides the app's (BENCH_ONLY=tracing starts stacks with tracing off and on). */
+export async function startBenchStack(clients: number, environment: Record<string, string> = {}): Promise<BenchStack> {
   const database = await createBenchDatabase();
   const pool = new pg.Pool({ connectionString: database.url, max: 4, application_name: BENCH_APPLICATION_NAME });
   const db = drizzle(pool, { schema });
@@ -110,6 +111,7 @@ export async function startBenchStack(clients: number): Promise<BenchStack> {
         // Lets the benchmark read a process's memory after GC (memory-probe.mjs).
         NODE_OPTIONS: [process.env.NODE_OPTIONS, "--expose-gc", `--import=${pathToFileURL(MEMORY_PROBE).href}`].filter(Boolean).join(" "),
         BENCH_PROBE_DIR: probeDir,
+        ...environment,
       },
     });
     await waitUntilHealthy(`${baseUrl}/api/health`, 90_000, { requireWorkers: false });

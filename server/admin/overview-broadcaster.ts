@@ -1,5 +1,8 @@
 import "server-only";
 import type { Overview, OverviewWindow } from "@/lib/admin-overview";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("admin");
 
 type Listener = (overview: Overview) => void;
 
@@ -37,7 +40,7 @@ export class OverviewBroadcaster {
           const overview = { ...computed, generatedAt: new Date().toISOString() };
           for (const listener of this.listeners.get(window) ?? []) listener(overview);
         } catch (err) {
-          console.error("[admin] overview failed:", (err as Error).message);
+          log.error({ err }, "overview failed");
         }
         await new Promise((resolve) => setTimeout(resolve, MIN_INTERVAL_MS));
       }

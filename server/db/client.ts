@@ -3,6 +3,9 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { env } from "@/server/env";
 import * as schema from "./schema";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("db");
 
 export type Database = NodePgDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -44,7 +47,7 @@ class TransactionSafePool extends pg.Pool {
 export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
   const pool = new TransactionSafePool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor" });
   // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  pool.on("error", (err) => log.error({ err }, "idle client error"));
   // The pool listens only to idle clients. One checked out (inside a transaction, between two
   // statements) whose connection dies would emit an unhandled `error` and kill the process;
   // its next query fails anyway ("Client has encountered a connection error"), which is where

@@ -8,6 +8,9 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { userInfo } from "node:os";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("embedded-postgres");
 
 const DATABASE_NAME = "conveyor";
 
@@ -70,7 +73,7 @@ async function letPostgresUserReach(projectDir: string): Promise<void> {
     }
     if (dir === path.dirname(dir)) break;
   }
-  if (changed.length > 0) console.error(`[embedded-postgres] running as root: made ${changed.join(", ")} traversable (o+x) for the postgres user`);
+  if (changed.length > 0) log.warn(`running as root: made ${changed.join(", ")} traversable (o+x) for the postgres user`);
 }
 
 async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -90,10 +93,10 @@ async function startEmbeddedPostgres(dataDir: string, port: number): Promise<{ u
     // (created if missing) and hands it the data folder.
     createPostgresUser: asRoot,
     onLog: () => {},
-    onError: (message) => console.error("[embedded-postgres]", message),
+    onError: (message) => log.error(String(message)),
   });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
-    console.error(`[embedded-postgres] initialising ${databaseDir} (first start only)`);
+    log.info(`initialising ${databaseDir} (first start only)`);
     await server.initialise();
   }
   await server.start();

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/server/env";
+import { inSpan, SpanKind, traceparentOf } from "@/server/telemetry/spans";
 
 /** A downstream service answered with an error or not at all; the job retries with backoff. */
 export class DownstreamError extends Error {
@@ -16,9 +17,21 @@ export class DownstreamError extends Error {
 /**
  * POSTs JSON to a third party with an Idempotency-Key, so a retried job never does the work
  * twice on their side (or GETs a lookup, which needs none). Times out rather than hanging a
- * worker slot.
+ * worker slot. A CLIENT span in the caller's trace, whose `traceparent` the service receives
+ * (the simulated provider sends it back with its webhook, decision 034).
  */
-export async function callService<T>(
+export function callService<T>(
+  service: string,
+  url: string,
+  body: unknown,
+  idempotencyKey: string | undefined,
+  method: "POST" | "GET" = "POST",
+): Promise<T> {
+  const attributes = { "http.request.method": method, "url.full": url, "conveyor.downstream": service };
+  return inSpan(`${service} ${method}`, { kind: SpanKind.CLIENT, attributes }, () => requestService<T>(service, url, body, idempotencyKey, method));
+}
+
+async function requestService<T>(
   service: string,
   url: string,
   body: unknown,
@@ -27,6 +40,8 @@ export async function callService<T>(
 ): Promise<T> {
   const headers: Record<string, string> = method === "POST" ? { "Content-Type": "application/json" } : {};
   if (idempotencyKey !== undefined) headers["Idempotency-Key"] = idempotencyKey;
+  const traceparent = traceparentOf();
+  if (traceparent) headers.traceparent = traceparent;
   let response: Response;
   try {
     response = await fetch(url, {

@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError, databaseUnavailable, isDatabaseUnavailable } from "@/server/errors";
+import { currentRequestId } from "@/server/telemetry/spans";
 import { internalErrorMessage, logUnexpectedError } from "./unexpected-error";
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -9,8 +10,14 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/**
+ * The contract's error body. Inside a request's span it names the request (`request_id` and
+ * `X-Request-Id`: trace id and span id, decision 034), so whoever quotes it finds the trace.
+ */
 export function errorResponse(status: number, code: string, message: string, details?: unknown, headers: Record<string, string> = {}): Response {
-  return json(status, { error: { code, message, ...(details === undefined ? {} : { details }) } }, headers);
+  const requestId = headers["X-Request-Id"] ?? currentRequestId();
+  const error = { code, message, ...(details === undefined ? {} : { details }), ...(requestId ? { request_id: requestId } : {}) };
+  return json(status, { error }, requestId ? { "X-Request-Id": requestId, ...headers } : headers);
 }
 
 /** Turns any thrown error into the contract's error body; never a stack trace. */

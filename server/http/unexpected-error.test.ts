@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { capturedLogs } from "@/tests/support/captured-logs";
 import { z } from "zod";
 import { badRequest } from "@/server/errors";
 import { createTRPCRouter, publicProcedure } from "@/server/trpc/init";
@@ -40,11 +41,15 @@ async function call(path: string, input?: unknown) {
   return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
 }
 
-afterEach(() => vi.restoreAllMocks());
+vi.mock("@/server/logging/logger", async () => (await import("@/tests/support/captured-logs")).capturingLoggerModule);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  capturedLogs.length = 0;
+});
 
 describe("unexpected errors never reach the client", () => {
   it("tRPC: an INTERNAL_SERVER_ERROR carries a generic message and a request id; the log has the detail under that id", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const { status, body } = await call("boom");
     expect(status).toBe(500);
     const requestId = body.error.data.requestId as string;
@@ -53,9 +58,9 @@ describe("unexpected errors never reach the client", () => {
     expect(JSON.stringify(body)).not.toMatch(/orders|usr_secret123|insert|foreign key/);
     expect(body.error.data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", httpStatus: 500, appCode: "internal_error" });
     expect(body.error.data.stack).toBeUndefined();
-    const line = logged.mock.calls.find((args) => String(args[0]).includes(requestId));
-    expect(line?.[1]).toBeInstanceOf(Error);
-    expect((line![1] as Error).message).toContain("foreign key");
+    const line = capturedLogs.find((l) => l.level === "error" && l.fields.request_id === requestId);
+    expect(line?.fields.err).toBeInstanceOf(Error);
+    expect((line!.fields.err as Error).message).toContain("foreign key");
   });
 
   it("tRPC: deliberate errors and input errors keep their message", async () => {
@@ -67,7 +72,6 @@ describe("unexpected errors never reach the client", () => {
   });
 
   it("REST: a 500 carries the contract's body with a request id, in the body and X-Request-Id; the log has the detail", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = toErrorResponse(databaseError());
     expect(response.status).toBe(500);
     const body = (await response.json()) as { error: { code: string; message: string; details: { request_id: string } } };
@@ -76,6 +80,6 @@ describe("unexpected errors never reach the client", () => {
     expect(requestId).toMatch(/^req_/);
     expect(response.headers.get("x-request-id")).toBe(requestId);
     expect(JSON.stringify(body)).not.toMatch(/orders|usr_secret123|insert|foreign key/);
-    expect(logged.mock.calls.some((args) => String(args[0]).includes(requestId) && (args[1] as Error).message.includes("foreign key"))).toBe(true);
+    expect(capturedLogs.some((l) => l.fields.request_id === requestId && (l.fields.err as Error).message.includes("foreign key"))).toBe(true);
   });
 });

@@ -1,5 +1,9 @@
 import "server-only";
 import { newId } from "@/server/ids";
+import { currentRequestId } from "@/server/telemetry/spans";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("api");
 
 /**
  * Logs an error nobody meant to raise (a database error, a bug) with a new request id and
@@ -7,8 +11,9 @@ import { newId } from "@/server/ids";
  * parameters or a file path.
  */
 export function logUnexpectedError(where: string, err: unknown): string {
-  const requestId = newId("req");
-  console.error(`[${where}] unexpected error, request id ${requestId}:`, err);
+  // Inside a request's span the id is the span's (it finds the trace); a new one otherwise.
+  const requestId = currentRequestId() ?? newId("req");
+  log.error({ err, where, request_id: requestId }, "unexpected error");
   return requestId;
 }
 

@@ -132,7 +132,7 @@ function toKeyClaim(row: ClaimRow | undefined): KeyClaim {
 }
 
 export type NewOrderLine = { lineNo: number; sku: string; name: string; quantity: number; unitPriceCents: number };
-export type NewOrder = { order: Pick<Order, "id" | "shopperId" | "paymentMethod" | "totalCents" | "currency" | "batchId">; lines: NewOrderLine[]; eventId: string };
+export type NewOrder = { order: Pick<Order, "id" | "shopperId" | "paymentMethod" | "totalCents" | "currency" | "batchId" | "traceParent">; lines: NewOrderLine[]; eventId: string };
 /** A claim this transaction made for a request it then refused (unknown SKU): given back. */
 export type ReleasedClaim = { shopperId: string; key: string; orderId: string };
 
@@ -142,15 +142,15 @@ export type ReleasedClaim = { shopperId: string; key: string; orderId: string };
  * requests. A lab run's shopper marks its orders as the lab's (one lookup on a unique index).
  */
 export async function insertOrders(tx: Transaction, orders: NewOrder[], jobs: FoldedAdvance | undefined, released: ReleasedClaim[]): Promise<void> {
-  const orderRows = JSON.stringify(orders.map(({ order: o }) => ({ id: o.id, shopper_id: o.shopperId, payment_method: o.paymentMethod, total_cents: o.totalCents, currency: o.currency, batch_id: o.batchId })));
+  const orderRows = JSON.stringify(orders.map(({ order: o }) => ({ id: o.id, shopper_id: o.shopperId, payment_method: o.paymentMethod, total_cents: o.totalCents, currency: o.currency, batch_id: o.batchId, trace_parent: o.traceParent })));
   const lineRows = JSON.stringify(orders.flatMap(({ order, lines }) => lines.map((l) => ({ ...l, orderId: order.id }))));
   const eventRows = JSON.stringify(orders.map(({ order, eventId }) => ({ id: eventId, order_id: order.id })));
   const releasedRows = JSON.stringify(released.map((r) => ({ shopper_id: r.shopperId, key: r.key, order_id: r.orderId })));
   await tx.execute(sql`
     WITH new_orders AS (
-      INSERT INTO orders (id, shopper_id, payment_method, total_cents, currency, lab_run_id, batch_id)
-      SELECT o.id, o.shopper_id, o.payment_method, o.total_cents, o.currency, (SELECT lr.id FROM lab_runs lr WHERE lr.shopper_id = o.shopper_id), o.batch_id
-      FROM json_to_recordset(${orderRows}::json) AS o (id text, shopper_id text, payment_method text, total_cents int, currency text, batch_id text)
+      INSERT INTO orders (id, shopper_id, payment_method, total_cents, currency, lab_run_id, batch_id, trace_parent)
+      SELECT o.id, o.shopper_id, o.payment_method, o.total_cents, o.currency, (SELECT lr.id FROM lab_runs lr WHERE lr.shopper_id = o.shopper_id), o.batch_id, o.trace_parent
+      FROM json_to_recordset(${orderRows}::json) AS o (id text, shopper_id text, payment_method text, total_cents int, currency text, batch_id text, trace_parent text)
       RETURNING id
     ),
     new_lines AS (

@@ -4,6 +4,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import { centsToMajor } from "@/lib/money";
 import type { DbOrTx } from "@/server/db/client";
 import { orderEvents, orderLines, orders, type Order, type OrderEvent } from "@/server/db/schema";
+import { traceIdOf } from "@/server/telemetry/spans";
 
 /** The public shape of an order (docs/api.md, "GET /api/orders/{id}"). */
 // The shape lives in lib/ so the storefront can type its cache by it.
@@ -35,7 +36,13 @@ export async function loadOrderViews(db: DbOrTx, rows: Order[]): Promise<OrderVi
     created_at: order.createdAt.toISOString(),
     updated_at: order.updatedAt.toISOString(),
     events: (eventsByOrder.get(order.id) ?? []).map(eventView),
+    ...traceIdField(order.traceParent),
   }));
+}
+
+function traceIdField(traceParent: string | null): { trace_id?: string } {
+  const traceId = traceIdOf(traceParent);
+  return traceId ? { trace_id: traceId } : {};
 }
 
 /** Rows grouped by order, keeping their query order (Map.groupBy needs Node 21). */

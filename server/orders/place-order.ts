@@ -8,6 +8,7 @@ import { badRequest, conflict, forbidden, isDatabaseUnavailable, unprocessable }
 import { env } from "@/server/env";
 import { newId } from "@/server/ids";
 import type { StepQueue } from "@/server/pipeline/step-queue";
+import { contextOf, inSpan, linkTo, traceparentOf } from "@/server/telemetry/spans";
 import { IntakeGroup, type Settled } from "./intake-group";
 import { insertOrders, readCatalogAndClaimKeys, type CatalogEntry, type KeyClaim, type KeyClaimRequest, type NewOrder, type ReleasedClaim, type StoredKey } from "./intake-statements";
 
@@ -69,11 +70,15 @@ export async function placeOrder(db: Database, queue: StepQueue, request: PlaceO
     request.idempotencyKey === undefined
       ? undefined
       : { shopperId: request.shopperId, key: request.idempotencyKey, requestHash: hashRequest(input), orderId, acceptedBody: accepted, holdSeconds: request.holdSeconds };
-  return intakeGroup(db, queue).submit({ shopperId: request.shopperId, input, orderId, accepted, claim });
+  // The order's trace starts here (under the caller's traceparent, when it sent one): its
+  // context is stored with the order so every later step of it continues this trace.
+  return inSpan("order.intake", { attributes: { "conveyor.order_id": orderId } }, () =>
+    intakeGroup(db, queue).submit({ shopperId: request.shopperId, input, orderId, accepted, claim, traceParent: traceparentOf() ?? null }),
+  );
 }
 
 /** One validated request on its way into a group's transaction. */
-type Intake = { shopperId: string; input: PlaceOrderInput; orderId: string; accepted: AcceptedBody; claim?: KeyClaimRequest; batchId?: string };
+type Intake = { shopperId: string; input: PlaceOrderInput; orderId: string; accepted: AcceptedBody; claim?: KeyClaimRequest; batchId?: string; traceParent: string | null };
 
 const MAX_GROUP_SIZE = 64;
 const groups = new WeakMap<Database, WeakMap<StepQueue, IntakeGroup<Intake, PlaceOrderResult>>>();
@@ -83,7 +88,7 @@ function intakeGroup(db: Database, queue: StepQueue): IntakeGroup<Intake, PlaceO
   if (!byQueue) groups.set(db, (byQueue = new WeakMap()));
   let group = byQueue.get(queue);
   if (!group) {
-    const run = (intakes: Intake[]) => storeIntakes(db, queue, intakes);
+    const run = (intakes: Intake[]) => storeIntakesInSpan(db, queue, intakes);
     // Half the pool's connections at most, so the API-key lookups and reads of the same
     // process still find one.
     const inFlight = Math.max(1, Math.floor(env().DB_POOL_MAX / 2));
@@ -136,6 +141,16 @@ async function wasCommitted(db: Database, orderId: string): Promise<boolean> {
 }
 
 /**
+ * The group's transaction is one span, under the first member's intake and linked to every
+ * other member's: each order's jobs still hang under its own intake (jobTraceFields).
+ */
+function storeIntakesInSpan(db: Database, queue: StepQueue, intakes: Intake[]): Promise<Settled<PlaceOrderResult>[]> {
+  const [first, ...others] = intakes;
+  const options = { parent: contextOf(first?.traceParent), links: others.flatMap((i) => linkTo(i.traceParent)), attributes: { "conveyor.intake.group_size": intakes.length } };
+  return inSpan("order.intake.group", options, () => storeIntakes(db, queue, intakes));
+}
+
+/**
  * One group's transaction: read prices and claim keys for all, decide each member's answer
  * (created, replayed, or its own 409/422), then store every accepted order with its jobs and
  * give back the keys claimed for refused ones. A key sent twice in one group is claimed by the
@@ -164,7 +179,8 @@ export async function placeOrdersInTx(
     queue,
     inputs.map((input) => {
       const orderId = newId("ord");
-      return { shopperId, input, orderId, accepted: { order_id: orderId, status: "pending", status_url: statusUrl(orderId) }, batchId };
+      // The batch's placing job is the active span: its orders continue that job's trace.
+      return { shopperId, input, orderId, accepted: { order_id: orderId, status: "pending", status_url: statusUrl(orderId) }, batchId, traceParent: traceparentOf() ?? null };
     }),
   );
 }
@@ -209,7 +225,7 @@ type PendingOrder = NewOrder & { order: Order };
  * client). `seq`, the timestamps and `labRunId` are the database's to fill in the insert; the
  * steps after `placed` take only the order's id from it (steps.ts).
  */
-function pendingOrder({ shopperId, orderId, input, batchId }: Intake, catalog: Map<string, CatalogEntry>): PendingOrder {
+function pendingOrder({ shopperId, orderId, input, batchId, traceParent }: Intake, catalog: Map<string, CatalogEntry>): PendingOrder {
   assertKnownSkus(input, catalog);
   const lines = input.items.map((item, index) => {
     const product = catalog.get(item.sku)!;
@@ -230,6 +246,7 @@ function pendingOrder({ shopperId, orderId, input, batchId }: Intake, catalog: M
     failureReason: null,
     labRunId: null,
     batchId: batchId ?? null,
+    traceParent,
     createdAt: now,
     updatedAt: now,
   };

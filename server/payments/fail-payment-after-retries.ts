@@ -3,6 +3,9 @@ import type { Database } from "@/server/db/client";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
 import { lockOrder, transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("payment");
 
 /**
  * The provider could not be reached for the whole retry budget: the order becomes
@@ -11,7 +14,7 @@ import type { StepQueue } from "@/server/pipeline/step-queue";
  * (a completion arriving later) is reversed by the money rule rather than kept.
  */
 export async function failPaymentAfterRetries(db: Database, queue: StepQueue, orderId: string, cause: unknown): Promise<void> {
-  console.error(`[payment] giving up on ${orderId}:`, (cause as Error)?.message ?? cause);
+  log.error({ order_id: orderId, err: cause }, "giving up on the payment");
   await db.transaction(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order) return;

@@ -1,6 +1,9 @@
 import "server-only";
 import type { Database } from "@/server/db/client";
 import { webhookLog, type WebhookOutcome } from "@/server/db/schema";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("webhooks");
 
 const MAX_LOGGED_BYTES = 16 * 1024;
 
@@ -21,5 +24,5 @@ export async function logWebhookDelivery(db: Database, delivery: WebhookDelivery
       detail: delivery.detail ?? null,
       payload: delivery.raw.subarray(0, MAX_LOGGED_BYTES).toString("utf8"),
     })
-    .catch((err: Error) => console.error("[webhooks] could not log a delivery:", err.message));
+    .catch((err: Error) => log.error({ err, order_id: delivery.orderId }, "could not log a delivery"));
 }

@@ -1,4 +1,7 @@
 import "server-only";
+import { loggerFor } from "@/server/logging/logger";
+
+const webhookLog = loggerFor("webhooks");
 
 /** At most one log line per this period, however many deliveries are refused. */
 const LOG_EVERY_MS = 60_000;
@@ -15,13 +18,13 @@ export class RefusedWebhooks {
   private sinceLogged = 0;
   private loggedAt = -Infinity;
 
-  constructor(private readonly log: (line: string) => void = (line) => console.warn(line)) {}
+  constructor(private readonly log: (line: string) => void = (line) => webhookLog.warn(line)) {}
 
   record(reason: string, address: string, now = Date.now()): void {
     this.refused++;
     this.sinceLogged++;
     if (now - this.loggedAt < LOG_EVERY_MS) return;
-    this.log(`[webhooks] refused ${this.sinceLogged} unsigned or badly signed deliver${this.sinceLogged === 1 ? "y" : "ies"} (${this.refused} since start); latest from ${address}: ${reason}`);
+    this.log(`refused ${this.sinceLogged} unsigned or badly signed deliver${this.sinceLogged === 1 ? "y" : "ies"} (${this.refused} since start); latest from ${address}: ${reason}`);
     this.loggedAt = now;
     this.sinceLogged = 0;
   }

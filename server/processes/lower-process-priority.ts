@@ -7,6 +7,9 @@ import "server-only";
  */
 import { readdirSync } from "node:fs";
 import os from "node:os";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("process");
 
 /**
  * Raises this process's nice value to `nice` (0 = leave it alone, 19 = lowest priority).
@@ -20,7 +23,7 @@ export function lowerProcessPriority(nice: number, role: string): void {
     os.setPriority(0, nice);
     for (const tid of threadIds()) os.setPriority(tid, nice);
   } catch (err) {
-    console.error(`[${role}] could not lower the process priority to nice ${nice}: ${(err as Error).message}`);
+    log.warn({ err, nice }, `${role}: could not lower the process priority`);
   }
 }
 

@@ -1,6 +1,9 @@
 import "server-only";
 import pg from "pg";
 import type { OrderStatus } from "@/lib/order-state";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("order-events");
 
 /** What the `order_events` trigger NOTIFYs (see migration 0001). */
 export type OrderEventNotice = {
@@ -85,7 +88,7 @@ export class OrderEventHub {
       if (set) for (const subscriber of set) subscriber.onEvent(notice);
     });
     client.on("error", (err) => {
-      console.error("[order-events] listener error:", err.message);
+      log.error({ err }, "listener error");
       this.handleDisconnect(client);
     });
     client.on("end", () => this.handleDisconnect(client));

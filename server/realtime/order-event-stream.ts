@@ -15,10 +15,11 @@ export async function streamOrderEvents(
   res: ServerResponse,
   db: Database,
   orderId: string,
-  options: { lastEventId: string | null; heartbeatSeconds: number; maxIdleSeconds: number; hub: OrderEventHub; heartbeats: HeartbeatTickers },
+  options: { lastEventId: string | null; traceParent?: string | null; heartbeatSeconds: number; maxIdleSeconds: number; hub: OrderEventHub; heartbeats: HeartbeatTickers },
 ): Promise<void> {
   const ticker = options.heartbeats.every(options.heartbeatSeconds * 1000);
   const connection = new SseConnection(res, db, [orderId], options.hub, ticker, idleTicks(options));
   const [feed] = connection.feeds;
+  feed!.traceParent = options.traceParent ?? null;
   await connection.start(() => feed!.replay(options.lastEventId));
 }

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import { isFinalStatus, type OrderStatus } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
 import { orderEvents } from "@/server/db/schema";
+import { recordEvent } from "@/server/telemetry/spans";
 import type { OrderEventHub, OrderEventNotice, OrderEventSubscriber } from "./order-event-hub";
 
 type StreamEvent = { id: string; status: OrderStatus; timestamp: string; tracking: string | null };
@@ -57,6 +58,8 @@ export class OrderFeed implements OrderEventSubscriber {
   private stopped = false;
   // Notices that arrive while the log is being read; sent (in order) by goLive().
   private early: OrderEventNotice[] | undefined = [];
+  /** The order's trace (orders.trace_parent): each push is a span in it (decision 034). */
+  traceParent: string | null = null;
 
   constructor(
     private readonly db: Database,
@@ -136,6 +139,7 @@ export class OrderFeed implements OrderEventSubscriber {
   private send(seq: number, status: OrderStatus, frame: Uint8Array): void {
     this.lastSentSeq = seq;
     this.output.write(frame);
+    recordEvent("order.sse.push", this.traceParent, { "conveyor.order_id": this.orderId, "conveyor.order.status": status, "conveyor.event.seq": seq });
     if (isFinalStatus(status)) this.finish();
   }
 

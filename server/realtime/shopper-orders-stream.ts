@@ -15,16 +15,19 @@ export const MAX_STREAMED_ORDERS = 50;
  * Checks that every order belongs to the shopper (404 otherwise, like GET) and returns their
  * ids. Done before the stream opens so a bad request gets a proper error response.
  */
-export async function ownedOrderIds(db: Database, shopperId: string, ids: string[]): Promise<string[]> {
+export async function ownedOrderIds(db: Database, shopperId: string, ids: string[]): Promise<OwnedOrders> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return [];
+  if (unique.length === 0) return { ids: [], traceParents: new Map() };
   const rows = await db
-    .select({ id: orders.id })
+    .select({ id: orders.id, traceParent: orders.traceParent })
     .from(orders)
     .where(and(eq(orders.shopperId, shopperId), inArray(orders.id, unique)));
   if (rows.length !== unique.length) throw notFound("No such order.");
-  return unique;
+  return { ids: unique, traceParents: new Map(rows.map((row) => [row.id, row.traceParent])) };
 }
+
+/** The caller's orders asked for, in the order asked, with the trace each one's pushes belong to. */
+export type OwnedOrders = { ids: string[]; traceParents: ReadonlyMap<string, string | null> };
 
 /**
  * ONE stream for all of a shopper's orders on a page (a browser allows ~6 connections per
@@ -38,10 +41,11 @@ export async function streamShopperOrders(
   res: ServerResponse,
   db: Database,
   orderIds: string[],
-  options: { heartbeatSeconds: number; maxIdleSeconds: number; hub: OrderEventHub; heartbeats: HeartbeatTickers },
+  options: { heartbeatSeconds: number; maxIdleSeconds: number; hub: OrderEventHub; heartbeats: HeartbeatTickers; traceParents?: ReadonlyMap<string, string | null> },
 ): Promise<void> {
   const ticker = options.heartbeats.every(options.heartbeatSeconds * 1000);
   const connection = new SseConnection(res, db, orderIds, options.hub, ticker, idleTicks(options));
+  for (const feed of connection.feeds) feed.traceParent = options.traceParents?.get(feed.orderId) ?? null;
   await connection.start(async () => {
     const feedOf = new Map(connection.feeds.map((feed) => [feed.orderId, feed]));
     for (const row of await latestEventRows(db, orderIds)) feedOf.get(row.orderId)?.sendRow(row);

@@ -4,6 +4,9 @@ import type { Database } from "@/server/db/client";
 import type { HeartbeatTarget, HeartbeatTicker } from "./heartbeat-ticker";
 import type { OrderEventHub } from "./order-event-hub";
 import { OrderFeed, type FeedOutput } from "./order-feed";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("sse");
 
 /** The headers of every event stream. `no-transform` keeps compression (and proxies) from buffering it. */
 export const SSE_HEADERS = {
@@ -84,7 +87,7 @@ export class SseConnection implements FeedOutput, HeartbeatTarget {
       // The 200 is already out, so no error body can follow: cut the connection.
       this.stop();
       this.res.destroy();
-      console.error("[sse] stream failed:", err instanceof Error ? err.message : err);
+      log.error({ err }, "stream failed");
       return;
     }
     for (const feed of this.feeds) feed.goLive();

@@ -17,3 +17,4 @@ export * from "./admin-rollups";
 export * from "./reviews";
 export * from "./webhooks";
 export * from "./batches";
+export * from "./traces";

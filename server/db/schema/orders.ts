@@ -32,6 +32,9 @@ export const orders = pgTable(
     // batch's progress from the row it already returns, at no extra read. No index: every
     // read by batch goes through batch_lines (its primary key), and the counts are counters.
     batchId: text("batch_id"),
+    // The W3C traceparent of the order's intake span (decision 034): every job, webhook and SSE
+    // push of the order continues this trace. Null for orders placed before tracing existed.
+    traceParent: text("trace_parent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

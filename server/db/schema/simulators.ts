@@ -60,6 +60,8 @@ export const simCharges = pgTable(
     webhookAttempts: integer("webhook_attempts").notNull().default(0),
     webhookDeliveredAt: timestamp("webhook_delivered_at", { withTimezone: true }),
     requestCount: integer("request_count").notNull().default(1),
+    // The traceparent the charge request came with: its webhook carries it back, also after a restart.
+    traceParent: text("trace_parent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("sim_charges_order_idx").on(t.orderId)],

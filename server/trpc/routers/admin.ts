@@ -5,6 +5,7 @@ import { OVERVIEW_WINDOWS, type OverviewWindow } from "@/lib/admin-overview";
 import { skuSchema } from "@/lib/contract";
 import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSettings } from "@/server/admin/downstream-settings";
 import { getOrderTimeline } from "@/server/admin/get-order-timeline";
+import { getOrderTrace } from "@/server/admin/get-order-trace";
 import { getOverview } from "@/server/admin/get-overview";
 import { listInventory } from "@/server/admin/list-inventory";
 import { listMailbox } from "@/server/admin/list-mailbox";
@@ -30,6 +31,7 @@ export const adminRouter = {
   overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, await pipelineJobs(ctx.services), input?.window)),
   orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
   order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, await pipelineJobs(ctx.services), input.orderId)),
+  orderTrace: adminProcedure.input(orderId).query(({ ctx, input }) => getOrderTrace(ctx.db, input.orderId)),
   cancelOrder: adminProcedure.input(orderId).mutation(async ({ ctx, input }) => cancelOrder(ctx.db, (await ctx.services.jobs()).steps, null, input.orderId)),
   retryStep: adminProcedure
     .input(z.object({ orderId: z.string().min(1).max(64), queue: z.string().min(1).max(64) }))

@@ -1,0 +1,94 @@
+import { context, trace } from "@opentelemetry/api";
+import { AlwaysOnSampler, TracerProvider } from "@opentelemetry/sdk-trace";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { traceSpans } from "@/server/db/schema";
+import { useServiceDatabase } from "@/tests/support/service-database";
+import { pruneTraceSpans } from "./prune-trace-spans";
+import { PostgresSpanStore } from "./span-store";
+import { contextOf, currentRequestId, inSpan, jobTraceFields, traceIdOf, traceparentOf } from "./spans";
+import { installTracing, otlpProtocol } from "./tracing";
+
+// Installed as a process without an OTLP endpoint and without the store: tracing "off".
+const setup = installTracing("conveyor-worker", 0, {});
+const svc = useServiceDatabase();
+
+const CLIENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+describe("tracing off (no OTLP endpoint, no store)", () => {
+  it("records nothing, yet every span has ids, continues a caller's trace and names requests", async () => {
+    expect(setup).toMatchObject({ exporting: false, recording: false });
+    await inSpan("request", { parent: contextOf(CLIENT) }, async (span) => {
+      expect(span.isRecording()).toBe(false);
+      expect(traceIdOf(traceparentOf())).toBe("0af7651916cd43dd8448eb211c80319c");
+      expect(currentRequestId()).toMatch(/^0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}$/);
+    });
+    // A root span starts a trace of its own.
+    await inSpan("root", {}, async () => expect(traceIdOf(traceparentOf())).toMatch(/^[0-9a-f]{32}$/));
+  });
+});
+
+describe("jobTraceFields: where a job hangs in its order's trace", () => {
+  it("under the active span when it is in the order's trace", async () => {
+    await inSpan("step", { parent: contextOf(CLIENT) }, async () => {
+      expect(jobTraceFields(CLIENT)).toEqual({ traceparent: traceparentOf() });
+    });
+  });
+
+  it("under the order's own context, linked to the active span, when that span is another trace's (a restock)", async () => {
+    await inSpan("restock", {}, async () => {
+      expect(jobTraceFields(CLIENT)).toEqual({ traceparent: CLIENT, tracelink: traceparentOf() });
+    });
+  });
+
+  it("under the active span for a job of no order, and nothing outside any span", async () => {
+    await inSpan("maintenance", {}, async () => expect(jobTraceFields(null)).toEqual({ traceparent: traceparentOf() }));
+    context.with(trace.deleteSpan(context.active()), () => expect(jobTraceFields(null)).toEqual({}));
+    context.with(trace.deleteSpan(context.active()), () => expect(jobTraceFields(CLIENT)).toEqual({ traceparent: CLIENT }));
+  });
+});
+
+describe("OTEL_EXPORTER_OTLP_PROTOCOL", () => {
+  it("honours http/json and http/protobuf (the default), the traces-specific variable first, and refuses the rest", () => {
+    expect(otlpProtocol({})).toBe("http/protobuf");
+    expect(otlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" })).toBe("http/json");
+    expect(otlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" })).toBe("http/protobuf");
+    expect(() => otlpProtocol({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toThrow(/not supported/);
+  });
+});
+
+describe("the span store", () => {
+  it("writes finished spans in batches to trace_spans, with parent, links, error and attributes; maintenance prunes them", async () => {
+    const store = new PostgresSpanStore("conveyor-worker");
+    // A provider of its own, recording, so the global "off" one above is left alone.
+    const tracer = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [store] }).getTracer("test");
+    // Ended before the pool is attached: kept in the buffer, written once it is.
+    const parent = tracer.startSpan("parent", {}, contextOf(CLIENT));
+    const parentContext = trace.setSpan(context.active(), parent);
+    const child = tracer.startSpan("child", { attributes: { "conveyor.order_id": "ord_x" }, links: [{ context: trace.getSpanContext(contextOf(CLIENT))! }] }, parentContext);
+    child.setStatus({ code: 2, message: "carrier: HTTP 503" });
+    child.end();
+    parent.end();
+    store.attach(svc().pool);
+    await store.forceFlush();
+
+    const traceId = parent.spanContext().traceId;
+    const rows = await svc().db.select().from(traceSpans).where(eq(traceSpans.traceId, traceId));
+    expect(rows).toHaveLength(2);
+    const stored = rows.find((row) => row.name === "child")!;
+    expect(stored).toMatchObject({
+      service: "conveyor-worker",
+      parentSpanId: parent.spanContext().spanId,
+      status: 2,
+      error: "carrier: HTTP 503",
+      attributes: { "conveyor.order_id": "ord_x" },
+      links: [{ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331" }],
+    });
+    expect(rows.find((row) => row.name === "parent")!.parentSpanId).toBe("b7ad6b7169203331");
+    expect(stored.endedAt.getTime()).toBeGreaterThanOrEqual(stored.startedAt.getTime());
+
+    expect(await pruneTraceSpans(svc().db, 1)).toBe(0); // a day's retention keeps what just started
+    expect(await pruneTraceSpans(svc().db, 0)).toBeGreaterThanOrEqual(2);
+    await store.shutdown();
+  });
+});
