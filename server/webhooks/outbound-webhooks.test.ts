@@ -101,6 +101,9 @@ describe("outbound webhooks", () => {
       })
       .catch(() => {});
     expect(await messagesOf(endpoint.id)).toHaveLength(1);
+    // Several events in one statement (as intake writes a group's): one message each, in order.
+    await db.execute(sql`INSERT INTO order_events (id, order_id, status) VALUES ('evt_multi1', ${orderId}, 'payment_processing'), ('evt_multi2', ${orderId}, 'payment_confirmed')`);
+    expect((await messagesOf(endpoint.id)).map((m) => m.orderEventId)).toEqual([message!.orderEventId, "evt_multi1", "evt_multi2"]);
 
     // An owner without endpoints gets nothing.
     const other = await newOrder(await newShopperId());

@@ -99,12 +99,22 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
--- One message (and its first job) per enabled endpoint of the owner subscribed to the type.
--- Returns how many. An owner without endpoints costs one probe of webhook_endpoints_shopper_idx.
+-- One message and its first delivery job.
+CREATE OR REPLACE FUNCTION webhook_create_message(p_endpoint_id text, p_type text, p_order_id text, p_order_event_id text, p_batch_id text) RETURNS text AS $$
+DECLARE
+  v_message text := webhook_new_id('msg');
+BEGIN
+  INSERT INTO webhook_messages (id, endpoint_id, type, order_id, order_event_id, batch_id)
+  VALUES (v_message, p_endpoint_id, p_type, p_order_id, p_order_event_id, p_batch_id);
+  PERFORM webhook_schedule_delivery(v_message, p_endpoint_id, NULL);
+  RETURN v_message;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+-- One message per enabled endpoint of the owner subscribed to the type (server/webhooks/emit-batch-completed.ts); returns how many.
 CREATE OR REPLACE FUNCTION webhook_emit(p_shopper_id text, p_type text, p_order_id text, p_order_event_id text, p_batch_id text) RETURNS integer AS $$
 DECLARE
   v_endpoint text;
-  v_message text;
   v_count integer := 0;
 BEGIN
   FOR v_endpoint IN
@@ -112,30 +122,36 @@ BEGIN
     WHERE e.shopper_id = p_shopper_id AND e.status = 'enabled' AND p_type = ANY (e.events)
     ORDER BY e.id
   LOOP
-    v_message := webhook_new_id('msg');
-    INSERT INTO webhook_messages (id, endpoint_id, type, order_id, order_event_id, batch_id)
-    VALUES (v_message, v_endpoint, p_type, p_order_id, p_order_event_id, p_batch_id);
-    PERFORM webhook_schedule_delivery(v_message, v_endpoint, NULL);
+    PERFORM webhook_create_message(v_endpoint, p_type, p_order_id, p_order_event_id, p_batch_id);
     v_count := v_count + 1;
   END LOOP;
   RETURN v_count;
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
--- Every appended order event is an `order.status_changed` for its owner's endpoints. The
--- order's row was just written by this transaction (its primary-key probe is in cache).
-CREATE OR REPLACE FUNCTION webhook_emit_order_event() RETURNS trigger AS $$
+-- Every appended order event is an `order.status_changed` for its owner's endpoints. One
+-- query per statement (a transition table), not per row: intake appends a whole group's
+-- events in one INSERT, and for owners without endpoints the query finds nothing by one probe
+-- of webhook_endpoints_shopper_idx per order (whose primary-key row this transaction wrote).
+CREATE OR REPLACE FUNCTION webhook_emit_order_events() RETURNS trigger AS $$
 DECLARE
-  v_shopper text;
+  v record;
 BEGIN
-  SELECT o.shopper_id INTO v_shopper FROM orders o WHERE o.id = NEW.order_id;
-  IF v_shopper IS NOT NULL THEN
-    PERFORM webhook_emit(v_shopper, 'order.status_changed', NEW.order_id, NEW.id, NULL);
-  END IF;
-  RETURN NEW;
+  FOR v IN
+    SELECT e.id AS endpoint_id, ne.order_id, ne.id AS event_id
+    FROM new_events ne
+    JOIN orders o ON o.id = ne.order_id
+    JOIN webhook_endpoints e ON e.shopper_id = o.shopper_id
+    WHERE e.status = 'enabled' AND 'order.status_changed' = ANY (e.events)
+    ORDER BY ne.seq, e.id
+  LOOP
+    PERFORM webhook_create_message(v.endpoint_id, 'order.status_changed', v.order_id, v.event_id, NULL);
+  END LOOP;
+  RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
 CREATE TRIGGER order_events_webhooks
 AFTER INSERT ON order_events
-FOR EACH ROW EXECUTE FUNCTION webhook_emit_order_event();
+REFERENCING NEW TABLE AS new_events
+FOR EACH STATEMENT EXECUTE FUNCTION webhook_emit_order_events();
