@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/server/db/client";
-import { webhookAttempts, webhookEndpoints, webhookMessages, type WebhookEndpoint, type WebhookMessage } from "@/server/db/schema";
+import { orders, webhookAttempts, webhookEndpoints, webhookMessages, type WebhookEndpoint, type WebhookMessage } from "@/server/db/schema";
+import { contextOf, inSpan, SpanKind, traceparentOf } from "@/server/telemetry/spans";
 import type { EmailService } from "@/server/email/email-service";
 import { buildMessageBody } from "./build-message-body";
 import { disableFailingEndpoints } from "./disable-failing-endpoints";
@@ -59,10 +60,23 @@ export async function deliverWebhookMessage(deps: DeliveryDependencies, messageI
     await recordAttempt(deps, message, endpoint, new Date(), { error: "The subject of this message no longer exists.", durationMs: 0 }, { subjectGone: true });
     return "subject_gone";
   }
-  const at = new Date();
-  const headers = deliveryHeaders({ messageId: message.id, body, secrets: secretsInForce(endpoint, at), at, traceparent: traceparentFor(message.orderId ?? message.batchId ?? message.id) });
-  const outcome = await deps.post(endpoint.url, headers, body);
-  return recordAttempt(deps, message, endpoint, at, outcome);
+  // Each attempt is a CLIENT span in the order's trace (CONTRACT §10), and its traceparent rides on the request.
+  const orderTrace = message.orderId ? await orderTraceParent(db, message.orderId) : null;
+  const attributes = { "conveyor.webhook.message_id": message.id, "conveyor.webhook.endpoint_id": endpoint.id, "conveyor.webhook.attempt": message.attemptCount + 1, ...(message.orderId ? { "conveyor.order_id": message.orderId } : {}) };
+  return inSpan("webhook.deliver", { kind: SpanKind.CLIENT, parent: orderTrace ? contextOf(orderTrace) : undefined, attributes }, async (span) => {
+    const at = new Date();
+    // With tracing off (no span store, no exporter) there is no active span to name: the trace id is then derived from the subject.
+    const traceparent = traceparentOf() ?? orderTrace ?? traceparentFor(message.orderId ?? message.batchId ?? message.id);
+    const headers = deliveryHeaders({ messageId: message.id, body, secrets: secretsInForce(endpoint, at), at, traceparent });
+    const outcome = await deps.post(endpoint.url, headers, body);
+    if (outcome.statusCode !== undefined) span.setAttribute("http.response.status_code", outcome.statusCode);
+    return recordAttempt(deps, message, endpoint, at, outcome);
+  });
+}
+
+async function orderTraceParent(db: Database, orderId: string): Promise<string | null> {
+  const [order] = await db.select({ traceParent: orders.traceParent }).from(orders).where(eq(orders.id, orderId));
+  return order?.traceParent ?? null;
 }
 
 /** The body stored on the message, built now if this is its first attempt. */

@@ -24,9 +24,9 @@ export function deliveryHeaders(input: { messageId: string; body: string; secret
 }
 
 /**
- * A W3C traceparent in the order's trace. Orders carry no trace id yet (the tracing part of
- * issue 13 adds one): until then the trace id is derived from the order (or batch) id, so
- * every delivery of one order shares a trace, and each attempt is a fresh span.
+ * A W3C traceparent for an attempt made with tracing off (no span to name): the trace id is
+ * derived from the subject (order or batch), so every delivery of one order still shares a
+ * trace, and each attempt is a fresh span. With tracing on, the attempt's own span is sent.
  */
 export function traceparentFor(subjectId: string): string {
   const traceId = createHash("sha256").update(`conveyor-trace:${subjectId}`).digest("hex").slice(0, 32);
