@@ -33,7 +33,7 @@ describe("the OpenAPI document", () => {
         "/webhooks/payments",
       ].sort(),
     );
-    expect(Object.keys(document.webhooks ?? {}).sort()).toEqual(["batch.completed", "order.status_changed"]);
+    expect(Object.keys(document.webhooks ?? {}).sort()).toEqual(["batch.completed", "order.status_changed", "payment.event"]);
     const placeOrder = document.paths?.["/api/orders"]?.post;
     expect(Object.keys(placeOrder?.responses ?? {})).toEqual(expect.arrayContaining(["201", "202", "400", "409", "413", "415", "422", "429", "503"]));
     expect(document.components?.schemas).toHaveProperty("Error");

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { createDocument, type ZodOpenApiResponsesObject } from "zod-openapi";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 import {
   batchCompletedDeliverySchema,
   createWebhookEndpointInputSchema,
@@ -77,6 +77,28 @@ function errorResponses(meanings: Record<number, string>, statuses: number[]): Z
 }
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+
+/** The provider's call to us: a path (someone else's request to this API) and, as issue 13 asks, listed among the `webhooks` too. */
+const paymentWebhookOperation = {
+  tags: ["Payment provider"],
+  operationId: "receivePaymentEvent",
+  summary: "A payment verdict from the provider",
+  description:
+    "Signed with HMAC-SHA256 over `{id}.{timestamp}.{body}` (`X-Webhook-Id`, `X-Webhook-Timestamp`, `X-Webhook-Signature: sha256=<hex>`, or the Standard Webhooks headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`). A duplicate id changes nothing and answers 200.",
+  security: [],
+  requestParams: {
+    header: z.object({
+      "X-Webhook-Id": z.string().optional(),
+      "X-Webhook-Timestamp": z.string().optional().meta({ description: "Unix seconds, within 300 s of now." }),
+      "X-Webhook-Signature": z.string().optional(),
+    }),
+  },
+  requestBody: { required: true, ...json(paymentWebhookSchema) },
+  responses: {
+    "200": { description: "Processed, or already processed.", ...json(z.object({ received: z.literal(true), duplicate: z.boolean() })) },
+    ...errors(400, 401, 404, 429),
+  },
+} satisfies ZodOpenApiOperationObject;
 
 const orderIdPath = z.object({ id: z.string().meta({ description: "The order id (`ord_…`).", example: "ord_x7k9m2q4" }) });
 
@@ -307,28 +329,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
       },
       ...batchPaths,
-      "/webhooks/payments": {
-        post: {
-          tags: ["Payment provider"],
-          operationId: "receivePaymentEvent",
-          summary: "A payment verdict from the provider",
-          description:
-            "Signed with HMAC-SHA256 over `{id}.{timestamp}.{body}` (`X-Webhook-Id`, `X-Webhook-Timestamp`, `X-Webhook-Signature: sha256=<hex>`, or the Standard Webhooks headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`). A duplicate id changes nothing and answers 200.",
-          security: [],
-          requestParams: {
-            header: z.object({
-              "X-Webhook-Id": z.string().optional(),
-              "X-Webhook-Timestamp": z.string().optional().meta({ description: "Unix seconds, within 300 s of now." }),
-              "X-Webhook-Signature": z.string().optional(),
-            }),
-          },
-          requestBody: { required: true, ...json(paymentWebhookSchema) },
-          responses: {
-            "200": { description: "Processed, or already processed.", ...json(z.object({ received: z.literal(true), duplicate: z.boolean() })) },
-            ...errors(400, 401, 404, 429),
-          },
-        },
-      },
+      "/webhooks/payments": { post: paymentWebhookOperation },
       "/api/health": {
         get: {
           tags: ["Operations"],
@@ -342,6 +343,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
     webhooks: {
       "order.status_changed": outboundDelivery("orderStatusChanged", "An order of the endpoint's owner changed status", orderStatusChangedDeliverySchema),
       "batch.completed": outboundDelivery("batchCompleted", "A batch of the endpoint's owner completed", batchCompletedDeliverySchema),
+      // Inbound, not sent by Conveyor: the payment provider's verdicts, which arrive at POST /webhooks/payments.
+      "payment.event": { post: { ...paymentWebhookOperation, operationId: "paymentEventWebhook", summary: "The payment provider's verdict (received at POST /webhooks/payments)" } },
     },
   });
 }
