@@ -34,6 +34,9 @@ const ERROR_MEANINGS: Record<number, string> = {
 
 const retryAfter = z.string().meta({ description: "Seconds until a retry is worth it." });
 
+// Decision 034: the request's span, `<trace id>-<span id>`, also `error.request_id`.
+const requestId = z.string().optional().meta({ description: "The request's trace and span ids: the request in its trace.", example: "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331" });
+
 function errors(...statuses: number[]): ZodOpenApiResponsesObject {
   return Object.fromEntries(
     statuses.map((status) => [
@@ -41,7 +44,10 @@ function errors(...statuses: number[]): ZodOpenApiResponsesObject {
       {
         description: ERROR_MEANINGS[status]!,
         content: { "application/json": { schema: errorBodySchema } },
-        ...(status === 429 || status === 503 ? { headers: z.object({ "Retry-After": retryAfter }) } : {}),
+        headers: z.object({
+          "X-Request-Id": requestId,
+          ...(status === 429 || status === 503 ? { "Retry-After": retryAfter } : {}),
+        }),
       },
     ]),
   );
@@ -99,6 +105,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
             header: z.object({
               "Idempotency-Key": z.string().min(1).max(255).optional().meta({ description: "Same key and body within 24 h replays the first answer." }),
               Prefer: z.string().optional().meta({ description: "`wait=N`, N ≤ 30 seconds (RFC 7240).", example: "wait=10" }),
+              traceparent: z
+                .string()
+                .optional()
+                .meta({ description: "W3C trace context: the order's trace becomes a child of this span.", example: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }),
             }),
           },
           requestBody: { required: true, ...json(placeOrderInputSchema) },
