@@ -297,11 +297,6 @@ async function adminPhase(stack: BenchStack) {
   return timings.map((t) => ({ ...t, p50_ms: round(t.p50_ms), p99_ms: round(t.p99_ms) }));
 }
 
-/**
- * The intake phases leave thousands of queued jobs (no worker ran, or the workers were
- * outpaced). Working them off would take minutes and would skew the phases after, so they
- * are deleted — the benchmark's database is dropped at the end anyway.
- */
 /** Postgres settings that move the figures: memory for pages, commit durability, how many backends may run. */
 const POSTGRES_SETTINGS = ["server_version", "shared_buffers", "synchronous_commit", "max_connections", "fsync", "wal_level"] as const;
 

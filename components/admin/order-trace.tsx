@@ -1,8 +1,15 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/lib/utils";
 import type { OrderTrace } from "@/server/admin/get-order-trace";
+import { useTRPC } from "@/trpc/client";
 import { formatMs } from "./format";
+
+/** Spans of an order in flight keep arriving (each process writes its own once a second). */
+const REFRESH_MS = 3000;
 
 const SERVICE_COLOR: Record<string, string> = {
   "conveyor-web": "bg-blue-600",
@@ -15,9 +22,12 @@ const SERVICE_COLOR: Record<string, string> = {
  * a bar from its start for its duration on the trace's time axis; a job's queue wait is the
  * lighter part before its bar, a stretch where nothing of the trace ran (a back-order waiting
  * for stock) is dashed amber, a failed span is red with its error, and a span another trace
- * caused (a restock resuming a back-order) names that cause. Server-rendered once per visit.
+ * caused (a restock resuming a back-order) names that cause. Rendered with the page, then
+ * refreshed while the admin looks at it.
  */
-export function OrderTraceView({ trace }: { trace: OrderTrace }) {
+export function OrderTraceView({ orderId, initial }: { orderId: string; initial: OrderTrace }) {
+  const trpc = useTRPC();
+  const trace = useQuery({ ...trpc.admin.orderTrace.queryOptions({ orderId }), initialData: initial, refetchInterval: REFRESH_MS }).data;
   const pct = (ms: number) => `${(ms / trace.totalMs) * 100}%`;
   return (
     <Card data-trace-id={trace.traceId ?? ""}>

@@ -93,7 +93,11 @@ export async function placeBurst(target: Target, count: number): Promise<string[
 }
 
 /** Jobs of the pipeline not yet done (queued, retrying or running): a backlog above zero means the pipeline is busy. */
-/** Drops the jobs intake queued while no worker ran, so a later phase measures only its own orders. */
+/**
+ * The intake phases leave thousands of queued jobs (no worker ran, or the workers were
+ * outpaced). Working them off would take minutes and would skew the phases after, so they
+ * are deleted — the benchmark's database is dropped at the end anyway.
+ */
 export async function discardQueuedJobs(pool: pg.Pool): Promise<number> {
   const { rowCount } = await pool.query("DELETE FROM pgboss.job WHERE state IN ('created', 'retry')");
   return rowCount ?? 0;

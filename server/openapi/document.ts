@@ -54,6 +54,8 @@ const WEBHOOK_ENDPOINT_ERROR_MEANINGS: Record<number, string> = {
   409: "`too_many_endpoints` (20 per account), `endpoint_disabled` (enable it before retrying), or `delivery_in_progress`.",
   413: "Body over 16 KiB.",
 };
+// Decision 034: the request's span, `<trace id>-<span id>`, also `error.request_id`.
+const requestId = z.string().optional().meta({ description: "The request's trace and span ids: the request in its trace.", example: "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331" });
 
 function errors(...statuses: number[]): ZodOpenApiResponsesObject {
   return errorResponses(ERROR_MEANINGS, statuses);
@@ -70,7 +72,10 @@ function errorResponses(meanings: Record<number, string>, statuses: number[]): Z
       {
         description: meanings[status]!,
         content: { "application/json": { schema: errorBodySchema } },
-        ...(status === 429 || status === 503 ? { headers: z.object({ "Retry-After": retryAfter }) } : {}),
+        headers: z.object({
+          "X-Request-Id": requestId,
+          ...(status === 429 || status === 503 ? { "Retry-After": retryAfter } : {}),
+        }),
       },
     ]),
   );
@@ -184,6 +189,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
             header: z.object({
               "Idempotency-Key": z.string().min(1).max(255).optional().meta({ description: "Same key and body within 24 h replays the first answer." }),
               Prefer: z.string().optional().meta({ description: "`wait=N`, N ≤ 30 seconds (RFC 7240).", example: "wait=10" }),
+              traceparent: z
+                .string()
+                .optional()
+                .meta({ description: "W3C trace context: the order's trace becomes a child of this span.", example: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }),
             }),
           },
           requestBody: { required: true, ...json(placeOrderInputSchema) },

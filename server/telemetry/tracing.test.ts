@@ -1,5 +1,7 @@
 import { context, trace } from "@opentelemetry/api";
-import { AlwaysOnSampler, TracerProvider } from "@opentelemetry/sdk-trace";
+import { AlwaysOnSampler, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { traceSpans } from "@/server/db/schema";
@@ -7,7 +9,7 @@ import { useServiceDatabase } from "@/tests/support/service-database";
 import { pruneTraceSpans } from "./prune-trace-spans";
 import { PostgresSpanStore } from "./span-store";
 import { contextOf, currentRequestId, inSpan, jobTraceFields, traceIdOf, traceparentOf } from "./spans";
-import { installTracing, otlpProtocol } from "./tracing";
+import { installTracing, otlpExporter, otlpProtocol } from "./tracing";
 
 // Installed as a process without an OTLP endpoint and without the store: tracing "off".
 const setup = installTracing("conveyor-worker", 0, {});
@@ -90,5 +92,44 @@ describe("the span store", () => {
     expect(await pruneTraceSpans(svc().db, 1)).toBe(0); // a day's retention keeps what just started
     expect(await pruneTraceSpans(svc().db, 0)).toBeGreaterThanOrEqual(2);
     await store.shutdown();
+  });
+});
+
+describe("the OTLP/HTTP exporters", () => {
+  it("post to <endpoint>/v1/traces as protobuf by default and as JSON when asked", async () => {
+    const received: { path: string; type: string; bytes: number; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        received.push({ path: req.url ?? "", type: String(req.headers["content-type"]), bytes: body.length, body: body.toString("utf8") });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const previous = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    // The exporters read the endpoint from the standard variable themselves.
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${port}`;
+    try {
+      for (const protocol of ["http/protobuf", "http/json"]) {
+        const exporter = otlpExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+        const provider = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+        provider.getTracer("test").startSpan(`exported as ${protocol}`).end();
+        await provider.forceFlush();
+        await provider.shutdown();
+      }
+    } finally {
+      if (previous === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      else process.env.OTEL_EXPORTER_OTLP_ENDPOINT = previous;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(received.map(({ path, type }) => [path, type])).toEqual([
+      ["/v1/traces", "application/x-protobuf"],
+      ["/v1/traces", "application/json"],
+    ]);
+    expect(received[0]!.bytes).toBeGreaterThan(0);
+    expect(received[1]!.body).toContain("exported as http/json");
   });
 });

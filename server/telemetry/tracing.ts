@@ -72,7 +72,7 @@ export function installTracing(serviceName: ServiceName, retentionDays: number, 
   return installed;
 }
 
-function otlpExporter(environment: Environment): SpanExporter {
+export function otlpExporter(environment: Environment): SpanExporter {
   // Both read the endpoint, headers and timeout from the standard variables themselves.
   return otlpProtocol(environment) === "http/json" ? new OtlpJsonExporter() : new OtlpProtobufExporter();
 }

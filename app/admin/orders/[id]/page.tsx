@@ -15,7 +15,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   return (
     <div className="grid gap-6">
       <OrderTimelineView orderId={id} initial={timeline} />
-      <OrderTraceView trace={trace} />
+      <OrderTraceView orderId={id} initial={trace} />
     </div>
   );
 }
