@@ -1,5 +1,6 @@
 import "server-only";
 import type { BatchCheck, BatchJobs } from "@/server/batches/batch-jobs";
+import { jobTraceFields } from "@/server/telemetry/spans";
 import { enqueueInTx, type JobSender } from "./boss";
 import { BATCH_CHECK_QUEUE, BATCH_QUEUE, type BatchPlacementJob } from "./queues";
 
@@ -7,7 +8,8 @@ import { BATCH_CHECK_QUEUE, BATCH_QUEUE, type BatchPlacementJob } from "./queues
 export function pgBossBatchJobs(boss: JobSender): BatchJobs {
   return {
     async enqueuePlacement(tx, batchId) {
-      const job: BatchPlacementJob = { batchId };
+      // Enqueued inside POST /api/batches's span: the placing job, and every order it places, continue the batch's trace (CONTRACT §10).
+      const job: BatchPlacementJob = { batchId, ...jobTraceFields(null) };
       await enqueueInTx(boss, tx, BATCH_QUEUE, job, batchId);
     },
     async scheduleCheck(tx, check: BatchCheck, delaySeconds) {

@@ -121,7 +121,7 @@ export const WEBHOOK_DELIVERY_POLICY: Omit<Queue, "name"> = {
  * batch is taken up again.
  */
 export const BATCH_QUEUE = "batch.place";
-export type BatchPlacementJob = { batchId: string };
+export type BatchPlacementJob = { batchId: string; traceparent?: string; tracelink?: string };
 
 /**
  * A batch's progress check: recounts and completes it; each round schedules the next while the

@@ -117,12 +117,15 @@ async function main(): Promise<void> {
     // Not in job_attempts (the orders' timelines): each attempt is in webhook_attempts, the endpoint's delivery log.
     async ([job]) => {
       if (!job) return;
-      try {
-        return { result: await deliver(job as JobWithMetadata<never>) };
-      } catch (err) {
-        console.error(`[worker] ${WEBHOOK_DELIVERY_QUEUE} job ${job.id} failed: ${err instanceof Error ? err.message : String(err)}`);
-        throw err;
-      }
+      // A consumer span like every job's; the attempt itself is a CLIENT span in the order's trace (deliverWebhookMessage).
+      return inJobSpan(WEBHOOK_DELIVERY_QUEUE, job as JobWithMetadata, async () => {
+        try {
+          return { result: await deliver(job as JobWithMetadata<never>) };
+        } catch (err) {
+          log.error({ err, job_id: job.id, queue: WEBHOOK_DELIVERY_QUEUE }, "delivery job failed");
+          throw err;
+        }
+      });
     },
   );
 

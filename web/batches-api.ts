@@ -17,6 +17,9 @@ import type { ProcessServices } from "@/server/process-services";
 import { streamBatchProgress } from "@/server/realtime/batch-progress-stream";
 import { takeStreamSlot } from "@/server/realtime/stream-slots";
 import { webRequestOf } from "./node-adapter";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("api");
 
 /** POST /api/batches — NDJSON of orders → 202 with the batch's status URL (CONTRACT §9). */
 export async function servePostBatch(services: ProcessServices, request: Request): Promise<Response> {
@@ -75,7 +78,7 @@ export async function serveBatchResults(services: ProcessServices, req: Incoming
     res.end();
   } catch (err) {
     // The 200 is out: only cutting the connection tells the client the file is incomplete.
-    console.error(`[api] results of ${batchId} failed:`, err instanceof Error ? err.message : err);
+    log.error({ err, batch_id: batchId }, "batch results failed");
     res.destroy();
   }
 }

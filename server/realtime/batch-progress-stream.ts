@@ -6,6 +6,9 @@ import { loadBatchView } from "@/server/batches/batch-view";
 import type { HeartbeatTarget, HeartbeatTickers } from "./heartbeat-ticker";
 import type { OrderEventHub, OrderEventSubscriber } from "./order-event-hub";
 import { idleTicks, SSE_HEADERS } from "./sse-connection";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("sse");
 
 /** At most one `batch_progress` a second (CONTRACT §9), however fast the batch's orders finish. */
 export const BATCH_PROGRESS_INTERVAL_MS = 1000;
@@ -62,7 +65,7 @@ class BatchProgressStream implements OrderEventSubscriber, HeartbeatTarget {
     } catch (err) {
       this.stop();
       this.res.destroy();
-      console.error("[sse] batch stream failed:", err instanceof Error ? err.message : err);
+      log.error({ err }, "batch stream failed");
     }
   }
 
@@ -92,7 +95,7 @@ class BatchProgressStream implements OrderEventSubscriber, HeartbeatTarget {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.readAndSend().catch((err: unknown) => {
-        console.error("[sse] batch stream read failed:", err instanceof Error ? err.message : err);
+        log.error({ err }, "batch stream read failed");
         this.close(); // the client's EventSource reconnects and gets the current state first
       });
     }, wait);

@@ -9,6 +9,9 @@ import { disableFailingEndpoints } from "./disable-failing-endpoints";
 import { nextAttemptDelay } from "./next-attempt-delay";
 import type { DeliveryOutcome, EndpointPoster } from "./post-to-endpoint";
 import { deliveryHeaders, traceparentFor } from "./sign-delivery";
+import { loggerFor } from "@/server/logging/logger";
+
+const log = loggerFor("webhooks");
 
 export type DeliveryDependencies = {
   db: Database;
@@ -151,7 +154,7 @@ async function recordAttempt(
   if (!delivered && !gone && !options.subjectGone) {
     // The attempt is recorded either way: an email that fails now stays owed and the hourly maintenance sends it.
     await disableFailingEndpoints(deps.db, deps.email, { endpointId: endpoint.id }).catch((err: unknown) =>
-      console.error(`[webhooks] disabling ${endpoint.id} or emailing its owner failed: ${err instanceof Error ? err.message : String(err)}`),
+      log.error({ err, endpoint_id: endpoint.id }, "disabling the endpoint or emailing its owner failed"),
     );
   }
   return result;
