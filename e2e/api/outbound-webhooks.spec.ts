@@ -41,7 +41,9 @@ test("a receiver gets every status of an order, signed, once per webhook-id", as
     expect(message.data).not.toHaveProperty("events");
   }
   expect(messages.find((m) => m.data.status === "shipped")!.data.tracking).toBe(order.tracking);
-  for (const delivery of hooks.deliveries) expect(delivery.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  // Every delivery is a span in the order's trace (CONTRACT §10): its traceparent names that trace.
+  expect(order.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  for (const delivery of hooks.deliveries) expect(delivery.headers.traceparent).toMatch(new RegExp(`^00-${order.trace_id}-[0-9a-f]{16}-0[01]$`));
 
   await expect.poll(async () => (await endpointCall(stack, shopper, "GET", `/${created.body.id}/deliveries`)).body.data.map((d: { state: string }) => d.state)).toEqual(statuses.map(() => "delivered"));
   const log = await endpointCall(stack, shopper, "GET", `/${created.body.id}/deliveries?limit=2`);
