@@ -112,7 +112,7 @@ export function webhookHandlers(
 ): Record<typeof WEBHOOK_DELIVERY_QUEUE, Handler> {
   const config = env();
   const post = deps.post ?? endpointPoster({ allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
-  const delivery = { db: deps.db, email: deps.email, post, schedule: config.WEBHOOK_RETRY_SCHEDULE };
+  const delivery = { db: deps.db, email: deps.email, post, schedule: config.WEBHOOK_RETRY_SCHEDULE, endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY };
   return {
     [WEBHOOK_DELIVERY_QUEUE]: (job) => deliverWebhookMessage(delivery, data<WebhookDeliveryJob>(job).messageId, job.id),
   };

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/server/db/client";
 import { orders, webhookAttempts, webhookEndpoints, webhookMessages, type WebhookEndpoint, type WebhookMessage } from "@/server/db/schema";
 import { contextOf, inSpan, SpanKind, traceparentOf } from "@/server/telemetry/spans";
@@ -19,10 +19,12 @@ export type DeliveryDependencies = {
   email: EmailService;
   /** WEBHOOK_RETRY_SCHEDULE: seconds between attempts. */
   schedule: readonly number[];
+  /** WEBHOOK_ENDPOINT_CONCURRENCY: attempts in flight at once per endpoint, across every worker. */
+  endpointConcurrency: number;
 };
 
 /** What one job did, kept on the job for people reading it. */
-export type DeliveryResult = "stale" | "delivered" | "retrying" | "failed" | "endpoint_disabled" | "subject_gone";
+export type DeliveryResult = "stale" | "busy" | "delivered" | "retrying" | "failed" | "endpoint_disabled" | "subject_gone";
 
 /**
  * Longer than an attempt can take (15 s of HTTP and two short transactions): a second run of
@@ -40,18 +42,9 @@ const CLAIM_SECONDS = 90;
  */
 export async function deliverWebhookMessage(deps: DeliveryDependencies, messageId: string, jobId: string): Promise<DeliveryResult> {
   const { db } = deps;
-  const [message] = await db
-    .update(webhookMessages)
-    .set({ claimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
-    .where(
-      and(
-        eq(webhookMessages.id, messageId),
-        eq(webhookMessages.jobId, jobId),
-        eq(webhookMessages.state, "pending"),
-        or(isNull(webhookMessages.claimedUntil), lt(webhookMessages.claimedUntil, sql`now()`)),
-      ),
-    )
-    .returning();
+  const claim = await claimMessage(db, messageId, jobId, deps.endpointConcurrency);
+  if (claim === "busy") return "busy";
+  const message = claim;
   if (!message) return "stale";
   const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, message.endpointId));
   if (!endpoint || endpoint.status !== "enabled") {
@@ -80,6 +73,50 @@ export async function deliverWebhookMessage(deps: DeliveryDependencies, messageI
 async function orderTraceParent(db: Database, orderId: string): Promise<string | null> {
   const [order] = await db.select({ traceParent: orders.traceParent }).from(orders).where(eq(orders.id, orderId));
   return order?.traceParent ?? null;
+}
+
+/** How long a job waits when its endpoint already has its share of attempts in flight. */
+const BUSY_RETRY_SECONDS = 2;
+
+/**
+ * Claims the message for the job `jobId`, holding one of its endpoint's
+ * WEBHOOK_ENDPOINT_CONCURRENCY slots. pg-boss's groupConcurrency already keeps most jobs of a
+ * busy endpoint queued, but its count is read by each fetch on its own, so fetches racing on
+ * several workers can start one more than the bound (seen in e2e under load). Here the claims
+ * of one endpoint take turns on a transaction-scoped advisory lock and count the claims still
+ * in force, so the bound holds exactly; a job that finds the endpoint full hands its message
+ * to a new job a moment later and does nothing else. Undefined: the job is stale.
+ */
+async function claimMessage(db: Database, messageId: string, jobId: string, limit: number): Promise<WebhookMessage | "busy" | undefined> {
+  return db.transaction(async (tx) => {
+    const [candidate] = await tx
+      .select({ endpointId: webhookMessages.endpointId })
+      .from(webhookMessages)
+      .where(and(eq(webhookMessages.id, messageId), eq(webhookMessages.jobId, jobId), eq(webhookMessages.state, "pending")));
+    if (!candidate) return undefined;
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`webhook-endpoint:${candidate.endpointId}`}, 0))`);
+    const [inFlight] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(webhookMessages)
+      .where(and(eq(webhookMessages.endpointId, candidate.endpointId), eq(webhookMessages.state, "pending"), gt(webhookMessages.claimedUntil, sql`now()`)));
+    if ((inFlight?.n ?? 0) >= limit) {
+      await scheduleDelivery(tx, messageId, candidate.endpointId, sql`now() + make_interval(secs => ${BUSY_RETRY_SECONDS})`);
+      return "busy";
+    }
+    const [claimed] = await tx
+      .update(webhookMessages)
+      .set({ claimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+      .where(
+        and(
+          eq(webhookMessages.id, messageId),
+          eq(webhookMessages.jobId, jobId),
+          eq(webhookMessages.state, "pending"),
+          or(isNull(webhookMessages.claimedUntil), lt(webhookMessages.claimedUntil, sql`now()`)),
+        ),
+      )
+      .returning();
+    return claimed;
+  });
 }
 
 /** The body stored on the message, built now if this is its first attempt. */

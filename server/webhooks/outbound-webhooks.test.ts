@@ -52,7 +52,7 @@ const email: EmailService = {
 };
 
 const allowPrivate = { allowPrivate: true };
-const deps = (): DeliveryDependencies => ({ db: svc().db, post: endpointPoster(allowPrivate), email, schedule: [5, 300] });
+const deps = (): DeliveryDependencies => ({ db: svc().db, post: endpointPoster(allowPrivate), email, schedule: [5, 300], endpointConcurrency: 2 });
 
 async function newOrder(shopperId: string): Promise<string> {
   const { db, queue } = svc();
@@ -136,6 +136,28 @@ describe("outbound webhooks", () => {
     expect(stored).toMatchObject({ state: "delivered", attemptCount: 1, jobId: null, body: delivery.body });
     const log = await listWebhookDeliveries(db, owner, endpoint.id);
     expect(log.data[0]).toEqual({ message_id: message!.id, type: "order.status_changed", state: "delivered", attempts: [{ at: expect.any(String), status_code: 200, duration_ms: expect.any(Number) }] });
+  });
+
+  it("never starts more attempts at once on an endpoint than its bound: a job that finds it full hands its message to a later job", async () => {
+    const { db, newShopperId } = svc();
+    const owner = await newShopperId();
+    const endpoint = await createWebhookEndpoint(db, owner, { url: ok.url(), events: ["order.status_changed"] }, allowPrivate);
+    await newOrder(owner);
+    await newOrder(owner);
+    const [first, second] = await messagesOf(endpoint.id);
+    // The first message's attempt is in flight (claimed by another worker) and the bound is one.
+    await db.update(webhookMessages).set({ claimedUntil: sql`now() + interval '90 seconds'` }).where(eq(webhookMessages.id, first!.id));
+    const before = ok.received.length;
+    const { jobId, result } = await runJob(second!.id, { ...deps(), endpointConcurrency: 1 });
+    expect(result).toBe("busy");
+    expect(ok.received.length).toBe(before);
+    const [handedOver] = await db.select().from(webhookMessages).where(eq(webhookMessages.id, second!.id));
+    expect(handedOver).toMatchObject({ state: "pending", attemptCount: 0, claimedUntil: null });
+    expect(handedOver!.jobId).not.toBe(jobId);
+    expect(handedOver!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+    // Once the slot is free the new job sends it.
+    await db.update(webhookMessages).set({ claimedUntil: null }).where(eq(webhookMessages.id, first!.id));
+    expect((await runJob(second!.id, { ...deps(), endpointConcurrency: 1 })).result).toBe("delivered");
   });
 
   it("retries a failed attempt with the same bytes on a new job, then fails it when the schedule is spent", async () => {
