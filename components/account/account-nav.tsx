@@ -12,7 +12,7 @@ const PAGES = [
 export function AccountNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Account" className="mx-auto mb-6 flex max-w-4xl gap-1 border-b text-sm">
+    <nav aria-label="Account" className="mb-6 flex gap-1 border-b text-sm">
       {PAGES.map((page) => {
         const current = pathname === page.href;
         return (
