@@ -4,6 +4,7 @@ import type { BatchView } from "@/lib/contract";
 import type { DbOrTx } from "@/server/db/client";
 import { batches } from "@/server/db/schema";
 import { badRequest } from "@/server/errors";
+import { pageSize } from "@/server/http/keyset-page";
 import { toBatchView } from "./batch-view";
 
 export const DEFAULT_BATCH_PAGE_SIZE = 20;
@@ -32,7 +33,7 @@ export async function listBatches(
   shopperId: string,
   options: { cursor?: string | null; limit?: number } = {},
 ): Promise<{ data: BatchView[]; next_cursor: string | null }> {
-  const limit = Math.min(Math.max(options.limit ?? DEFAULT_BATCH_PAGE_SIZE, 1), MAX_BATCH_PAGE_SIZE);
+  const limit = pageSize(options.limit, DEFAULT_BATCH_PAGE_SIZE, MAX_BATCH_PAGE_SIZE);
   const after = options.cursor ? decodeCursor(options.cursor) : undefined;
   const rows = await db
     .select()

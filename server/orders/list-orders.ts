@@ -2,22 +2,14 @@ import "server-only";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { orders } from "@/server/db/schema";
-import { badRequest } from "@/server/errors";
+import { pageSize, seqCursor } from "@/server/http/keyset-page";
 import { loadOrderViews, type OrderView } from "./order-view";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /** Opaque keyset cursor: the arrival number of the last order on the previous page. */
-function encodeCursor(seq: number): string {
-  return Buffer.from(`o:${seq}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^o:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match?.[1]) throw badRequest("The cursor is not valid; pass the next_cursor of a previous page.");
-  return Number(match[1]);
-}
+const cursor = seqCursor("o");
 
 /** The shopper's orders, newest first, with keyset pagination (stable while new orders arrive). */
 export async function listOrders(
@@ -25,8 +17,8 @@ export async function listOrders(
   shopperId: string,
   options: { cursor?: string | null; limit?: number } = {},
 ): Promise<{ data: OrderView[]; next_cursor: string | null }> {
-  const limit = Math.min(Math.max(options.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-  const before = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const limit = pageSize(options.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const before = options.cursor ? cursor.decode(options.cursor) : undefined;
   const rows = await db
     .select()
     .from(orders)
@@ -37,6 +29,6 @@ export async function listOrders(
   const last = page[page.length - 1];
   return {
     data: await loadOrderViews(db, page),
-    next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
+    next_cursor: rows.length > limit && last ? cursor.encode(last.seq) : null,
   };
 }

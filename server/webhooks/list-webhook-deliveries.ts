@@ -4,22 +4,14 @@ import type { WebhookDeliveryView } from "@/lib/contract";
 import type { WebhookEventType } from "@/lib/webhook-types";
 import type { DbOrTx } from "@/server/db/client";
 import { webhookAttempts, webhookMessages, type WebhookAttempt, type WebhookMessage } from "@/server/db/schema";
-import { badRequest } from "@/server/errors";
+import { pageSize, seqCursor } from "@/server/http/keyset-page";
 import { findOwnedEndpoint } from "./find-owned-endpoint";
 
 export const DEFAULT_DELIVERY_PAGE_SIZE = 20;
 export const MAX_DELIVERY_PAGE_SIZE = 100;
 
 /** Opaque keyset cursor: the arrival number of the last message of the previous page. */
-function encodeCursor(seq: number): string {
-  return Buffer.from(`m:${seq}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^m:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match?.[1]) throw badRequest("The cursor is not valid; pass the next_cursor of a previous page.");
-  return Number(match[1]);
-}
+const cursor = seqCursor("m");
 
 /** GET /api/webhook-endpoints/{id}/deliveries: the endpoint's messages, newest first, each with every attempt. */
 export async function listWebhookDeliveries(
@@ -29,8 +21,8 @@ export async function listWebhookDeliveries(
   options: { cursor?: string | null; limit?: number } = {},
 ): Promise<{ data: WebhookDeliveryView[]; next_cursor: string | null }> {
   await findOwnedEndpoint(db, shopperId, endpointId);
-  const limit = Math.min(Math.max(options.limit ?? DEFAULT_DELIVERY_PAGE_SIZE, 1), MAX_DELIVERY_PAGE_SIZE);
-  const before = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const limit = pageSize(options.limit, DEFAULT_DELIVERY_PAGE_SIZE, MAX_DELIVERY_PAGE_SIZE);
+  const before = options.cursor ? cursor.decode(options.cursor) : undefined;
   const rows = await db
     .select()
     .from(webhookMessages)
@@ -39,7 +31,7 @@ export async function listWebhookDeliveries(
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { data: await deliveryViews(db, page), next_cursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+  return { data: await deliveryViews(db, page), next_cursor: rows.length > limit && last ? cursor.encode(last.seq) : null };
 }
 
 /** The views of some messages, with their attempts in one query. */
