@@ -35,4 +35,12 @@ describe("the logger", () => {
     for (const leaked of ["hunter2hunter2", "ck_live_1", "ck_live_2", "session=3", "4242424242424242", "\"123\"", "whsec_x"]) expect(text).not.toContain(leaked);
     expect(lines[0]).toMatchObject({ password: "[redacted]", headers: { authorization: "[redacted]", cookie: "[redacted]" }, payment: { card_number: "[redacted]" } });
   });
+
+  it("logs an error's message, code and stack, not the database client pg-pool attaches to it", () => {
+    const { lines, logger } = capture();
+    const err = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01", client: { connectionParameters: { password: "pw" }, _types: {} } });
+    logger.error({ err }, "idle client error");
+    expect(lines[0]!.err).toMatchObject({ message: "terminating connection due to administrator command", code: "57P01", stack: expect.any(String) });
+    expect(lines[0]!.err).not.toHaveProperty("client");
+  });
 });

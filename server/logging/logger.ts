@@ -27,9 +27,21 @@ export function createLogger(stream?: DestinationStream): Logger {
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => activeTraceIds() ?? {},
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError },
     },
     stream,
   );
+}
+
+/**
+ * pino's error serializer copies an error's own fields, and pg-pool hangs the whole client
+ * (its connection, socket and type tables: several KB per line) on an idle client's error as
+ * `err.client`. The error's message, code and stack are what a reader needs.
+ */
+function serializeError(err: unknown): unknown {
+  const serialized = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (serialized && typeof serialized === "object") delete serialized.client;
+  return serialized;
 }
 
 export const logger: Logger = createLogger(destination());
