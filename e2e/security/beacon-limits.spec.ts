@@ -33,7 +33,8 @@ test("a beacon from our own pages is stored (204); from another site, or without
   expect((await send(stack, "198.51.100.20", beacon())).status).toBe(204);
   expect(await stored(stack)).toBe(before + 1);
 
-  for (const headers of [{ Origin: "https://shop.evil.example" }, { Origin: "null" }, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }]) {
+  const refusals: Record<string, string>[] = [{ Origin: "https://shop.evil.example" }, { Origin: "null" }, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }];
+  for (const headers of refusals) {
     const refused = await send(stack, "198.51.100.20", beacon(), headers);
     expect(refused.status, JSON.stringify(headers)).toBe(403);
     expectErrorBody(refused.body, "forbidden");
