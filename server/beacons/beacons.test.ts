@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { MAX_MEASUREMENTS_PER_BEACON } from "@/lib/beacon-shape";
-import { getShopperExperience, summarizeMeasurements, type MeasurementBucketRow } from "@/server/admin/get-shopper-experience";
+import { bucketQuantile, getShopperExperience, summarizeMeasurements, type MeasurementBucketRow } from "@/server/admin/get-shopper-experience";
 import { bucketOf } from "@/server/admin/latency-histogram";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { beaconSchema } from "./beacon-schema";
@@ -54,8 +54,10 @@ function grouped(measurements: { page: string; metric: string; value_ms: number;
   for (const m of measurements) {
     const bucket = bucketOf(m.value_ms);
     const key = `${m.page} ${m.metric} ${bucket}`;
-    const row = rows.get(key) ?? { page: m.page, metric: m.metric, bucket, n: 0, polling: 0 };
+    const row = rows.get(key) ?? { page: m.page, metric: m.metric, bucket, n: 0, polling: 0, lo: m.value_ms, hi: m.value_ms };
     row.n += 1;
+    row.lo = Math.min(row.lo, m.value_ms);
+    row.hi = Math.max(row.hi, m.value_ms);
     if (m.transport === "polling") row.polling += 1;
     rows.set(key, row);
   }
@@ -66,7 +68,7 @@ function grouped(measurements: { page: string; metric: string; value_ms: number;
 const exact = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.ceil(q * values.length) - 1]!;
 
 describe("the panel's aggregation", () => {
-  it("reads p50 and p75 per page and metric within the histogram's 19 %, and leaves page views out of the figures", () => {
+  it("reads p50 and p75 per page and metric within a bucket's width (19 %), and leaves page views out of the figures", () => {
     const answers = Array.from({ length: 400 }, (_, i) => 50 + ((i * 37) % 400)); // 50..449 ms, shuffled
     const inp = Array.from({ length: 101 }, (_, i) => 8 + i * 4);
     const summary = summarizeMeasurements(
@@ -90,12 +92,19 @@ describe("the panel's aggregation", () => {
     }
   });
 
-  it("orders a page's figures as the checkout happens: optimistic row, answer, statuses, INP", () => {
+  it("orders a page's figures as the checkout happens: optimistic row, answer, statuses by the state machine, INP", () => {
     const page = "/checkout";
     const summary = summarizeMeasurements(
-      grouped(["inp", "status.shipped", "server_answer", "status.confirmed", "optimistic_row"].map((metric) => ({ page, metric, value_ms: 10 }))),
+      grouped(["inp", "status.shipped", "server_answer", "status.pending", "status.confirmed", "status.payment_confirmed", "optimistic_row"].map((metric) => ({ page, metric, value_ms: 10 }))),
     );
-    expect(summary.figures.map((f) => f.metric)).toEqual(["optimistic_row", "server_answer", "status.confirmed", "status.shipped", "inp"]);
+    expect(summary.figures.map((f) => f.metric)).toEqual(["optimistic_row", "server_answer", "status.pending", "status.payment_confirmed", "status.confirmed", "status.shipped", "inp"]);
+  });
+
+  it("is exact for a single sample, and for samples that share their bucket's bounds", () => {
+    const summary = summarizeMeasurements(grouped([{ page: "/orders", metric: "server_answer", value_ms: 481 }]));
+    expect(summary.figures[0]).toMatchObject({ count: 1, p50: 481, p75: 481 });
+    expect(bucketQuantile([], 0.5)).toBeNull();
+    expect(bucketQuantile([{ bucket: 3, n: 2, lo: 10, hi: 10 }, { bucket: 40, n: 2, lo: 900, hi: 900 }], 0.75)).toBe(900);
   });
 
   it("gives the share of live page views that fell back to polling, per page and overall; none without views", () => {
