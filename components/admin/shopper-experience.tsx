@@ -68,7 +68,8 @@ export function ShopperExperiencePanel({ window, initial }: { window: OverviewWi
               <ScrollTable label="What shoppers saw">
                 <TableHeader>
                   <TableRow>
-                    <TableHead>Page</TableHead>
+                    {/* On a phone the page goes under the measure, so p50 and p75 stay on screen. */}
+                    <TableHead className="hidden sm:table-cell">Page</TableHead>
                     <TableHead>Measure</TableHead>
                     <TableHead className="text-right">Samples</TableHead>
                     <TableHead className="text-right">p50</TableHead>
@@ -78,8 +79,11 @@ export function ShopperExperiencePanel({ window, initial }: { window: OverviewWi
                 <TableBody>
                   {data.figures.map((f) => (
                     <TableRow key={`${f.page} ${f.metric}`} data-page={f.page} data-metric={f.metric} data-count={f.count}>
-                      <TableCell className="font-mono text-xs">{f.page}</TableCell>
-                      <TableCell>{metricLabel(f.metric)}</TableCell>
+                      <TableCell className="hidden font-mono text-xs sm:table-cell">{f.page}</TableCell>
+                      <TableCell className="whitespace-normal">
+                        {metricLabel(f.metric)}
+                        <span className="block font-mono text-xs text-muted-foreground sm:hidden">{f.page}</span>
+                      </TableCell>
                       <TableCell className="text-right tabular-nums">{f.count}</TableCell>
                       <TableCell className="text-right tabular-nums">{formatMs(f.p50)}</TableCell>
                       <TableCell className="text-right tabular-nums">{formatMs(f.p75)}</TableCell>
