@@ -3,7 +3,7 @@ import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
-import { jobTraceFields } from "@/server/telemetry/spans";
+import { jobTraceFields, joinTraceFields } from "@/server/telemetry/spans";
 import { enqueueInTx, jobInsertCtes, type JobSender, type PlannedJob } from "./boss";
 
 /**
@@ -36,7 +36,7 @@ function planJobs<S extends StepName>(from: S, outcome: Outcome<S>, ctx: StepCon
     if (!row.job || (row.when && !row.when(ctx))) continue;
     const job = row.job(ctx, `${from}:${outcome}`, settings);
     // The job carries its place in the order's trace (decision 034): the worker's consumer span continues it.
-    const data = { ...job.data, ...jobTraceFields(ctx.order?.traceParent) };
+    const data = { ...job.data, ...jobTraceFields(ctx.order?.traceParent), ...joinTraceFields(row.fanIn?.(ctx)) };
     planned.push({ step: name, job: { queue: name, data, key: job.key, startAfterSeconds: job.startAfterSeconds } });
   }
   return planned;

@@ -38,3 +38,18 @@ export type Overview = {
   workers: { alive: number; lastSeenAt: string | null };
   oldestWaitingJob: { queue: string; createdAt: string; ageMs: number } | null;
 };
+
+/** One page's figure for one metric over the window (decision 035): what shoppers' browsers reported. */
+export type ShopperFigure = { page: string; metric: string; count: number; p50: number | null; p75: number | null };
+
+/** Page views that followed open orders live, and how many of them fell back to polling. */
+export type ShopperViews = { page: string; views: number; polling: number };
+
+/** The overview's "What shoppers saw" panel (admin.shopperExperience). */
+export type ShopperExperience = {
+  window: OverviewWindow;
+  figures: ShopperFigure[];
+  views: ShopperViews[];
+  /** Share (0..1) of all views that fell back to polling; null without views. */
+  fallbackShare: number | null;
+};

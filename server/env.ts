@@ -111,6 +111,10 @@ const envSchema = z.object({
   // TRACE_VIEW_URL, e.g. https://jaeger.example/trace/{trace_id}, links an order's trace out.
   TRACE_RETENTION_DAYS: z.coerce.number().min(0).default(3),
   TRACE_VIEW_URL: z.string().url().includes("{trace_id}").optional(),
+  // What shoppers saw (decision 035): beacons accepted per client address per minute, and
+  // how many days their measurements are kept for the admin overview (pruned hourly).
+  BEACON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RUM_RETENTION_DAYS: z.coerce.number().min(1).default(14),
   WAREHOUSE_EMAIL: z.string().email().default("warehouse@conveyor.test"),
   SEED: flag.default(true),
   // Manual review's value at start (docs/decisions/029-manual-review.md); unset keeps the

@@ -5,6 +5,7 @@ import type { Method } from "@/server/http/method-not-allowed";
 import type { ProcessServices } from "@/server/process-services";
 import { serveAdminOverviewStream } from "./admin-overview-stream";
 import { serveAuth } from "./auth-api";
+import { serveBeacon } from "./beacons-api";
 import { serveBatchEvents, serveBatchResults, serveCancelBatch, serveGetBatch, serveListBatches, servePostBatch } from "./batches-api";
 import { serveHealth, serveOpenApi } from "./health-api";
 import { serveDirectCheckout } from "./lab-api";
@@ -70,6 +71,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { pattern: /^\/api\/health$/, methods: { GET: { fetch: serveHealth } } },
   { pattern: /^\/api\/openapi\.json$/, methods: { GET: { fetch: serveOpenApi } } },
   { pattern: /^\/api\/admin\/overview\/stream$/, methods: { GET: { fetch: serveAdminOverviewStream } } },
+  { pattern: /^\/api\/beacons$/, methods: { POST: { fetch: serveBeacon } } },
   { pattern: /^\/api\/lab\/direct-checkout$/, methods: { POST: { fetch: serveDirectCheckout } } },
   // Without TEST_CONTROLS_TOKEN the controls do not exist: their paths reach Next's catch-all 404.
   { pattern: /^\/api\/test\/(.+)$/, methods: every(serveTestControls), enabled: (config) => Boolean(config.TEST_CONTROLS_TOKEN) },

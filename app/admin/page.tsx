@@ -4,6 +4,7 @@ import { getCaller } from "@/trpc/server";
 export const metadata = { title: "Overview" };
 
 export default async function AdminOverviewPage() {
-  const overview = await (await getCaller()).admin.overview({ window: "15m" });
-  return <OverviewLive initial={overview} />;
+  const caller = await getCaller();
+  const [overview, shoppers] = await Promise.all([caller.admin.overview({ window: "15m" }), caller.admin.shopperExperience({ window: "15m" })]);
+  return <OverviewLive initial={overview} initialShoppers={shoppers} />;
 }

@@ -1,20 +1,21 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
-import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow } from "@/lib/admin-overview";
+import { OVERVIEW_WINDOWS, type Overview, type OverviewWindow, type ShopperExperience } from "@/lib/admin-overview";
 import type { OrderStatus } from "@/lib/order-state";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import { ScrollTable } from "./scroll-table";
 import { formatMs, statusLabel } from "./format";
+import { ShopperExperiencePanel } from "./shopper-experience";
 import { TimeSeriesChart } from "./time-series-chart";
 
 const FLOW: OrderStatus[] = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"];
 const SIDE: OrderStatus[] = ["in_review", "backordered", "payment_failed", "rejected", "cancelled"];
 
 /** The overview, kept current by the server's push (SSE, at most 2 updates/s). */
-export function OverviewLive({ initial }: { initial: Overview }) {
+export function OverviewLive({ initial, initialShoppers }: { initial: Overview; initialShoppers?: ShopperExperience }) {
   const [overview, setOverview] = useState(initial);
   const [window, setWindow] = useState<OverviewWindow>(initial.window);
   const [live, setLive] = useState<"sse" | "offline">("sse");
@@ -116,6 +117,8 @@ export function OverviewLive({ initial }: { initial: Overview }) {
           </CardContent>
         </Card>
       </div>
+
+      <ShopperExperiencePanel window={window} initial={initialShoppers} />
 
       {/* Stacked: side by side, six queue columns did not fit half of a 1280 px page. */}
       <div className="grid gap-4">

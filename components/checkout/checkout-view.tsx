@@ -14,6 +14,7 @@ import { TEST_PAYMENT_METHODS } from "@/lib/payment-methods";
 import { useTRPC } from "@/trpc/client";
 import { OrdersView } from "@/components/orders/orders-view";
 import { EmptyState } from "@/components/shop/empty-state";
+import { checkoutClicked } from "@/lib/shopper-beacons";
 import { attemptFor, useCheckout } from "./use-checkout";
 
 /**
@@ -23,7 +24,7 @@ import { attemptFor, useCheckout } from "./use-checkout";
  */
 export function CheckoutView({ initialOrders }: { initialOrders: OrderPage }) {
   const [placed, setPlaced] = useState(false);
-  if (placed) return <OrdersView initialPage={initialOrders} />;
+  if (placed) return <OrdersView initialPage={initialOrders} page="/checkout" />;
   return (
     <div className="grid gap-6">
       <h1 className="text-3xl font-semibold tracking-tight">Checkout</h1>
@@ -59,7 +60,9 @@ function CheckoutForm({ onPlaced }: { onPlaced: () => void }) {
     if (submitted.current || !cart) return;
     submitted.current = true;
     const order = { items: cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), payment_method: method };
-    checkout.mutate(attemptFor(order));
+    const attempt = attemptFor(order);
+    checkoutClicked(attempt.idempotencyKey, "/checkout");
+    checkout.mutate(attempt);
     onPlaced();
     window.history.pushState(null, "", "/orders");
   }

@@ -5,6 +5,7 @@ import { toast } from "@/components/shop/toast";
 import type { PlaceOrderInput } from "@/lib/contract";
 import { useTRPC } from "@/trpc/client";
 import { useOrderCache } from "@/components/orders/use-order-cache";
+import { checkoutAnswered } from "@/lib/shopper-beacons";
 
 export type CheckoutVariables = { order: Omit<PlaceOrderInput, "user_id">; idempotencyKey: string };
 
@@ -56,6 +57,7 @@ export function useCheckout() {
       retry: (failures, error) => (error.data?.code === "CONFLICT" ? failures < 30 : !error.data && failures < 3),
       retryDelay: 500,
       onSuccess(order, variables) {
+        checkoutAnswered(variables.idempotencyKey, order.order_id);
         cache.writeOrder(order);
         clearAttempt(variables.idempotencyKey);
         void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() });

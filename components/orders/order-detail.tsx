@@ -13,6 +13,7 @@ import { formatMoney } from "@/lib/money";
 import { hasPaid } from "@/lib/order-presentation";
 import { canTransition, isFinalStatus } from "@/lib/order-state";
 import { paymentMethodLabel } from "@/lib/payment-methods";
+import { statusShown } from "@/lib/shopper-beacons";
 import { useTRPC } from "@/trpc/client";
 import { LiveIndicator } from "./live-indicator";
 import { OrderOutcome } from "./order-outcome";
@@ -34,7 +35,8 @@ export function OrderDetail({ initialOrder }: { initialOrder: OrderSnapshot }) {
   useEffect(() => cache.writeOrder(initialOrder), [cache, initialOrder]);
   const { data: order, isRefetchError } = useQuery({ ...options, initialData: initialOrder });
   const final = isFinalStatus(order.status);
-  const mode = useLiveOrders(final ? [] : [orderId]);
+  const mode = useLiveOrders(final ? [] : [orderId], "/orders/[id]");
+  useEffect(() => statusShown(orderId, order.status, mode === "sse" ? "sse" : "polling"), [orderId, order.status, mode]);
   useQuery({ ...options, enabled: mode !== "sse" && !final, refetchInterval: mode !== "sse" && !final ? POLL_INTERVAL_MS : false });
 
   const cancel = useMutation(

@@ -8,6 +8,7 @@ import { isFinalStatus } from "@/lib/order-state";
 import { useTRPC } from "@/trpc/client";
 import { readAttempt, useCheckout, usePlacingOrders, type CheckoutVariables } from "@/components/checkout/use-checkout";
 import { EmptyState } from "@/components/shop/empty-state";
+import { optimisticRowShown, statusShown, type BeaconPage } from "@/lib/shopper-beacons";
 import { LiveIndicator } from "./live-indicator";
 import { itemsSummary, OrderRow, type OrderRowData } from "./order-row";
 import { POLL_INTERVAL_MS, useLiveOrders } from "./use-live-orders";
@@ -57,7 +58,7 @@ function useResumeInterruptedCheckout(placing: CheckoutVariables[]) {
  * plus optimistic rows for orders being placed. Rendered by /orders, and by /checkout in the
  * same frame as the click on "Place order".
  */
-export function OrdersView({ initialPage }: { initialPage: OrderPage }) {
+export function OrdersView({ initialPage, page = "/orders" }: { initialPage: OrderPage; page?: BeaconPage }) {
   const trpc = useTRPC();
   const cache = useOrderCache();
   const placing = usePlacingOrders();
@@ -67,7 +68,7 @@ export function OrdersView({ initialPage }: { initialPage: OrderPage }) {
   const list = useQuery({ ...trpc.orders.list.queryOptions(), initialData: initialPage, structuralSharing: mergePageOnRefetch });
   const orders = list.data.data;
   const open = orders.filter((o) => !isFinalStatus(o.status)).map((o) => o.order_id);
-  const mode = useLiveOrders(open);
+  const mode = useLiveOrders(open, page);
   useQuery({
     ...trpc.orders.list.queryOptions(),
     structuralSharing: mergePageOnRefetch,
@@ -77,6 +78,11 @@ export function OrdersView({ initialPage }: { initialPage: OrderPage }) {
   const liveMode = mode === "polling" && list.isRefetchError ? "offline" : mode;
 
   const placeholders = usePlaceholderRows(placing);
+  // After the commit that put them on screen: the checkout's timings (lib/shopper-beacons.ts).
+  useEffect(() => {
+    for (const attempt of placing) optimisticRowShown(attempt.idempotencyKey);
+    for (const order of orders) statusShown(order.order_id, order.status, mode === "sse" ? "sse" : "polling");
+  });
   const rows: OrderRowData[] = [
     ...placeholders,
     ...orders.map((o) => ({

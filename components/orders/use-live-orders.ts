@@ -1,9 +1,10 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { isFinalStatus } from "@/lib/order-state";
 import type { StatusUpdate } from "@/lib/merge-order";
+import { LiveView, type BeaconPage } from "@/lib/shopper-beacons";
 import { useTRPC } from "@/trpc/client";
 import { useOrderCache } from "./use-order-cache";
 
@@ -30,8 +31,9 @@ function useOnline(): boolean {
  * the cache through the one merge. When the stream fails the mode becomes "polling" — the
  * queries then refetch every POLL_INTERVAL_MS until all shown orders are final — and the
  * browser keeps retrying the stream; once it opens again the mode is back to "sse".
+ * The view of `page` is reported by beacon (lib/shopper-beacons.ts): whether it fell back.
  */
-export function useLiveOrders(orderIds: string[]): LiveMode {
+export function useLiveOrders(orderIds: string[], page: BeaconPage): LiveMode {
   const cache = useOrderCache();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -68,6 +70,14 @@ export function useLiveOrders(orderIds: string[]): LiveMode {
     });
     return () => source.close();
   }, [ids, cache, queryClient, trpc]);
+
+  const view = useRef<LiveView | null>(null);
+  useEffect(() => {
+    const started = new LiveView(page);
+    view.current = started;
+    return () => started.end();
+  }, [page]);
+  useEffect(() => view.current?.update(ids !== "", streamFailed ? "polling" : "sse"));
 
   if (!online) return "offline";
   return streamFailed ? "polling" : "sse";

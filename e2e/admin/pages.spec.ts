@@ -10,7 +10,8 @@ import { ORDER_STATUSES } from "@/lib/order-state";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
 import { chargesFor } from "../support/db";
-import { addToCart } from "../support/shop";
+import { addToCart, orderElement, placeOrder as placeShopOrder } from "../support/shop";
+import { shopperMeasurements } from "@/server/db/schema";
 import { type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
 
@@ -158,11 +159,18 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
   }
 });
 
-test("every page passes an accessibility scan and is captured at desktop and 375 px", async ({ stack, page }) => {
+test("every page passes an accessibility scan and is captured at desktop and 375 px", async ({ stack, page, browser }) => {
   test.setTimeout(240_000);
   await signInAsAdmin(page, stack.baseURL);
   const orderId = await placeOrder(stack, apiShopper);
   await waitForStatus(stack, apiShopper, orderId, ["shipped"]);
+  // A shopper's checkout in a browser, followed to shipped and left: the overview's "What shoppers saw" has figures to show.
+  const shop = await (await browser.newContext()).newPage();
+  await addToCart(shop, stack, "Widget");
+  const shopOrder = await placeShopOrder(shop, stack);
+  await expect(orderElement(shop, shopOrder)).toHaveAttribute("data-status", "shipped", { timeout: 30_000 });
+  await shop.goto(stack.baseURL);
+  await expect.poll(async () => (await stack.db.select().from(shopperMeasurements)).some((m) => m.metric === "page_view"), { timeout: 15_000 }).toBe(true);
   const pages: [string, string][] = [
     ["overview", "/admin"],
     ["orders", "/admin/orders"],

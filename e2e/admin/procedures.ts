@@ -1,6 +1,7 @@
 /** Every admin procedure with a valid input: the access-control specs call each of them. */
 export const ADMIN_PROCEDURES: { path: string; kind: "query" | "mutation"; input: unknown }[] = [
   { path: "admin.overview", kind: "query", input: { window: "15m" } },
+  { path: "admin.shopperExperience", kind: "query", input: { window: "15m" } },
   { path: "admin.orders", kind: "query", input: {} },
   { path: "admin.order", kind: "query", input: { orderId: "ord_doesnotexist" } },
   { path: "admin.orderTrace", kind: "query", input: { orderId: "ord_doesnotexist" } },

@@ -136,6 +136,11 @@ test("one trace per order: the client's traceparent is the parent of intake, eve
   expect(webhookReceived!.kind).toBe(SPAN_KIND.SERVER);
   // The join: createInvoice follows whichever branch finished second (the webhook or the reservation).
   expect(descendsFrom(spans, createInvoice!, webhookReceived!) || createInvoice!.parentSpanId === reserveStock!.spanId).toBe(true);
+  // …and links to the span each branch of the join finished in, beside that parent (decision 035):
+  // the payment (settled by the provider's webhook) and the stock (reserved by its job).
+  const joined = Object.fromEntries(createInvoice!.links.map((link) => [String(link.attributes["conveyor.join.branch"]), link.spanId]));
+  expect(joined).toEqual({ payment: webhookReceived!.spanId, stock: reserveStock!.spanId });
+  expect(createInvoice!.links.every((link) => link.traceId === traceId)).toBe(true);
   // Then the chain, each step enqueued by the one before.
   expect(sendConfirmation!.parentSpanId).toBe(createInvoice!.spanId);
   expect(createShipment!.parentSpanId).toBe(sendConfirmation!.spanId);

@@ -53,6 +53,7 @@ export const MANY_CLIENTS_ONE_ADDRESS: Record<string, string> = {
   SIGN_UPS_PER_ADDRESS: "1000",
   GUEST_SESSIONS_PER_ADDRESS: "1000",
   SSE_MAX_STREAMS_PER_ADDRESS: "1000",
+  BEACON_RATE_LIMIT_PER_MINUTE: "100000",
 };
 
 type WorkerFixtures = { stackEnv: Record<string, string>; stack: Stack };

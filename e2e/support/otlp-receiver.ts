@@ -12,7 +12,7 @@ export type ReceivedSpan = {
   parentSpanId: string;
   name: string;
   kind: number;
-  links: { traceId: string; spanId: string }[];
+  links: { traceId: string; spanId: string; attributes: Record<string, unknown> }[];
   attributes: Record<string, unknown>;
   status: number;
 };
@@ -33,7 +33,7 @@ type OtlpSpan = {
   parentSpanId?: string;
   name: string;
   kind?: number;
-  links?: { traceId: string; spanId: string }[];
+  links?: { traceId: string; spanId: string; attributes?: KeyValue[] }[];
   attributes?: KeyValue[];
   status?: { code?: number };
 };
@@ -75,7 +75,7 @@ function flatten(request: ExportRequest): ReceivedSpan[] {
         parentSpanId: span.parentSpanId ? hex(span.parentSpanId) : "",
         name: span.name,
         kind: span.kind ?? 0,
-        links: (span.links ?? []).map((link) => ({ traceId: hex(link.traceId), spanId: hex(link.spanId) })),
+        links: (span.links ?? []).map((link) => ({ traceId: hex(link.traceId), spanId: hex(link.spanId), attributes: attributesOf(link.attributes) })),
         attributes: attributesOf(span.attributes),
         status: span.status?.code ?? 0,
       })),

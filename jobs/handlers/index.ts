@@ -15,6 +15,7 @@ import { failPaymentAfterRetries } from "@/server/payments/fail-payment-after-re
 import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { pruneWebhookLog } from "@/server/payments/prune-webhook-log";
 import { pruneTraceSpans } from "@/server/telemetry/prune-trace-spans";
+import { pruneShopperMeasurements } from "@/server/beacons/prune-shopper-measurements";
 import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { chargePayment } from "@/server/payments/charge-payment";
 import { reversePayment } from "@/server/payments/reverse-payment";
@@ -97,6 +98,7 @@ export function serviceHandlers(deps: Pick<JobDependencies, "db" | "queue" | "em
       await pruneWebhookLog(db, env().WEBHOOK_LOG_RETENTION_DAYS);
       await pruneWebhookDeliveries(db, env().WEBHOOK_DELIVERY_RETENTION_DAYS);
       await pruneTraceSpans(db, env().TRACE_RETENTION_DAYS);
+      await pruneShopperMeasurements(db, env().RUM_RETENTION_DAYS);
       // Endpoints with no delivery due for a while are found here, and owed emails are sent again.
       await disableFailingEndpoints(db, deps.email);
     },

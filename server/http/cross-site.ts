@@ -22,6 +22,18 @@ export function assertSameSiteMutation(method: string, headers: Headers): void {
   }
 }
 
+/**
+ * True when the request says it comes from one of our own pages: its Origin is the app's (or
+ * the host the browser used), and a browser's `Sec-Fetch-Site`, when sent, says same-origin.
+ * For bodies a cross-site page may send without a preflight (a beacon's text/plain), this is
+ * the whole check.
+ */
+export function isSameOrigin(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  const site = headers.get("sec-fetch-site");
+  return Boolean(origin && allowedOrigins(headers).has(origin)) && (site === null || site === "same-origin");
+}
+
 function allowedOrigins(headers: Headers): Set<string> {
   const origins = new Set([new URL(env().APP_URL).origin]);
   // The host the browser actually used (a LAN address, a proxy name) is our own origin too.

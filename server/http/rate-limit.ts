@@ -54,7 +54,10 @@ function refusal(refillsInMs: number | null): void {
   if (refillsInMs !== null) throw rateLimited(retryAfterSeconds(refillsInMs));
 }
 
-type LimitSettings = Pick<Env, "RATE_LIMIT_PER_MINUTE" | "WEBHOOK_RATE_LIMIT_PER_MINUTE" | "WEBHOOK_FAILED_SIGNATURES_PER_MINUTE" | "GUEST_SESSIONS_PER_ADDRESS">;
+type LimitSettings = Pick<
+  Env,
+  "RATE_LIMIT_PER_MINUTE" | "WEBHOOK_RATE_LIMIT_PER_MINUTE" | "WEBHOOK_FAILED_SIGNATURES_PER_MINUTE" | "GUEST_SESSIONS_PER_ADDRESS" | "BEACON_RATE_LIMIT_PER_MINUTE"
+>;
 
 /** New guests per client address are counted over this window. */
 export const GUEST_WINDOW_SECONDS = 10 * 60;
@@ -67,6 +70,7 @@ export class RateLimits {
   private readonly requestBudget: Budget;
   private readonly webhookBudget: Budget;
   private readonly failedSignatureBudget: Budget;
+  private readonly beaconBudget: Budget;
   /** Guest sessions started per client address (start-guest-session.ts). */
   readonly guests: Budget;
 
@@ -75,6 +79,7 @@ export class RateLimits {
     this.webhookBudget = createBudget(config.WEBHOOK_RATE_LIMIT_PER_MINUTE, 60);
     this.failedSignatureBudget = createBudget(config.WEBHOOK_FAILED_SIGNATURES_PER_MINUTE, 60);
     this.guests = createBudget(config.GUEST_SESSIONS_PER_ADDRESS, GUEST_WINDOW_SECONDS);
+    this.beaconBudget = createBudget(config.BEACON_RATE_LIMIT_PER_MINUTE, 60);
   }
 
   /**
@@ -94,6 +99,14 @@ export class RateLimits {
   async admitWebhook(address: string): Promise<void> {
     refusal(await this.webhookBudget.spend(address));
     refusal(await this.failedSignatureBudget.exhausted(address));
+  }
+
+  /**
+   * The shop's beacons (POST /api/beacons, decision 035): a budget of their own per client
+   * address, apart from the API's, so a page's reports never eat the shopper's requests.
+   */
+  async admitBeacon(address: string): Promise<void> {
+    refusal(await this.beaconBudget.spend(address));
   }
 
   async failedWebhookSignature(address: string): Promise<void> {

@@ -32,7 +32,7 @@ const router = createTRPCRouter({
 });
 
 // Only the request budget is reached before these procedures run.
-const services = { limits: new RateLimits({ RATE_LIMIT_PER_MINUTE: 1000, WEBHOOK_RATE_LIMIT_PER_MINUTE: 1, WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: 1, GUEST_SESSIONS_PER_ADDRESS: 1 }) } as unknown as ProcessServices;
+const services = { limits: new RateLimits({ RATE_LIMIT_PER_MINUTE: 1000, WEBHOOK_RATE_LIMIT_PER_MINUTE: 1, WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: 1, GUEST_SESSIONS_PER_ADDRESS: 1, BEACON_RATE_LIMIT_PER_MINUTE: 1 }) } as unknown as ProcessServices;
 
 async function call(path: string, input?: unknown) {
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;

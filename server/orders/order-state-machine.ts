@@ -4,6 +4,7 @@ import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, 
 import type { Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
+import { traceparentOf } from "@/server/telemetry/spans";
 
 /**
  * The one writer of order status and branch facts (statuses: docs/api.md). Every writer goes
@@ -36,7 +37,7 @@ export async function transitionOrder(
   const moved = tx.$with("moved").as(
     tx
       .update(orders)
-      .set({ ...options.set, status: to, updatedAt: sql`now()` })
+      .set({ ...options.set, ...paymentSpan(options.set?.paymentState), status: to, updatedAt: sql`now()` })
       .where(and(eq(orders.id, orderId), inArray(orders.status, allowedPrevious(to)), paymentFactAllowed(options.set?.paymentState)))
       .returning(),
   );
@@ -58,11 +59,19 @@ function paymentFactAllowed(to: PaymentState | undefined) {
   return to === undefined ? undefined : inArray(orders.paymentState, [...PAYMENT_FACT_FROM[to]]);
 }
 
+/**
+ * The span in which a branch of the join finished (the payment completed, the stock reserved)
+ * is kept with the fact, in the same UPDATE: the step that starts once both have (the invoice)
+ * links to both spans (decision 035), whichever of them enqueued it.
+ */
+const paymentSpan = (to: PaymentState | undefined) => (to === "completed" ? { paymentTraceParent: traceparentOf() ?? null } : {});
+const stockSpan = (to: StockState) => (to === "reserved" ? { stockTraceParent: traceparentOf() ?? null } : {});
+
 /** Records the payment branch's fact if its current value allows it; null otherwise. */
 export async function recordPaymentFact(tx: Transaction, orderId: string, to: PaymentState): Promise<Order | null> {
   const [updated] = await tx
     .update(orders)
-    .set({ paymentState: to, updatedAt: sql`now()` })
+    .set({ paymentState: to, ...paymentSpan(to), updatedAt: sql`now()` })
     .where(and(eq(orders.id, orderId), paymentFactAllowed(to)))
     .returning();
   return updated ?? null;
@@ -76,7 +85,7 @@ export async function recordStockFact(tx: Transaction, orderId: string, to: Stoc
   const allowed = STOCK_FACT_FROM[to].filter((state) => !from || from.includes(state));
   const [updated] = await tx
     .update(orders)
-    .set({ stockState: to, updatedAt: sql`now()` })
+    .set({ stockState: to, ...stockSpan(to), updatedAt: sql`now()` })
     .where(and(eq(orders.id, orderId), inArray(orders.stockState, allowed)))
     .returning();
   return updated ?? null;

@@ -247,6 +247,8 @@ function pendingOrder({ shopperId, orderId, input, batchId, traceParent }: Intak
     labRunId: null,
     batchId: batchId ?? null,
     traceParent,
+    paymentTraceParent: null,
+    stockTraceParent: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -48,6 +48,11 @@ type StepRow = {
   next: Readonly<Record<string, readonly string[]>>;
   /** Enqueue only when this holds (evaluated on the context of the outcome). */
   when?: (ctx: StepContext) => boolean;
+  /**
+   * A step that fans in (the join): the span each branch finished in, by branch name. Its job
+   * carries them and its span links to them, beside its parent (decision 035).
+   */
+  fanIn?: (ctx: StepContext) => Record<string, string | null>;
   /** The job for this step; `from`/`outcome` name the trigger, for the dedupe key. */
   job?: (ctx: StepContext, trigger: string, settings: StepSettings) => JobSpec;
 };
@@ -153,6 +158,7 @@ export const STEPS = {
     summary: "invoices a paid, stocked order",
     next: { issued: ["sendConfirmation"] },
     when: (ctx) => readyToFulfil(orderOf(ctx)),
+    fanIn: (ctx) => ({ payment: orderOf(ctx).paymentTraceParent, stock: orderOf(ctx).stockTraceParent }),
     job: (ctx) => orderJob(ctx),
   },
   sendConfirmation: {

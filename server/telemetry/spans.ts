@@ -36,9 +36,24 @@ export function traceIdOf(traceparent: string | null | undefined): string | unde
 }
 
 /** A link to the span `traceparent` names (a fan-in, a trace that caused this one). */
-export function linkTo(traceparent: string | null | undefined): Link[] {
+export function linkTo(traceparent: string | null | undefined, attributes?: Attributes): Link[] {
   const spanContext = traceparent ? trace.getSpanContext(contextOf(traceparent)) : undefined;
-  return spanContext ? [{ context: spanContext }] : [];
+  return spanContext ? [{ context: spanContext, ...(attributes ? { attributes } : {}) }] : [];
+}
+
+/**
+ * The links of a job's span: to `tracelink` (the span that caused it from another trace) and
+ * to each branch of a join (`tracejoin`, by branch name, with the name as `conveyor.join.branch`).
+ * A span named twice is linked once, carrying the branch.
+ */
+export function jobLinks(tracelink: string | undefined, tracejoin: Record<string, unknown> | undefined): Link[] {
+  const links = new Map<string, Link>();
+  for (const link of linkTo(tracelink)) links.set(link.context.spanId, link);
+  for (const [branch, traceparent] of Object.entries(tracejoin ?? {})) {
+    if (typeof traceparent !== "string") continue;
+    for (const link of linkTo(traceparent, { "conveyor.join.branch": branch })) links.set(link.context.spanId, link);
+  }
+  return [...links.values()];
 }
 
 export type SpanOptions = { kind?: SpanKind; attributes?: Attributes; links?: Link[]; parent?: Context; startTime?: Date };
@@ -103,6 +118,12 @@ export function activeTraceIds(): { trace_id: string; span_id: string } | undefi
  * under the order's own intake context, linked to the active span (an admin's restock resuming
  * a back-order, a group commit holding several orders' intakes).
  */
+/** The branches of a join a job carries (`tracejoin`), without the ones nothing recorded. */
+export function joinTraceFields(branches: Record<string, string | null> | undefined): { tracejoin?: Record<string, string> } {
+  const known = Object.entries(branches ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  return known.length > 0 ? { tracejoin: Object.fromEntries(known) } : {};
+}
+
 export function jobTraceFields(orderTraceparent: string | null | undefined): { traceparent?: string; tracelink?: string } {
   const active = traceparentOf();
   if (!orderTraceparent) return active ? { traceparent: active } : {};

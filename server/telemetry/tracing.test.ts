@@ -8,7 +8,7 @@ import { traceSpans } from "@/server/db/schema";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { pruneTraceSpans } from "./prune-trace-spans";
 import { PostgresSpanStore } from "./span-store";
-import { contextOf, currentRequestId, inSpan, jobTraceFields, traceIdOf, traceparentOf } from "./spans";
+import { contextOf, currentRequestId, inSpan, jobLinks, jobTraceFields, joinTraceFields, traceIdOf, traceparentOf } from "./spans";
 import { installTracing, otlpExporter, otlpProtocol } from "./tracing";
 
 // Installed as a process without an OTLP endpoint and without the store: tracing "off".
@@ -47,6 +47,28 @@ describe("jobTraceFields: where a job hangs in its order's trace", () => {
     await inSpan("maintenance", {}, async () => expect(jobTraceFields(null)).toEqual({ traceparent: traceparentOf() }));
     context.with(trace.deleteSpan(context.active()), () => expect(jobTraceFields(null)).toEqual({}));
     context.with(trace.deleteSpan(context.active()), () => expect(jobTraceFields(CLIENT)).toEqual({ traceparent: CLIENT }));
+  });
+});
+
+describe("a join's links (decision 035)", () => {
+  const PAYMENT = "00-0af7651916cd43dd8448eb211c80319c-00000000000000a1-01";
+  const STOCK = "00-0af7651916cd43dd8448eb211c80319c-00000000000000b2-01";
+
+  it("carries the span each branch finished in, leaving out branches nothing recorded", () => {
+    expect(joinTraceFields({ payment: PAYMENT, stock: STOCK })).toEqual({ tracejoin: { payment: PAYMENT, stock: STOCK } });
+    expect(joinTraceFields({ payment: PAYMENT, stock: null })).toEqual({ tracejoin: { payment: PAYMENT } });
+    expect(joinTraceFields({ payment: null, stock: null })).toEqual({});
+    expect(joinTraceFields(undefined)).toEqual({});
+  });
+
+  it("links the job's span to each branch, named, and to a cause in another trace once even when it is also a branch", () => {
+    const links = jobLinks(STOCK, { payment: PAYMENT, stock: STOCK, bogus: 42 });
+    expect(links.map((l) => [l.context.spanId, l.attributes?.["conveyor.join.branch"]])).toEqual([
+      ["00000000000000b2", "stock"],
+      ["00000000000000a1", "payment"],
+    ]);
+    expect(jobLinks(CLIENT, undefined).map((l) => l.context.spanId)).toEqual(["b7ad6b7169203331"]);
+    expect(jobLinks(undefined, { payment: "not a traceparent" })).toEqual([]);
   });
 });
 

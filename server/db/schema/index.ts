@@ -18,3 +18,4 @@ export * from "./reviews";
 export * from "./webhooks";
 export * from "./batches";
 export * from "./traces";
+export * from "./shopper-measurements";

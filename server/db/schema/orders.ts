@@ -35,6 +35,10 @@ export const orders = pgTable(
     // The W3C traceparent of the order's intake span (decision 034): every job, webhook and SSE
     // push of the order continues this trace. Null for orders placed before tracing existed.
     traceParent: text("trace_parent"),
+    // The spans in which each branch of the join finished (payment completed, stock reserved):
+    // the invoice step, which starts once both have, links to both (decision 035).
+    paymentTraceParent: text("payment_trace_parent"),
+    stockTraceParent: text("stock_trace_parent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

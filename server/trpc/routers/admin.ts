@@ -7,6 +7,7 @@ import { downstreamUpdateSchema, listDownstreamSettings, updateDownstreamSetting
 import { getOrderTimeline } from "@/server/admin/get-order-timeline";
 import { getOrderTrace } from "@/server/admin/get-order-trace";
 import { getOverview } from "@/server/admin/get-overview";
+import { getShopperExperience } from "@/server/admin/get-shopper-experience";
 import { listInventory } from "@/server/admin/list-inventory";
 import { listMailbox } from "@/server/admin/list-mailbox";
 import { retryOrderStep } from "@/server/admin/retry-order-step";
@@ -29,6 +30,8 @@ const windowInput = z.object({ window: z.enum(Object.keys(OVERVIEW_WINDOWS) as [
 /** The admin dashboard (decision 017): every procedure is admin-only, enforced here on the server. */
 export const adminRouter = {
   overview: adminProcedure.input(windowInput).query(async ({ ctx, input }) => getOverview(ctx.db, await pipelineJobs(ctx.services), input?.window)),
+  /** "What shoppers saw": the shop's beacons over the overview's window (decision 035). */
+  shopperExperience: adminProcedure.input(windowInput).query(({ ctx, input }) => getShopperExperience(ctx.db, input?.window)),
   orders: adminProcedure.input(orderSearchSchema.partial({ limit: true })).query(({ ctx, input }) => searchOrders(ctx.db, input)),
   order: adminProcedure.input(orderId).query(async ({ ctx, input }) => getOrderTimeline(ctx.db, await pipelineJobs(ctx.services), input.orderId)),
   orderTrace: adminProcedure.input(orderId).query(({ ctx, input }) => getOrderTrace(ctx.db, input.orderId)),
