@@ -4,6 +4,7 @@ import { fromDrizzle, PgBoss, type ConstructorOptions, type SendOptions } from "
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
 import { loggerFor } from "@/server/logging/logger";
+import { NamedStatementClient } from "@/server/db/named-statements";
 
 const log = loggerFor("pg-boss");
 
@@ -13,7 +14,16 @@ const log = loggerFor("pg-boss");
  * supervise and schedule, and prepare-database alone migrates — over a small pool.
  */
 export function sendOnlyBossOptions(connectionString: string, applicationName: string, max = 2): ConstructorOptions {
-  return { connectionString, max, supervise: false, schedule: false, migrate: false, application_name: applicationName };
+  return withNamedStatements({ connectionString, max, supervise: false, schedule: false, migrate: false, application_name: applicationName });
+}
+
+/**
+ * pg-boss's fetches, completions and inserts sent as named statements, like the app's own
+ * (decision 036). pg-boss 12.35 hands its whole configuration to `new pg.Pool()`
+ * (dist/db.js), so pg's `Client` option reaches the pool; its types do not declare it.
+ */
+export function withNamedStatements(options: ConstructorOptions): ConstructorOptions {
+  return Object.assign(options, { Client: NamedStatementClient });
 }
 
 /** A started send-only pg-boss (see sendOnlyBossOptions): what the web process and the scripts need. */

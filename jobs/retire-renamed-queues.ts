@@ -5,6 +5,8 @@
  * waiting in them that no worker works any more: this moves those jobs into the queue of
  * their step, then deletes the old queues. Idempotent (a database without old queues is left
  * alone), run by prepare-database after the new queues exist, before any worker starts.
+ * Decision 037 folded the sendConfirmation step into createInvoice: its queue is retired the
+ * same way (a moved job invoices again — the provider dedupes it — and sends the email).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
@@ -24,7 +26,8 @@ export const RENAMED_QUEUES: readonly Renamed[] = [
   { old: "inventory.resume", step: "resumeBackorders" },
   { old: "review.expire", step: "expireReview" },
   { old: "invoice.create", step: "createInvoice" },
-  { old: "email.confirmation", step: "sendConfirmation" },
+  { old: "email.confirmation", step: "createInvoice" },
+  { old: "sendConfirmation", step: "createInvoice" },
   { old: "shipment.create", step: "createShipment" },
   { old: "payment.reverse", step: "reversePayment" },
   { old: "email.notification", step: notice },

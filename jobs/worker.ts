@@ -18,6 +18,7 @@ import { httpCarrierService } from "@/server/shipping/carrier-service";
 import { createJobAttemptRecorder, type JobAttemptRecorder } from "./job-attempt-recorder";
 import { eq, sql } from "drizzle-orm";
 import { pgBossBatchJobs } from "./batch-jobs";
+import { withNamedStatements } from "./boss";
 import { pgBossStepQueue } from "./step-queue";
 import { serviceHandlers, stepHandlers, webhookHandlers, type Handler } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, queuePolicyConfig } from "./queues";
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   // endpoint answers: a quarter of their slots is enough.
   const { db, pool } = createDatabase(databaseUrl(), concurrency + 2 + Math.ceil(config.WEBHOOK_DELIVERY_CONCURRENCY / 4));
   tracing.attachStore(pool);
-  const boss = new PgBoss({
+  const boss = new PgBoss(withNamedStatements({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",
     max: Math.max(4, Math.ceil(concurrency / 2)),
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     migrate: false,
     superviseIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
     monitorIntervalSeconds: config.JOB_SUPERVISE_SECONDS,
-  });
+  }));
   boss.on("error", (err: Error) => log.error({ err }, "pg-boss error"));
   await boss.start();
   // The retry policy is the queue's, copied into each job as it is sent: applying this

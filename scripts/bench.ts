@@ -25,6 +25,7 @@
  *      runs this phase alone).
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
+ *   BENCH_ONLY=pipeline runs phases 4 and 5 alone (latency, then the bursts and their CPU per order).
  *   BENCH_ONLY=batch runs the batch phase alone (decision 033): single-order intake p99 with
  *   the workers running, then again while a 10,000-line batch is placed, and their ratio.
  *   BENCH_ONLY=tracing starts three stacks one after another — tracing off, spans exported over
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
   const burst = Math.round(positiveNumber("BENCH_BURST", BURST_ORDERS));
   const build = requireProductionBuild();
   // Measured before the app starts, so its build does not compete with the load phases.
-  const firstLoadJs = measureBundleSizes(build.distDir, log);
+  // BENCH_ONLY=pipeline is run again and again while the pipeline is worked on: it skips building the bare app.
+  const firstLoadJs = process.env.BENCH_ONLY === "pipeline" ? undefined : measureBundleSizes(build.distDir, log);
   // Other work on the machine competes with every process of the app: note how much there was before we add ours.
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
@@ -116,6 +118,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   if (process.env.BENCH_ONLY === "sse") return { machine, sse: await ssePhase(stack) };
   if (process.env.BENCH_ONLY === "lab") return { machine, lab: await labPhase(stack) };
   if (process.env.BENCH_ONLY === "batch") return { machine, batch: await batchPhase(stack, seconds) };
+  if (process.env.BENCH_ONLY === "pipeline") return { machine, ...pipelineReport(await pipelinePhases(stack, burst)) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intakeCpuBefore = await stackCpu(stack);
@@ -140,37 +143,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   // While no worker runs, intake's orders stay pending: streams on them stay open.
   const sse = await ssePhase(stack);
 
-  const discarded = await discardQueuedJobs(stack.pool);
-  log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
-  await stack.startWorkers();
-
-  log(`pipeline latency: ${LATENCY_ORDERS} orders at ${LATENCY_ORDERS_PER_SECOND}/s (after ${PIPELINE_WARMUP_ORDERS} warm-up orders)…`);
-  await waitUntilShipped(stack.pool, await placePaced(stack, PIPELINE_WARMUP_ORDERS, LATENCY_ORDERS_PER_SECOND));
-  const notifyCounter = await startNotifyCounter(stack.database.url);
-  const { latency, steps } = await measurePipelineLatency(stack, LATENCY_ORDERS, LATENCY_ORDERS_PER_SECOND).finally(() => notifyCounter.stop());
-  const notifies = await notifyCounter.stop();
-  log(`  accept→confirmed p50 ${ms(latency.confirmed_p50)}, p99 ${ms(latency.confirmed_p99)}`);
-  log(`  accept→shipped   p50 ${ms(latency.shipped_p50)}, p99 ${ms(latency.shipped_p99)}`);
-  log(`  each step, from the previous event (p50 / p99):`);
-  for (const step of steps) log(`    → ${step.status.padEnd(20)} ${ms(step.p50_ms)} / ${ms(step.p99_ms)}`);
-  const notifiesPerOrder = Object.fromEntries(Object.entries(notifies.notifications).map(([key, n]) => [key, round(n / LATENCY_ORDERS, 2)]));
-  const notifyCommitsPerOrder = round(notifies.commits / LATENCY_ORDERS, 2);
-  log(`  NOTIFYs per order: ${Object.entries(notifiesPerOrder).map(([key, n]) => `${key} ${n}`).join(", ")}; in ≥ ${notifyCommitsPerOrder} commits`);
-
-  log(`pipeline throughput: ${PIPELINE_RUNS} bursts of ${burst} orders, each waiting until all have shipped; CPU of every process of the stack measured around each…`);
-  const runs: PipelineRun[] = [];
-  for (let run = 1; run <= PIPELINE_RUNS; run++) {
-    const cpuBefore = await stackCpu(stack);
-    const throughput = await measurePipelineThroughput(stack, burst);
-    const cpu = cpuUsedBetween(cpuBefore, await stackCpu(stack));
-    const cpuPerOrder = perOrderMs(cpu, throughput.orders);
-    runs.push({ throughput, cpu, cpuPerOrder });
-    log(`  run ${run}: ${round(throughput.shipped_per_s)} orders/s from first accepted to last shipped; CPU per order ${ms(cpuPerOrder.total)}: ${Object.entries(cpuPerOrder.by_group).map(([g, v]) => `${g} ${ms(v)}`).join(", ")}`);
-  }
-  // The run with the median throughput is reported whole (its CPU split belongs to it); the spread shows how far runs disagree.
-  const { throughput, cpu, cpuPerOrder } = medianRun(runs);
-  const spread = spreadOf(runs.map((r) => r.throughput.shipped_per_s));
-  log(`  median ${round(throughput.shipped_per_s)} orders/s (runs ${runs.map((r) => round(r.throughput.shipped_per_s)).join(", ")}; spread ${round(spread * 100)} %), CPU per order ${ms(cpuPerOrder.total)} (${cpu.postgres_backends} Postgres backends of the bench database${cpu.postgres_backends ? "" : " — not on this machine, not counted"})`);
+  const pipeline = await pipelinePhases(stack, burst);
 
   const backlogOrders = Math.min(burst, INTAKE_BACKLOG_ORDERS);
   log(`intake with the pipeline busy: a burst of ${backlogOrders} orders first, then ${CLIENTS} clients, ${WARMUP_SECONDS} s warm-up + ${seconds} s while the workers work it off…`);
@@ -195,20 +168,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
     admin_at_100k_orders: admin,
     raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) },
     intake_to_raw_ratio: round(rawRatio, 3),
-    pipeline_throughput: {
-      ...throughput,
-      shipped_per_s: round(throughput.shipped_per_s),
-      runs_shipped_per_s: runs.map((r) => round(r.throughput.shipped_per_s)),
-      runs_cpu_per_order_ms: runs.map((r) => round(r.cpuPerOrder.total, 2)),
-      spread: round(spread, 3),
-    },
-    cpu_per_order_ms: {
-      total: round(cpuPerOrder.total, 2),
-      ...Object.fromEntries(Object.entries(cpuPerOrder.by_group).map(([group, value]) => [group, round(value, 2)])),
-      postgres_backends_counted: cpu.postgres_backends,
-    },
-    pipeline_latency_ms: Object.fromEntries(Object.entries(latency).map(([key, value]) => [key, round(value)])),
-    notify_per_order: { ...notifiesPerOrder, commits_at_least: notifyCommitsPerOrder },
+    ...pipelineReport(pipeline),
     sse: {
       ...sse,
       rss_kb_per_stream: round(sse.rss_kb_per_stream),
@@ -218,6 +178,66 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
       insert_commit_p99_ms: round(sse.insert_commit_p99_ms),
       event_after_commit_p99_ms: round(sse.event_after_commit_p99_ms),
     },
+  };
+}
+
+/** Phases 4–5 (BENCH_ONLY=pipeline runs them alone): paced latency, then the bursts with the CPU per order of every process. */
+async function pipelinePhases(stack: BenchStack, burst: number) {
+  const discarded = await discardQueuedJobs(stack.pool);
+  log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
+  await stack.startWorkers();
+
+  log(`pipeline latency: ${LATENCY_ORDERS} orders at ${LATENCY_ORDERS_PER_SECOND}/s (after ${PIPELINE_WARMUP_ORDERS} warm-up orders)…`);
+  await waitUntilShipped(stack.pool, await placePaced(stack, PIPELINE_WARMUP_ORDERS, LATENCY_ORDERS_PER_SECOND));
+  const notifyCounter = await startNotifyCounter(stack.database.url);
+  const { latency, steps } = await measurePipelineLatency(stack, LATENCY_ORDERS, LATENCY_ORDERS_PER_SECOND).finally(() => notifyCounter.stop());
+  const notifies = await notifyCounter.stop();
+  log(`  accept→confirmed p50 ${ms(latency.confirmed_p50)}, p99 ${ms(latency.confirmed_p99)}`);
+  log(`  accept→shipped   p50 ${ms(latency.shipped_p50)}, p99 ${ms(latency.shipped_p99)}`);
+  log(`  each step, from the previous event (p50 / p99):`);
+  for (const step of steps) log(`    → ${step.status.padEnd(20)} ${ms(step.p50_ms)} / ${ms(step.p99_ms)}`);
+  const notifiesPerOrder = Object.fromEntries(Object.entries(notifies.notifications).map(([key, n]) => [key, round(n / LATENCY_ORDERS, 2)]));
+  const notifyCommitsPerOrder = round(notifies.commits / LATENCY_ORDERS, 2);
+  log(`  NOTIFYs per order: ${Object.entries(notifiesPerOrder).map(([key, n]) => `${key} ${n}`).join(", ")}; in ≥ ${notifyCommitsPerOrder} commits`);
+
+  log(`pipeline throughput: ${PIPELINE_RUNS} bursts of ${burst} orders, each waiting until all have shipped; CPU of every process of the stack measured around each…`);
+  const runs: PipelineRun[] = [];
+  for (let run = 1; run <= PIPELINE_RUNS; run++) {
+    const commitsBefore = await databaseCommits(stack.pool);
+    const cpuBefore = await stackCpu(stack);
+    const throughput = await measurePipelineThroughput(stack, burst);
+    const cpu = cpuUsedBetween(cpuBefore, await stackCpu(stack));
+    const cpuPerOrder = perOrderMs(cpu, throughput.orders);
+    // After the CPU snapshot: databaseCommits waits for the statistics to be flushed.
+    const commitsPerOrder = ((await databaseCommits(stack.pool)) - commitsBefore) / throughput.orders;
+    runs.push({ throughput, cpu, cpuPerOrder, commitsPerOrder });
+    log(`  run ${run}: ${round(throughput.shipped_per_s)} orders/s from first accepted to last shipped; CPU per order ${ms(cpuPerOrder.total)}: ${Object.entries(cpuPerOrder.by_group).map(([g, v]) => `${g} ${ms(v)}`).join(", ")}; ${round(commitsPerOrder, 2)} database commits per order`);
+  }
+  // The run with the median throughput is reported whole (its CPU split belongs to it); the spread shows how far runs disagree.
+  const { throughput, cpu, cpuPerOrder } = medianRun(runs);
+  const spread = spreadOf(runs.map((r) => r.throughput.shipped_per_s));
+  log(`  median ${round(throughput.shipped_per_s)} orders/s (runs ${runs.map((r) => round(r.throughput.shipped_per_s)).join(", ")}; spread ${round(spread * 100)} %), CPU per order ${ms(cpuPerOrder.total)} (${cpu.postgres_backends} Postgres backends of the bench database${cpu.postgres_backends ? "" : " — not on this machine, not counted"})`);
+
+  return { latency, steps, notifiesPerOrder, notifyCommitsPerOrder, runs, throughput, cpu, cpuPerOrder, spread };
+}
+
+function pipelineReport({ latency, notifiesPerOrder, notifyCommitsPerOrder, runs, throughput, cpu, cpuPerOrder, spread }: Awaited<ReturnType<typeof pipelinePhases>>) {
+  return {
+    pipeline_throughput: {
+      ...throughput,
+      shipped_per_s: round(throughput.shipped_per_s),
+      runs_shipped_per_s: runs.map((r) => round(r.throughput.shipped_per_s)),
+      runs_cpu_per_order_ms: runs.map((r) => round(r.cpuPerOrder.total, 2)),
+      runs_commits_per_order: runs.map((r) => round(r.commitsPerOrder, 2)),
+      spread: round(spread, 3),
+    },
+    cpu_per_order_ms: {
+      total: round(cpuPerOrder.total, 2),
+      ...Object.fromEntries(Object.entries(cpuPerOrder.by_group).map(([group, value]) => [group, round(value, 2)])),
+      postgres_backends_counted: cpu.postgres_backends,
+    },
+    pipeline_latency_ms: Object.fromEntries(Object.entries(latency).map(([key, value]) => [key, round(value)])),
+    notify_per_order: { ...notifiesPerOrder, commits_at_least: notifyCommitsPerOrder },
   };
 }
 
@@ -318,7 +338,7 @@ async function describeMachine(pool: pg.Pool, loadAverage: number) {
   };
 }
 
-type PipelineRun = { throughput: Awaited<ReturnType<typeof measurePipelineThroughput>>; cpu: CpuUsage; cpuPerOrder: ReturnType<typeof perOrderMs> };
+type PipelineRun = { throughput: Awaited<ReturnType<typeof measurePipelineThroughput>>; cpu: CpuUsage; cpuPerOrder: ReturnType<typeof perOrderMs>; commitsPerOrder: number };
 
 function medianRun(runs: PipelineRun[]): PipelineRun {
   const sorted = [...runs].sort((a, b) => a.throughput.shipped_per_s - b.throughput.shipped_per_s);

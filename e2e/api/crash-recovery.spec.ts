@@ -90,7 +90,7 @@ test("a worker killed with SIGKILL mid-flight is restarted, and all 200 in-fligh
 });
 
 test("a worker stopped with SIGTERM finishes the jobs it holds before it exits", async ({ stack }) => {
-  // A slow email service keeps the confirmation job running while the worker is told to stop.
+  // A slow email service keeps the invoice-and-confirmation job running while the worker is told to stop.
   await stack.setDownstream("payment", { baseLatencyMs: 2 });
   await stack.setDownstream("email", { baseLatencyMs: 3000 });
   try {
@@ -102,7 +102,7 @@ test("a worker stopped with SIGTERM finishes the jobs it holds before it exits",
     const confirmationJob = async () =>
       (
         await stack.pool.query<{ id: string; state: string }>(
-          "SELECT id, state FROM pgboss.job WHERE name = 'sendConfirmation' AND data->>'orderId' = $1",
+          "SELECT id, state FROM pgboss.job WHERE name = 'createInvoice' AND data->>'orderId' = $1",
           [orderId],
         )
       ).rows[0];
@@ -115,7 +115,7 @@ test("a worker stopped with SIGTERM finishes the jobs it holds before it exits",
 
     // The job was finished by the worker that held it, not abandoned and retried.
     const job = (await stack.pool.query<{ state: string; retry_count: number }>(
-      "SELECT state, retry_count FROM pgboss.job WHERE name = 'sendConfirmation' AND data->>'orderId' = $1",
+      "SELECT state, retry_count FROM pgboss.job WHERE name = 'createInvoice' AND data->>'orderId' = $1",
       [orderId],
     )).rows[0]!;
     expect(job).toEqual({ state: "completed", retry_count: 0 });

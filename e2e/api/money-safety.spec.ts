@@ -7,7 +7,7 @@ import { expect, test } from "../support/fixtures";
 import { and, eq } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { sendOnlyBossOptions } from "@/jobs/boss";
-import { invoices, orderEvents, webhookReceipts } from "@/server/db/schema";
+import { orderEvents, simDocuments, webhookReceipts } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
 import { getOrder, placeOrder, waitForStatus } from "../support/api";
 import { carrierBooking, chargesFor, mailFor, openJobs, orderRow, paymentRow, providerLedger, reversalsFor, stockOf } from "../support/db";
@@ -158,14 +158,15 @@ test("no confirmation email goes out for an order cancelled while it was being c
   await stack.setDownstream("email", { baseLatencyMs: 1500 });
   const orderId = await placeOrder(stack, shopper, ONE_GADGET);
   finished.push({ orderId, keeps: "nothing", why: "cancelled while the confirmation was being sent" });
-  // The invoice exists: the confirmation email (1.5 s) is about to go or going out.
+  // The provider issued the invoice: the confirmation email (1.5 s) is about to go or going
+  // out, in the same job (decision 037; the invoice row is written in the email's transaction).
   await expect
-    .poll(async () => (await stack.db.select().from(invoices).where(eq(invoices.orderId, orderId))).length, { timeout: 30_000, intervals: [25] })
+    .poll(async () => (await stack.db.select().from(simDocuments).where(eq(simDocuments.idempotencyKey, `invoice_${orderId}`))).length, { timeout: 30_000, intervals: [25] })
     .toBe(1);
   const cancelled = await cancelOrder(stack, shopper, orderId);
   expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
   await expect.poll(async () => (await mailFor(stack, orderId)).map((m) => m.template), { timeout: 30_000 }).toContain("cancelled");
-  await expect.poll(() => openJobs(stack, "sendConfirmation", orderId), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => openJobs(stack, "createInvoice", orderId), { timeout: 30_000 }).toBe(0);
 
   const [cancelledAt] = await stack.db
     .select({ at: orderEvents.createdAt })

@@ -4,7 +4,6 @@ import type { JobWithMetadata } from "pg-boss";
 import { BATCH_CHECK_QUEUE, BATCH_QUEUE, LAB_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_DELIVERY_QUEUE, type BatchPlacementJob, type WebhookDeliveryJob, type LabRunJob, type NotificationJob, type OrderJob, type ReconcileJob, type ResumeBackordersJob } from "@/jobs/queues";
 import type { Database } from "@/server/db/client";
 import type { EmailService } from "@/server/email/email-service";
-import { sendConfirmation } from "@/server/email/send-confirmation";
 import { sendNotification } from "@/server/email/send-notification";
 import { reserveStock } from "@/server/inventory/reserve-stock";
 import { resumeBackorders } from "@/server/inventory/resume-backorders";
@@ -72,8 +71,7 @@ export function stepHandlers(deps: JobDependencies): Record<QueuedStepName, Hand
     reserveStock: (job) => reserveStock(db, queue, data<OrderJob>(job).orderId),
     resumeBackorders: (job) => resumeBackorders(db, queue, data<ResumeBackordersJob>(job).sku),
     expireReview: (job) => expireReview(db, queue, data<OrderJob>(job).orderId),
-    createInvoice: (job) => createInvoice(db, queue, deps.invoicing, data<OrderJob>(job).orderId),
-    sendConfirmation: (job) => sendConfirmation(db, queue, deps.email, data<OrderJob>(job).orderId),
+    createInvoice: (job) => createInvoice(db, queue, { invoicing: deps.invoicing, email: deps.email }, data<OrderJob>(job).orderId),
     createShipment: (job) => createShipment(db, deps.carrier, data<OrderJob>(job).orderId),
     reversePayment: (job) => reversePayment(db, deps.payments, data<OrderJob>(job).orderId),
     // Both notices are one service: the job says which template and to whom.

@@ -4,6 +4,7 @@ import pg from "pg";
 import { env } from "@/server/env";
 import * as schema from "./schema";
 import { loggerFor } from "@/server/logging/logger";
+import { NamedStatementClient } from "./named-statements";
 
 const log = loggerFor("db");
 
@@ -45,7 +46,8 @@ class TransactionSafePool extends pg.Pool {
 }
 
 export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
-  const pool = new TransactionSafePool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor" });
+  // Repeated statements go out named, so Postgres stops parsing and planning them (decision 036).
+  const pool = new TransactionSafePool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor", Client: NamedStatementClient });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (err) => log.error({ err }, "idle client error"));
   // The pool listens only to idle clients. One checked out (inside a transaction, between two

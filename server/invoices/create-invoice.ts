@@ -2,26 +2,59 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { readyToFulfil } from "@/lib/order-state";
 import type { Database } from "@/server/db/client";
-import { invoices, orders } from "@/server/db/schema";
-import { lockOrder } from "@/server/orders/order-state-machine";
+import { invoices, orders, shoppers } from "@/server/db/schema";
+import type { EmailService } from "@/server/email/email-service";
+import { confirmationEmail } from "@/server/email/templates";
+import { transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { InvoicingService } from "./invoicing-service";
 
-/** Invoices a paid, stocked order, then queues the confirmation email. */
-export async function createInvoice(db: Database, queue: StepQueue, invoicing: InvoicingService, orderId: string): Promise<"issued" | "skipped"> {
+/**
+ * Invoices a paid, stocked order, emails the confirmation, marks the order `confirmed` and
+ * queues the shipment: one job, where there were two that always followed each other
+ * (createInvoice, then sendConfirmation — decision 037).
+ *
+ * The invoice is asked for outside any transaction (the provider dedupes by key, so a retry
+ * gets the same number). An email cannot be taken back, so the confirmation is sent holding
+ * the order's row lock (bounded by PROVIDER_TIMEOUT_MS): a cancel waits for it and then
+ * cancels a confirmed order, instead of a "confirmed" email going out for an order that was
+ * cancelled while it was being sent (decision 010). The invoice row is written in the same
+ * transaction, so an email that fails leaves no invoice row either; the retry writes both.
+ */
+export async function createInvoice(
+  db: Database,
+  queue: StepQueue,
+  services: { invoicing: InvoicingService; email: EmailService },
+  orderId: string,
+): Promise<"confirmed" | "skipped"> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order || !readyToFulfil(order)) return "skipped";
-  const { invoiceNumber } = await invoicing.createInvoice({
+  const { invoiceNumber } = await services.invoicing.createInvoice({
     idempotencyKey: `invoice_${orderId}`,
     orderId,
     amountCents: order.totalCents,
     currency: order.currency,
   });
   return db.transaction(async (tx) => {
-    const current = await lockOrder(tx, orderId);
-    if (!current || !readyToFulfil(current)) return "skipped";
-    await tx.insert(invoices).values({ orderId, invoiceNumber, amountCents: order.totalCents, currency: order.currency }).onConflictDoNothing();
-    await queue.advance(tx, "createInvoice", "issued", { order: current });
-    return "issued";
+    // The order (locked) and its shopper's address: one statement.
+    const [row] = await tx
+      .select({ order: orders, email: shoppers.email })
+      .from(orders)
+      .innerJoin(shoppers, eq(shoppers.id, orders.shopperId))
+      .where(eq(orders.id, orderId))
+      .for("update", { of: orders });
+    if (!row || !readyToFulfil(row.order)) return "skipped";
+    await tx.insert(invoices).values({ orderId, invoiceNumber, amountCents: row.order.totalCents, currency: row.order.currency }).onConflictDoNothing();
+    await services.email.send({
+      idempotencyKey: `confirmation_${orderId}`,
+      to: row.email,
+      template: "confirmation",
+      orderId,
+      ...confirmationEmail(row.order, invoiceNumber),
+    });
+    const confirmed = await transitionOrder(tx, orderId, "confirmed", { detail: { invoice_number: invoiceNumber } });
+    if (!confirmed) return "skipped";
+    await queue.advance(tx, "createInvoice", "confirmed", { order: confirmed });
+    return "confirmed";
   });
 }

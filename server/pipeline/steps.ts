@@ -19,7 +19,7 @@ import type { Order } from "@/server/db/schema";
  *              └───────▶ reserveStock ─reserved─┐      settlePayment (webhook) ◀─┘
  *                          └─backordered─▶ notices, resumeBackorders            │
  *   createInvoice ◀── paid and stocked (the join) ─────────────────────────────┘
- *   createInvoice ─issued─▶ sendConfirmation ─confirmed─▶ createShipment
+ *   createInvoice (invoice + confirmation email, one job) ─confirmed─▶ createShipment
  *   any end that does not ship, while money may be held ─▶ reversePayment (the money rule)
  *
  *   manual review: settlePayment ─held─▶ expireReview (delayed 72 h; no job waits for a person)
@@ -154,16 +154,12 @@ export const STEPS = {
     when: (ctx) => awaitsReview(orderOf(ctx)),
     job: (ctx) => ({ ...orderJob(ctx), startAfterSeconds: REVIEW_EXPIRES_AFTER_SECONDS }),
   },
+  // Invoice and confirmation email always followed each other: one job (decision 037).
   createInvoice: {
-    summary: "invoices a paid, stocked order",
-    next: { issued: ["sendConfirmation"] },
+    summary: "invoices a paid, stocked order, emails the confirmation and marks the order confirmed",
+    next: { confirmed: ["createShipment"] },
     when: (ctx) => readyToFulfil(orderOf(ctx)),
     fanIn: (ctx) => ({ payment: orderOf(ctx).paymentTraceParent, stock: orderOf(ctx).stockTraceParent }),
-    job: (ctx) => orderJob(ctx),
-  },
-  sendConfirmation: {
-    summary: "emails the confirmation and marks the order confirmed",
-    next: { confirmed: ["createShipment"] },
     job: (ctx) => orderJob(ctx),
   },
   createShipment: {
