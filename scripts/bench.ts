@@ -25,6 +25,9 @@
  *      runs this phase alone).
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
+ *   BENCH_ONLY=workers runs the workers phase alone (in the full run it follows phase 6): a
+ *   burst with one worker process, then with two, same database — orders/s, CPU per order of
+ *   each process, and the next wall (machine CPU, Postgres's share, lock waits, pools, NOTIFY).
  *   BENCH_ONLY=batch runs the batch phase alone (decision 033): single-order intake p99 with
  *   the workers running, then again while a 10,000-line batch is placed, and their ratio.
  *   BENCH_ONLY=tracing starts three stacks one after another — tracing off, spans exported over
@@ -48,6 +51,7 @@ import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type Cp
 import { startNotifyCounter } from "./bench/notify-count";
 import { measureSseStreams, type SseResult } from "./bench/sse";
 import { measureTracingModes } from "./bench/tracing";
+import { measureWorkerScaling } from "./bench/workers";
 import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
 import { loadDotEnv } from "./process-startup";
 
@@ -116,6 +120,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   if (process.env.BENCH_ONLY === "sse") return { machine, sse: await ssePhase(stack) };
   if (process.env.BENCH_ONLY === "lab") return { machine, lab: await labPhase(stack) };
   if (process.env.BENCH_ONLY === "batch") return { machine, batch: await batchPhase(stack, seconds) };
+  if (process.env.BENCH_ONLY === "workers") return { machine, workers: await workersPhase(stack, burst) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intakeCpuBefore = await stackCpu(stack);
@@ -183,12 +188,15 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
   log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
 
+  const workers = await workersPhase(stack, burst);
+
   // The admin calls are timed on a machine the pipeline is not also using: the backlog left
   // above is deleted (active jobs finish in milliseconds), as the intake phase's was.
   log(`admin phase: ${await discardQueuedJobs(stack.pool)} queued pipeline jobs discarded first, so the workers go idle…`);
   const admin = await adminPhase(stack);
   return {
     machine,
+    workers,
     intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs },
     intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
     intake_with_pipeline_share: round(share, 3),
@@ -257,6 +265,12 @@ async function ssePhase(stack: BenchStack): Promise<SseResult> {
   log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
   log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
   return sse;
+}
+
+/** The workers phase (BENCH_ONLY=workers alone): throughput and CPU per order per process with one worker process, then two. */
+async function workersPhase(stack: BenchStack, burst: number) {
+  log(`workers: bursts of ${burst} orders with the worker processes running now (one if none), then with one more, same database…`);
+  return measureWorkerScaling(stack, burst, log);
 }
 
 /** BENCH_ONLY=batch: does placing a 10,000-line batch starve checkout? Intake p99 without and with it, same run. */
