@@ -221,6 +221,10 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
       ...sse,
       rss_kb_per_stream: round(sse.rss_kb_per_stream),
       heap_kb_per_stream: round(sse.heap_kb_per_stream),
+      rss_anon_kb_per_stream: round(sse.rss_anon_kb_per_stream),
+      rss_file_kb_per_stream: round(sse.rss_file_kb_per_stream),
+      heap_total_kb_per_stream: round(sse.heap_total_kb_per_stream),
+      rss_kb_per_stream_marginal: round(sse.rss_kb_per_stream_marginal),
       commit_to_event_p50_ms: round(sse.commit_to_event_p50_ms),
       commit_to_event_p99_ms: round(sse.commit_to_event_p99_ms),
       insert_commit_p99_ms: round(sse.insert_commit_p99_ms),
@@ -262,6 +266,7 @@ async function ssePhase(stack: BenchStack): Promise<SseResult> {
   log(`SSE: ${SSE_STREAMS} open streams on pending orders, ${SSE_EVENTS_PER_STREAM} events each appended at ${SSE_EVENTS_PER_SECOND}/s…`);
   const sse = await measureSseStreams(stack, SSE_STREAMS, SSE_EVENTS_PER_STREAM, SSE_EVENTS_PER_SECOND);
   log(`  web process: ${round(sse.rss_kb_per_stream)} KB RSS, ${round(sse.heap_kb_per_stream)} KB heap+external per stream (${sse.after_gc ? "after GC" : "GC not available"})`);
+  log(`    RSS: ${round(sse.rss_anon_kb_per_stream)} KB anonymous (V8 committed ${round(sse.heap_total_kb_per_stream)}), ${round(sse.rss_file_kb_per_stream)} KB code paged in; the second half of the streams alone ${round(sse.rss_kb_per_stream_marginal)} KB each`);
   log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
   log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
   return sse;

@@ -42,7 +42,7 @@ export type BenchStack = {
   stop(): Promise<void>;
 };
 
-export type ProbedMemory = { rss: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean };
+export type ProbedMemory = { rss: number; rssAnon: number; rssFile: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean };
 
 // High enough that no shopper is ever throttled during a run.
 const UNLIMITED_RATE = "1000000000";
