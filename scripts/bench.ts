@@ -188,7 +188,8 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
   log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
 
-  const workers = await workersPhase(stack, burst);
+  // Four bursts and two warm-ups: at most 1,000 orders each keeps the full run's length in bounds.
+  const workers = await workersPhase(stack, Math.min(burst, 1000));
 
   // The admin calls are timed on a machine the pipeline is not also using: the backlog left
   // above is deleted (active jobs finish in milliseconds), as the intake phase's was.
