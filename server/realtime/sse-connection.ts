@@ -37,8 +37,9 @@ export function idleTicks(options: { heartbeatSeconds: number; maxIdleSeconds: n
  * Node keeps the response head it wrote as `_header` for as long as the response lasts, built
  * by appending each header line to a string: V8 holds that as a tree of ~40 concatenation
  * nodes (≈ 1.3 KB with the security headers) that nothing ever flattens. A stream lasts
- * minutes, so its head is replaced by one flat copy of the same text (≈ 0.4 KB); Node only
- * tests it for truth once the head is out (decision 039).
+ * minutes, so its head is replaced by one flat copy of the same text (≈ 0.4 KB): Node writes
+ * it with the first chunk (the same bytes, the same length) and afterwards only tests it for
+ * truth (decision 039).
  */
 function keepFlatHead(res: ServerResponse): void {
   const head = (res as ServerResponse & { _header?: unknown })._header;
