@@ -26,6 +26,9 @@
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
  *   BENCH_ONLY=pipeline runs phases 4 and 5 alone (latency, then the bursts and their CPU per order).
+ *   BENCH_ONLY=workers runs the workers phase alone (in the full run it follows phase 6): a
+ *   burst with one worker process, then with two, same database — orders/s, CPU per order of
+ *   each process, and the next wall (machine CPU, Postgres's share, lock waits, pools, NOTIFY).
  *   BENCH_ONLY=batch runs the batch phase alone (decision 033): single-order intake p99 with
  *   the workers running, then again while a 10,000-line batch is placed, and their ratio.
  *   BENCH_ONLY=tracing starts three stacks one after another — tracing off, spans exported over
@@ -49,6 +52,7 @@ import { cpuSnapshot, cpuUsedBetween, postgresBackends, withDescendants, type Cp
 import { startNotifyCounter } from "./bench/notify-count";
 import { measureSseStreams, type SseResult } from "./bench/sse";
 import { measureTracingModes } from "./bench/tracing";
+import { measureWorkerScaling } from "./bench/workers";
 import { BENCH_APPLICATION_NAME, requireProductionBuild, startBenchStack, type BenchStack } from "./bench/stack";
 import { loadDotEnv } from "./process-startup";
 
@@ -119,6 +123,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   if (process.env.BENCH_ONLY === "lab") return { machine, lab: await labPhase(stack) };
   if (process.env.BENCH_ONLY === "batch") return { machine, batch: await batchPhase(stack, seconds) };
   if (process.env.BENCH_ONLY === "pipeline") return { machine, ...pipelineReport(await pipelinePhases(stack, burst)) };
+  if (process.env.BENCH_ONLY === "workers") return { machine, workers: await workersPhase(stack, burst) };
 
   log(`intake alone: POST /api/orders, ${CLIENTS} clients (one shopper each), ${WARMUP_SECONDS} s warm-up + ${seconds} s; no worker running yet…`);
   const intakeCpuBefore = await stackCpu(stack);
@@ -156,12 +161,16 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
   log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
 
+  // Four bursts and two warm-ups: at most 1,000 orders each keeps the full run's length in bounds.
+  const workers = await workersPhase(stack, Math.min(burst, 1000));
+
   // The admin calls are timed on a machine the pipeline is not also using: the backlog left
   // above is deleted (active jobs finish in milliseconds), as the intake phase's was.
   log(`admin phase: ${await discardQueuedJobs(stack.pool)} queued pipeline jobs discarded first, so the workers go idle…`);
   const admin = await adminPhase(stack);
   return {
     machine,
+    workers,
     intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs },
     intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
     intake_with_pipeline_share: round(share, 3),
@@ -173,6 +182,10 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
       ...sse,
       rss_kb_per_stream: round(sse.rss_kb_per_stream),
       heap_kb_per_stream: round(sse.heap_kb_per_stream),
+      rss_anon_kb_per_stream: round(sse.rss_anon_kb_per_stream),
+      rss_file_kb_per_stream: round(sse.rss_file_kb_per_stream),
+      heap_total_kb_per_stream: round(sse.heap_total_kb_per_stream),
+      rss_kb_per_stream_marginal: round(sse.rss_kb_per_stream_marginal),
       commit_to_event_p50_ms: round(sse.commit_to_event_p50_ms),
       commit_to_event_p99_ms: round(sse.commit_to_event_p99_ms),
       insert_commit_p99_ms: round(sse.insert_commit_p99_ms),
@@ -274,9 +287,16 @@ async function ssePhase(stack: BenchStack): Promise<SseResult> {
   log(`SSE: ${SSE_STREAMS} open streams on pending orders, ${SSE_EVENTS_PER_STREAM} events each appended at ${SSE_EVENTS_PER_SECOND}/s…`);
   const sse = await measureSseStreams(stack, SSE_STREAMS, SSE_EVENTS_PER_STREAM, SSE_EVENTS_PER_SECOND);
   log(`  web process: ${round(sse.rss_kb_per_stream)} KB RSS, ${round(sse.heap_kb_per_stream)} KB heap+external per stream (${sse.after_gc ? "after GC" : "GC not available"})`);
+  log(`    RSS: ${round(sse.rss_anon_kb_per_stream)} KB anonymous (V8 committed ${round(sse.heap_total_kb_per_stream)}), ${round(sse.rss_file_kb_per_stream)} KB code paged in; the second half of the streams alone ${round(sse.rss_kb_per_stream_marginal)} KB each`);
   log(`  commit→event p50 ${ms(sse.commit_to_event_p50_ms)}, p99 ${ms(sse.commit_to_event_p99_ms)} over ${sse.events} events (${sse.events_missed} not received)`);
   log(`  of which: the INSERT's commit p99 ${ms(sse.insert_commit_p99_ms)}; frame after the commit came back p99 ${ms(sse.event_after_commit_p99_ms)}`);
   return sse;
+}
+
+/** The workers phase (BENCH_ONLY=workers alone): throughput and CPU per order per process with one worker process, then two. */
+async function workersPhase(stack: BenchStack, burst: number) {
+  log(`workers: bursts of ${burst} orders with the worker processes running now (one if none), then with one more, same database…`);
+  return measureWorkerScaling(stack, burst, log);
 }
 
 /** BENCH_ONLY=batch: does placing a 10,000-line batch starve checkout? Intake p99 without and with it, same run. */

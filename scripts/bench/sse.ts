@@ -17,12 +17,22 @@ import type pg from "pg";
 import { newId } from "@/server/ids";
 import { openLoop, percentile } from "./load";
 import { placeBurst } from "./pipeline";
-import type { BenchStack } from "./stack";
+import type { BenchStack, ProbedMemory } from "./stack";
 
 export type SseResult = {
   streams: number;
   rss_kb_per_stream: number;
   heap_kb_per_stream: number;
+  /** RSS per stream split: anonymous pages (V8's heap, malloc), file-backed ones (code paged in), V8's committed heap. */
+  rss_anon_kb_per_stream: number;
+  rss_file_kb_per_stream: number;
+  heap_total_kb_per_stream: number;
+  /**
+   * RSS per stream from the second half of the streams alone: what one more stream costs once
+   * the one-time growth of opening the first ones (code paged in, V8's young generation
+   * enlarged) is behind.
+   */
+  rss_kb_per_stream_marginal: number;
   after_gc: boolean;
   events: number;
   events_missed: number;
@@ -68,12 +78,16 @@ export async function measureSseStreams(stack: BenchStack, count: number, events
     for (const stream of warmup) stream.request.destroy();
     await sleep(1000);
     const before = await stack.memoryAfterGc(web);
+    const half = Math.floor(orders.length / OPEN_BATCH / 2) * OPEN_BATCH;
+    let middle: ProbedMemory | undefined;
     for (let i = 0; i < orders.length; i += OPEN_BATCH) {
+      if (i === half && half > 0) middle = await stack.memoryAfterGc(web);
       const batch = orders.slice(i, i + OPEN_BATCH).map((o) => openStream(stack.baseUrl, agent, o.orderId, o.apiKey, onFrame));
       streams.push(...batch);
       await withTimeout(Promise.all(batch.map((s) => s.firstFrame)), OPEN_TIMEOUT_MS, `opening ${orders.length} SSE streams`);
     }
     const after = await stack.memoryAfterGc(web);
+    const perStream = (key: keyof ProbedMemory, from = before, streamCount = orders.length) => ((after[key] as number) - (from[key] as number)) / 1024 / streamCount;
 
     // Round after round over all orders, and each order's next append only after its previous
     // one committed: a real order's transitions are serialised by its row lock, and a stream
@@ -93,6 +107,10 @@ export async function measureSseStreams(stack: BenchStack, count: number, events
       streams: orders.length,
       rss_kb_per_stream: (after.rss - before.rss) / 1024 / orders.length,
       heap_kb_per_stream: (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / orders.length,
+      rss_anon_kb_per_stream: perStream("rssAnon"),
+      rss_file_kb_per_stream: perStream("rssFile"),
+      heap_total_kb_per_stream: perStream("heapTotal"),
+      rss_kb_per_stream_marginal: middle ? perStream("rss", middle, orders.length - half) : perStream("rss"),
       after_gc: before.gc && after.gc,
       events: events.length,
       events_missed: events.length - latencies.length,

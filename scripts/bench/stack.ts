@@ -28,8 +28,8 @@ export type BenchStack = {
   apiKeys: string[];
   /** API key by shopper id (to open the SSE stream of an order placed by that shopper). */
   apiKeyOfShopper: Map<string, string>;
-  /** The app's processes right now: each child the launcher started, by group. */
-  processRoots(): { pid: number; group: ProcessGroup }[];
+  /** The app's processes right now: each child the launcher started, by group and role ("web", "worker-2" …). */
+  processRoots(): { pid: number; group: ProcessGroup; role: string }[];
   /** The web process's pid (the one serving baseUrl). */
   webPid(): number;
   /** Asks process `pid` to collect garbage and report its memory (scripts/bench/memory-probe.mjs). */
@@ -37,10 +37,12 @@ export type BenchStack = {
   workerProcesses: number;
   /** The stack starts without workers (intake is measured alone); this starts them. */
   startWorkers(): Promise<void>;
+  /** Starts `count` more worker processes and waits until the stack is healthy (the workers phase scales 1 → 2). */
+  addWorkers(count: number): Promise<void>;
   stop(): Promise<void>;
 };
 
-export type ProbedMemory = { rss: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean };
+export type ProbedMemory = { rss: number; rssAnon: number; rssFile: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; gc: boolean };
 
 // High enough that no shopper is ever throttled during a run.
 const UNLIMITED_RATE = "1000000000";
@@ -115,15 +117,16 @@ export async function startBenchStack(clients: number, environment: Record<strin
       },
     });
     await waitUntilHealthy(`${baseUrl}/api/health`, 90_000, { requireWorkers: false });
-    const startWorkers = async () => {
-      processes!.addWorkers(workerProcesses);
+    const addWorkers = async (count: number) => {
+      processes!.addWorkers(count);
       await waitUntilHealthy(`${baseUrl}/api/health`, 90_000);
     };
+    const startWorkers = () => addWorkers(workerProcesses);
     const children = () => [...processes!.children];
-    const processRoots = () => children().flatMap(([role, child]) => (child.pid ? [{ pid: child.pid, group: groupOf(role) }] : []));
+    const processRoots = () => children().flatMap(([role, child]) => (child.pid ? [{ pid: child.pid, group: groupOf(role), role }] : []));
     const webPid = () => processes!.children.get("web")!.pid!;
     const memoryAfterGc = (pid: number) => probeMemory(probeDir, pid);
-    return { baseUrl, database, pool, apiKeys, apiKeyOfShopper, workerProcesses, processRoots, webPid, memoryAfterGc, startWorkers, stop };
+    return { baseUrl, database, pool, apiKeys, apiKeyOfShopper, workerProcesses, processRoots, webPid, memoryAfterGc, startWorkers, addWorkers, stop };
   } catch (err) {
     await stop();
     throw err;
