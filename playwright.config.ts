@@ -1,6 +1,15 @@
 import { defineConfig, devices } from "@playwright/test";
 import { browserLaunchOptions } from "./e2e/support/chromium";
 
+const TRACE_MODES = ["off", "on", "retain-on-failure", "on-first-retry", "retain-on-first-failure"] as const;
+
+function traceMode(value: string | undefined): (typeof TRACE_MODES)[number] {
+  if (!value) return "off";
+  const mode = TRACE_MODES.find((m) => m === value);
+  if (!mode) throw new Error(`E2E_TRACE must be one of ${TRACE_MODES.join(", ")} (got "${value}")`);
+  return mode;
+}
+
 export default defineConfig({
   testDir: "./e2e",
   globalSetup: "./e2e/global-setup.ts",
@@ -16,7 +25,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
   use: {
-    trace: "retain-on-failure",
+    // Recording a trace costs more than the test on this 2-core machine (shop/outcomes.spec.ts:
+    // 87 s with retain-on-failure, 43 s without — it is recorded for every test and thrown away
+    // when it passes). Off by default; E2E_TRACE=retain-on-failure (or on) records them again
+    // when a failure needs one. A failure still leaves its screenshot.
+    trace: traceMode(process.env.E2E_TRACE),
     screenshot: "only-on-failure",
   },
   projects: [
