@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -35,6 +35,10 @@ export function CredentialsForm({ mode }: { mode: Mode }) {
   const next = useSearchParams().get("next");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Until React has hydrated, a submit would be the browser's own: a GET that puts the
+  // password in the address bar, the history and the server's logs. The button stays
+  // disabled until the handler is attached (a disabled default button also blocks Enter).
+  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -55,7 +59,7 @@ export function CredentialsForm({ mode }: { mode: Mode }) {
 
   const hrefWithNext = next ? `${copy.alternative.href}?next=${encodeURIComponent(next)}` : copy.alternative.href;
   return (
-    <form onSubmit={submit} className="grid gap-4" noValidate={false}>
+    <form onSubmit={submit} method="post" className="grid gap-4" noValidate={false}>
       <div className="grid gap-2">
         <Label htmlFor="email">Email</Label>
         <Input id="email" name="email" type="email" autoComplete="email" required aria-invalid={error ? true : undefined} />
@@ -81,7 +85,7 @@ export function CredentialsForm({ mode }: { mode: Mode }) {
       <p role="alert" className="min-h-5 text-sm text-destructive">
         {error}
       </p>
-      <Button type="submit" disabled={pending} className="w-full">
+      <Button type="submit" disabled={!hydrated || pending} className="w-full">
         {copy.submit}
       </Button>
       <p className="text-center text-sm text-muted-foreground">
@@ -92,6 +96,10 @@ export function CredentialsForm({ mode }: { mode: Mode }) {
       </p>
     </form>
   );
+}
+
+function subscribeToNothing(): () => void {
+  return () => {};
 }
 
 async function describeFailure(response: Response | null, mode: Mode): Promise<string> {

@@ -65,3 +65,19 @@ test("signing out ends the session; the visitor is nobody again, with an empty c
   await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");
   expect(await shopperIdOf(page, stack)).toBe(accountId);
 });
+
+test("before the page has hydrated, the sign-in and sign-up forms cannot send a password in the address", async ({ stack, browser }) => {
+  // Without JavaScript the page never hydrates: what a too-early click or Enter would meet.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  for (const [path, submit] of [["/sign-in", "Sign in"], ["/sign-up", "Create account"]] as const) {
+    await page.goto(`${stack.baseURL}${path}`);
+    await page.getByRole("textbox", { name: "Email" }).fill("early@example.test");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await expect(page.getByRole("button", { name: submit })).toBeDisabled();
+    await page.getByLabel("Password").press("Enter");
+    expect(new URL(page.url()).search).toBe("");
+    await expect(page.locator("form")).toHaveAttribute("method", "post");
+  }
+  await context.close();
+});
