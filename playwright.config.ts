@@ -32,31 +32,14 @@ export default defineConfig({
     trace: traceMode(process.env.E2E_TRACE),
     screenshot: "only-on-failure",
   },
+  // One project: Playwright starts a worker (and so a stack, e2e/support/fixtures.ts) per
+  // project and set of worker options, so the five projects this suite once had (api, browser,
+  // admin, account, security) started the same default stack five times over. The folders
+  // still say what a file is about; a file that drives no page never starts a browser.
   projects: [
-    { name: "api", testMatch: "api/**/*.spec.ts" },
     {
-      name: "browser",
-      testMatch: "shop/**/*.spec.ts",
-      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
-    },
-    {
-      // The admin dashboard: its API (tRPC, SSE, lab) and its pages in a browser.
-      name: "admin",
-      // A regular expression: the glob "admin/**" would also match any checkout whose path contains "admin".
-      testMatch: /e2e\/admin\/.+\.spec\.ts$/,
-      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
-    },
-    {
-      // Pages of signed-in accounts (/account/…).
-      name: "account",
-      testMatch: /e2e\/account\/.+\.spec\.ts$/,
-      use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
-    },
-    {
-      // Security findings (docs/security.md): secrets, sessions, limits, headers and connection
-      // handling at every door, each with the test that failed before its fix; some drive a browser.
-      name: "security",
-      testMatch: /e2e\/security\/.+\.spec\.ts$/,
+      name: "e2e",
+      testMatch: "**/*.spec.ts",
       use: { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() },
     },
   ],

@@ -5,9 +5,9 @@
  * a second so the orders go on as soon as it ends.
  */
 import type { Page } from "@playwright/test";
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_DELAY_MAX_SECONDS: "1" } });
+test.use({ stackEnv: SHARED_STACKS.quickTimers });
 
 const ORDER = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };
 

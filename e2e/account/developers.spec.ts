@@ -6,13 +6,13 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { MANY_CLIENTS_ONE_ADDRESS, expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import { TWO_WIDGETS } from "../support/api";
 import { addToCart } from "../support/shop";
 import { startReceiver } from "../support/webhook-receiver";
 
-// One retry a second after the first attempt, so a delivery to a failing receiver is `failed` in seconds.
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s" } });
+// Retries a second apart, so a delivery to a failing receiver is `failed` in seconds.
+test.use({ stackEnv: SHARED_STACKS.quickTimers });
 
 test("a visitor is sent to sign in", async ({ stack, page }) => {
   await page.goto(`${stack.baseURL}/account/developers`);

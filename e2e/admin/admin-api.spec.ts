@@ -2,7 +2,7 @@
  * The admin dashboard's server side over real HTTP (tRPC + SSE) against a whole stack whose
  * retry budget is set low (1 retry), so failing steps reach dead letters quickly.
  */
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import { placeOrder, waitForStatus } from "../support/api";
 import { chargesFor, mailFor } from "../support/db";
 import { openEventStream } from "../support/sse";
@@ -10,8 +10,9 @@ import { type Shopper } from "../support/stack";
 import { adminCall, trpcMutation, trpcQuery } from "../support/admin-trpc";
 import { ADMIN_ENDPOINTS, ADMIN_PROCEDURES } from "./procedures";
 
-// A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds.
-test.use({ stackEnv: { JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" } });
+// A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds;
+// a clean shop, so the dead letters are this file's.
+startFromCleanShop(SHARED_STACKS.oneRetry);
 let admin: Shopper;
 let shopper: Shopper;
 

@@ -3,12 +3,12 @@
  * writes them) show as one group with its 20 newest jobs, and "Load 50 more" pages on.
  * DEAD_LETTER_SCREENSHOTS=<dir> also saves the page at 1280 and 375 px wide.
  */
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import { signInAsAdmin } from "../support/admin-session";
 
-// A stack of its own: its 12,000 dead letters would be on every other file's dead-letters page,
-// and it counts the groups there.
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS } });
+// Starts from a clean shop: it counts the groups of its 12,000 dead letters, which the next
+// file's reset takes away again.
+startFromCleanShop(SHARED_STACKS.cleanShop);
 
 const DEAD = 12_000;
 

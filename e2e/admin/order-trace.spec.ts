@@ -5,12 +5,13 @@
  * invoice's span linked to the restock's resumption pass), with "open in your tracing tool"
  * when TRACE_VIEW_URL is set. Screenshot at 1280 px: docs/images/admin-trace.png.
  */
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import { signInAsAdmin } from "../support/admin-session";
 import type { OrderTrace } from "@/server/admin/get-order-trace";
 
-// Private: this file empties a product's stock.
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, TRACE_VIEW_URL: "https://tracing.example/trace/{trace_id}" } });
+// Starts from a clean shop (this file empties a product's stock); the shared environment
+// sets TRACE_VIEW_URL, whose link the waterfall shows.
+startFromCleanShop(SHARED_STACKS.cleanShop);
 
 const SKU = "GADGET-7";
 

@@ -5,7 +5,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { type Page } from "@playwright/test";
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import { ORDER_STATUSES } from "@/lib/order-state";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
@@ -15,8 +15,9 @@ import { shopperMeasurements } from "@/server/db/schema";
 import { type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
 
-// A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds.
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" } });
+// A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds;
+// a clean shop, so the counts and screenshots are this file's.
+startFromCleanShop(SHARED_STACKS.oneRetry);
 let apiShopper: Shopper;
 
 const PAGES = ["/admin", "/admin/orders", "/admin/reviews", "/admin/dead-letters", "/admin/inventory", "/admin/mailbox", "/admin/services", "/admin/lab"];

@@ -1,12 +1,13 @@
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { postOrder } from "../support/api";
 import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from "../support/db";
 
-// A horizon of seconds (2 retries, 1 s apart) so a step dead-letters within the test.
-test.use({ stackEnv: { JOB_RETRY_LIMIT: "2", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" } });
+// A horizon of seconds (2 retries, 1 s apart) so a step dead-letters within the test; a clean
+// shop, so /api/health counts this file's dead letters only.
+startFromCleanShop(SHARED_STACKS.twoRetries);
 
 const ORDERS = 5;
 

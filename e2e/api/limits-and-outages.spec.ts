@@ -1,19 +1,20 @@
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
 import { whileDatabaseIsDown } from "../support/database-outage";
 
-test.use({ stackEnv: { RATE_LIMIT_PER_MINUTE: "5" } });
+test.use({ stackEnv: SHARED_STACKS.perShopperBudget });
+const BUDGET = Number(SHARED_STACKS.perShopperBudget.RATE_LIMIT_PER_MINUTE);
 
 test("over the per-shopper budget → 429 with Retry-After; other shoppers are unaffected", async ({ stack }) => {
   const greedy = await stack.newShopper();
   const statuses: number[] = [];
   let limited: Awaited<ReturnType<typeof postOrder>> | undefined;
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i <= BUDGET; i++) {
     const response = await postOrder(stack, greedy);
     statuses.push(response.status);
     if (response.status === 429) limited = response;
   }
-  expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+  expect(statuses).toEqual([...Array<number>(BUDGET).fill(202), 429]);
   expectErrorBody(limited!.body, "rate_limited");
   const retryAfter = Number(limited!.headers.get("retry-after"));
   expect(retryAfter).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,4 @@
-import { MANY_CLIENTS_ONE_ADDRESS, expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import { waitForStatus } from "../support/api";
 import { endpointCall, startReceiver, type Receiver } from "../support/webhook-receiver";
 
@@ -8,7 +8,7 @@ import { endpointCall, startReceiver, type Receiver } from "../support/webhook-r
  * file's own stack retries after a second instead of 5 s, 5 min, … (WEBHOOK_RETRY_SCHEDULE):
  * tests wait on what the receiver got, never on time.
  */
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s" } });
+test.use({ stackEnv: SHARED_STACKS.quickTimers });
 test.describe.configure({ mode: "parallel" });
 
 const receivers: Receiver[] = [];

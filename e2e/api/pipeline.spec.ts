@@ -1,4 +1,4 @@
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { OrderStatus } from "@/lib/order-state";
 import { invoices, mailbox, orders, shipments } from "@/server/db/schema";
@@ -8,9 +8,9 @@ import { expectErrorBody, getOrder, placeOrder, postOrder, waitForStatus } from 
 import { chargesFor, mailFor, openJobs, orderRow, paymentRow, reversalsFor, statusHistogram, stockOf } from "../support/db";
 import { type Shopper, type Stack } from "../support/stack";
 
-// A clean shop of its own: the race counts LIMITED-1's seeded stock of 3, and the restock
+// Starts from a clean shop: the race counts LIMITED-1's seeded stock of 3, and the restock
 // resumes this file's back-orders in order, so no other file may touch LIMITED-1 first.
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS } });
+startFromCleanShop(SHARED_STACKS.cleanShop);
 
 const WAREHOUSE = "warehouse@conveyor.test";
 

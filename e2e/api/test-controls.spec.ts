@@ -4,16 +4,14 @@
  * browser, downstream settings, stock and back-orders, the mailbox, settle, and a reset the
  * shop carries on after. Without TEST_CONTROLS_TOKEN: test-controls-absent.spec.ts.
  */
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { adminCall } from "../support/admin-trpc";
 import { expectErrorBody } from "../support/api";
-import { browserLaunchOptions } from "../support/chromium";
 import { openJobsForOrder, stockOf } from "../support/db";
 
 // Two retries a second apart, so a step in an outage dead-letters within a test.
-test.use({ stackEnv: { JOB_RETRY_LIMIT: "2", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" } });
-test.use({ launchOptions: browserLaunchOptions() });
+startFromCleanShop(SHARED_STACKS.twoRetries);
 
 const SERVICES = ["payment", "fraud", "risk", "invoicing", "email", "carrier"];
 

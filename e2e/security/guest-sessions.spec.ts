@@ -3,15 +3,15 @@
  * every cookie-less page view, and at most GUEST_SESSIONS_PER_ADDRESS of them per address in
  * 10 minutes (docs/decisions/026-lazy-guests-and-sign-in-limits.md).
  */
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { count } from "drizzle-orm";
 import { shoppers } from "@/server/db/schema";
 import { addToCart, placeOrder, shopperIdOf } from "../support/shop";
 
-const GUESTS_PER_ADDRESS = 5;
 // One trusted proxy hop, so a test can speak from an address of its own (X-Forwarded-For).
-test.use({ stackEnv: { TRUSTED_PROXY_HOPS: "1", GUEST_SESSIONS_PER_ADDRESS: String(GUESTS_PER_ADDRESS) } });
+test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+const GUESTS_PER_ADDRESS = Number(SHARED_STACKS.perAddressLimits.GUEST_SESSIONS_PER_ADDRESS);
 
 const shopperCount = async (stack: Stack) => (await stack.db.select({ n: count() }).from(shoppers))[0]!.n;
 

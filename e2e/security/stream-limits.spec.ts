@@ -1,4 +1,4 @@
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import { expectErrorBody, placeOrder } from "../support/api";
 import { openEventStream, type SseConnection } from "../support/sse";
 import { type Shopper, type Stack } from "../support/stack";
@@ -9,15 +9,8 @@ import { type Shopper, type Stack } from "../support/stack";
  * Small caps prove what large ones would; one trusted proxy hop lets the test choose the
  * address each stream comes from (X-Forwarded-For).
  */
-const PER_SHOPPER = 2;
-const PER_ADDRESS = 3;
-const PER_PROCESS = 8;
-test.use({ stackEnv: {
-  SSE_MAX_STREAMS_PER_SHOPPER: String(PER_SHOPPER),
-  SSE_MAX_STREAMS_PER_ADDRESS: String(PER_ADDRESS),
-  SSE_MAX_STREAMS: String(PER_PROCESS),
-  TRUSTED_PROXY_HOPS: "1",
-} });
+test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+const PER_PROCESS = Number(SHARED_STACKS.perAddressLimits.SSE_MAX_STREAMS);
 
 let addressCounter = 0;
 /** A fresh client address for each use that needs one of its own. */

@@ -1,7 +1,7 @@
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 
-// A clean shop of its own: the catalog shows LIMITED-1's seeded stock ("Only 3 left").
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS } });
+// Starts from a clean shop: the catalog shows LIMITED-1's seeded stock ("Only 3 left").
+startFromCleanShop(SHARED_STACKS.cleanShop);
 
 test("the catalog shows every seeded product with its server price, stock and an add button", async ({ stack, page }) => {
   await page.goto(stack.baseURL);

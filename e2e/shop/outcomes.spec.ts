@@ -1,10 +1,10 @@
-import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { addToCart, orderElement, placeOrder, restockAsAdmin } from "../support/shop";
 
-// A clean shop of its own: LIMITED-1 must still be short (seeded stock 3) for the
+// Starts from a clean shop: LIMITED-1 must still be short (seeded stock 3) for the
 // back-order test, and its restock must go to this file's order.
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS } });
+startFromCleanShop(SHARED_STACKS.cleanShop);
 
 async function openOrder(stack: Stack, page: import("@playwright/test").Page, orderId: string) {
   await page.goto(`${stack.baseURL}/orders/${orderId}`);

@@ -6,11 +6,13 @@
  *   by the files that worker runs. Tests that use it keep to their own data (a new shopper,
  *   their own orders), so they do not care which files ran before them.
  * - `stackEnv` (worker-scoped option): the environment of the stack. A file that needs its
- *   own environment (rate limits, another token, processes killed, the database cut off) or
- *   a clean shop declares `test.use({ stackEnv: { ... } })`, and gets a private stack:
- *   Playwright runs files whose worker-scoped options differ in different workers, and it
- *   tells option values apart by identity, so each file's `test.use` object (even `{}`) is a
- *   worker, and so a stack, of its own.
+ *   own environment (rate limits, another token, processes killed) declares
+ *   `test.use({ stackEnv: { ... } })`, and gets a private stack: Playwright runs files whose
+ *   worker-scoped options differ in different workers, and it tells option values apart by
+ *   identity, so each file's `test.use` object (even `{}`) is a worker, and so a stack, of its
+ *   own. Files that need the same environment pass the same object instead (SHARED_STACKS),
+ *   and share a stack one after the other; `startFromCleanShop` resets it for a file that
+ *   reads the whole shop (seeded stock, counts, dead letters).
  * - `shopper`, `api`, `admin`, `events` (test-scoped): a new API shopper, a REST client with
  *   its key, a new admin with a tRPC client, and an SSE reader that hangs up after the test.
  */
@@ -55,6 +57,41 @@ export const MANY_CLIENTS_ONE_ADDRESS: Record<string, string> = {
   SSE_MAX_STREAMS_PER_ADDRESS: "1000",
   BEACON_RATE_LIMIT_PER_MINUTE: "100000",
 };
+
+/**
+ * Environments several files share. Passing one of these objects (not a copy) puts the files
+ * in one worker, one after the other on one stack: each start costs about 7 s of both cores.
+ */
+export const SHARED_STACKS = {
+  /** The default environment, for files that read the whole shop and reset it first. */
+  cleanShop: { ...MANY_CLIENTS_ONE_ADDRESS, TRACE_VIEW_URL: "https://tracing.example/trace/{trace_id}" },
+  /** One retry after 1 s, so a failing step reaches the dead letters in seconds. */
+  oneRetry: { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: "1", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" },
+  /** Two retries a second apart, so a step in an outage dead-letters within a test. */
+  twoRetries: { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: "2", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" },
+  /** Retries every 1–2 s for a minute: a step rides out an outage of tens of seconds. */
+  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2" },
+  /**
+   * Quick timers: outbound webhooks retried after 1 s (three times), job backoff capped at
+   * 1 s, an SSE heartbeat every 0.5 s, so tests about them wait seconds, not minutes.
+   */
+  quickTimers: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s", JOB_RETRY_DELAY_MAX_SECONDS: "1", SSE_HEARTBEAT_SECONDS: "0.5" },
+  /** A per-shopper budget of 20 calls a minute, across REST and tRPC. */
+  perShopperBudget: { RATE_LIMIT_PER_MINUTE: "20" },
+  /**
+   * Small per-address limits behind one trusted proxy hop: each test speaks from addresses of
+   * its own (X-Forwarded-For), so the files that test these limits share a stack.
+   */
+  perAddressLimits: {
+    TRUSTED_PROXY_HOPS: "1",
+    RATE_LIMIT_PER_MINUTE: "25",
+    GUEST_SESSIONS_PER_ADDRESS: "5",
+    BEACON_RATE_LIMIT_PER_MINUTE: "6",
+    SSE_MAX_STREAMS_PER_SHOPPER: "2",
+    SSE_MAX_STREAMS_PER_ADDRESS: "3",
+    SSE_MAX_STREAMS: "8",
+  },
+} as const satisfies Record<string, Record<string, string>>;
 
 type WorkerFixtures = { stackEnv: Record<string, string>; stack: Stack };
 type TestFixtures = { shopper: Shopper; api: Api; admin: Admin; events: Events };
@@ -104,5 +141,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     for (const connection of opened) connection.close();
   },
 });
+
+/**
+ * For a file that reads the whole shop: runs it on the shared `env` stack and, before its
+ * first test, lets the previous file's work finish and resets the shop (docs/testing.md).
+ * Call it at the top of the file, before its own hooks. Its tests stay in one worker.
+ */
+export function startFromCleanShop(env: Record<string, string>): void {
+  test.use({ stackEnv: env });
+  test.beforeAll(async ({ stack }) => {
+    await stack.resetShop();
+  });
+}
 
 export { expect };

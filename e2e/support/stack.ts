@@ -32,6 +32,8 @@ export type Stack = {
   /** HEALTH_TOKEN of this stack: `Authorization: Bearer` it to see /api/health's details. */
   healthToken: string;
   newShopper(options?: { admin?: boolean }): Promise<Shopper>;
+  /** Waits (up to 10 s) for work in flight to finish, then resets the shop: POST /api/test/settle, /api/test/reset. */
+  resetShop(): Promise<void>;
   setDownstream(service: DownstreamService, settings: Partial<typeof downstreamSettings.$inferInsert>): Promise<void>;
   /**
    * The processes' output lines so far (the last MAX_CAPTURED_LINES), each with its role; kept
@@ -88,15 +90,24 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     await database.drop();
     throw err;
   }
+  const testControl: Stack["testControl"] = (method, path, body) =>
+    fetch(`${baseURL}/api/test/${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${testControlsToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   return {
     baseURL,
     testControlsToken,
-    testControl: (method, path, body) =>
-      fetch(`${baseURL}/api/test/${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${testControlsToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
+    testControl,
+    async resetShop() {
+      // A previous file may leave work that never settles (a step in a held outage); the
+      // reset takes it away too, so a timeout here is not an error.
+      const settled = await testControl("POST", "settle?timeout_s=10");
+      if (!settled.ok) throw new Error(`settle answered ${settled.status}: ${await settled.text()}`);
+      const reset = await testControl("POST", "reset");
+      if (reset.status !== 204) throw new Error(`reset answered ${reset.status}: ${await reset.text()}`);
+    },
     databaseUrl: database.url,
     db,
     pool,
