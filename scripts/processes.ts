@@ -15,8 +15,9 @@ export type Mode = "dev" | "start";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 // Node processes run TypeScript through tsx; `react-server` lets them import modules marked
-// `server-only` (they are servers), exactly as Next resolves them for route handlers.
-const NODE_TS = ["--conditions=react-server", "--import", "tsx"];
+// `server-only` (they are servers), exactly as Next resolves them for route handlers. The
+// drizzle hook takes 0.8 s of CPU off each start (scripts/drizzle-resolve-hook.mjs says why).
+const NODE_TS = ["--conditions=react-server", "--import", path.join(ROOT, "scripts", "drizzle-resolve-hook.mjs"), "--import", "tsx"];
 const WEB_SERVER = path.join(ROOT, "scripts", "web-server.ts");
 /** The code the Node processes load themselves (not through Next's bundle). */
 const SERVER_SOURCE_DIRS = ["server", "web", "jobs", "lib", "simulators"];
