@@ -6,6 +6,7 @@
  */
 import type { Page } from "@playwright/test";
 import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screenshots";
 
 test.use({ stackEnv: SHARED_STACKS.quickTimers });
 
@@ -61,9 +62,10 @@ test("an account uploads a file, sees its batch's progress bar move to 100 % liv
 });
 
 async function screenshots(page: Page): Promise<void> {
+  if (!TAKING_DOCS_SCREENSHOTS) return;
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: "docs/images/account-batches.png", fullPage: true });
+  await docsScreenshot(page, "account-batches.png");
   await page.setViewportSize({ width: 375, height: 812 });
-  await page.screenshot({ path: "docs/images/account-batches-375.png", fullPage: true });
+  await docsScreenshot(page, "account-batches-375.png");
   await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -2,7 +2,7 @@
  * /account/developers in a real browser (CONTRACT §7, §8): guests are sent to sign in; a
  * signed-in account creates an API key (shown once, `data-api-key`) and revokes it, adds a
  * webhook endpoint and sees its deliveries by `data-delivery-state`, and retries a failed one.
- * Screenshots at 1280 and 375 px go to docs/images/account-developers*.png.
+ * Screenshots at 1280 and 375 px go to docs/images/account-developers*.png (`npm run docs:screenshots`).
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
@@ -10,6 +10,7 @@ import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import { TWO_WIDGETS } from "../support/api";
 import { addToCart } from "../support/shop";
 import { startReceiver } from "../support/webhook-receiver";
+import { docsScreenshot } from "../support/docs-screenshots";
 
 // Retries a second apart, so a delivery to a failing receiver is `failed` in seconds.
 test.use({ stackEnv: SHARED_STACKS.quickTimers });
@@ -89,10 +90,10 @@ async function screenshots(page: Page): Promise<void> {
   // From the top: scrolled, the sticky header would be drawn over the middle of a full-page shot.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: "docs/images/account-developers.png", fullPage: true });
+  await docsScreenshot(page, "account-developers.png");
   await page.setViewportSize({ width: 375, height: 812 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: "docs/images/account-developers-375.png", fullPage: true });
+  await docsScreenshot(page, "account-developers-375.png");
   // Nothing wider than the phone: a page that scrolls sideways at 375 px is a bug.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -3,11 +3,12 @@
  * collector: for a back-ordered order that a restock resumed, the waterfall shows the wait
  * (nothing between the reservation that back-ordered it and the invoice) and the resume (the
  * invoice's span linked to the restock's resumption pass), with "open in your tracing tool"
- * when TRACE_VIEW_URL is set. Screenshot at 1280 px: docs/images/admin-trace.png.
+ * when TRACE_VIEW_URL is set. Screenshot at 1280 px: docs/images/admin-trace.png (`npm run docs:screenshots`).
  */
 import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
 import { signInAsAdmin } from "../support/admin-session";
 import type { OrderTrace } from "@/server/admin/get-order-trace";
+import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screenshots";
 
 // Starts from a clean shop (this file empties a product's stock); the shared environment
 // sets TRACE_VIEW_URL, whose link the waterfall shows.
@@ -55,7 +56,9 @@ test("a back-ordered then restocked order's trace shows the wait and the resume"
   await expect(card.locator('[data-span="createInvoice process"]')).toContainText("linked: worker: resumeBackorders process");
   await expect(card.locator('[data-span="createInvoice process"]')).toContainText("idle");
   await expect(card.getByRole("link", { name: "Open in your tracing tool" })).toHaveAttribute("href", `https://tracing.example/trace/${shipped.trace_id}`);
-  // The site header sticks to the top and would cover the card's top in an element screenshot.
-  await page.addStyleTag({ content: "header { position: static !important; }" });
-  await card.screenshot({ path: "docs/images/admin-trace.png" });
+  if (TAKING_DOCS_SCREENSHOTS) {
+    // The site header sticks to the top and would cover the card's top in an element screenshot.
+    await page.addStyleTag({ content: "header { position: static !important; }" });
+    await docsScreenshot(card, "admin-trace.png");
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The admin dashboard in a real browser: access control on every page, live overview
  * counts, "Redrive all", restock, the services form, the lab, an accessibility scan and a
- * screenshot of every page at desktop width and at 375 px (docs/images/admin-*.png).
+ * screenshot of every page at desktop width and at 375 px (docs/images/admin-*.png, taken by
+ * `npm run docs:screenshots`).
  */
 import AxeBuilder from "@axe-core/playwright";
 import { type Page } from "@playwright/test";
@@ -14,6 +15,7 @@ import { addToCart, orderElement, placeOrder as placeShopOrder } from "../suppor
 import { shopperMeasurements } from "@/server/db/schema";
 import { type Shopper } from "../support/stack";
 import { ADMIN_PROCEDURES } from "./procedures";
+import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screenshots";
 
 // A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds;
 // a clean shop, so the counts and screenshots are this file's.
@@ -160,7 +162,7 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
   }
 });
 
-test("every page passes an accessibility scan and is captured at desktop and 375 px", async ({ stack, page, browser }) => {
+test("every page passes an accessibility scan (and is captured at desktop and 375 px for the docs)", async ({ stack, page, browser }) => {
   test.setTimeout(240_000);
   await signInAsAdmin(page, stack.baseURL);
   const orderId = await placeOrder(stack, apiShopper);
@@ -196,9 +198,10 @@ test("every page passes an accessibility scan and is captured at desktop and 375
 });
 
 async function screenshots(page: Page, name: string): Promise<void> {
+  if (!TAKING_DOCS_SCREENSHOTS) return;
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `docs/images/admin-${name}.png`, fullPage: true });
+  await docsScreenshot(page, `admin-${name}.png`);
   await page.setViewportSize({ width: 375, height: 812 });
-  await page.screenshot({ path: `docs/images/admin-${name}-375.png`, fullPage: true });
+  await docsScreenshot(page, `admin-${name}-375.png`);
   await page.setViewportSize({ width: 1280, height: 900 });
 }

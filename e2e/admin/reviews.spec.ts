@@ -10,6 +10,7 @@ import { signInAsAdmin } from "../support/admin-session";
 import { adminCall } from "../support/admin-trpc";
 import { chargesFor, providerLedger } from "../support/db";
 import { addToCart, orderElement, placeOrder } from "../support/shop";
+import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screenshots";
 
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
@@ -46,15 +47,17 @@ test("the admin switches manual review on, the shopper's risky order waits under
     await expect(row).toContainText("0.92");
     const scan = await new AxeBuilder({ page: adminPage }).analyze();
     expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
-    for (const [width, height, file] of [
-      [1280, 900, "admin-reviews.png"],
-      [375, 812, "admin-reviews-375.png"],
-    ] as const) {
-      await adminPage.setViewportSize({ width, height });
-      await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
-      await adminPage.screenshot({ path: `docs/images/${file}`, fullPage: true });
+    if (TAKING_DOCS_SCREENSHOTS) {
+      for (const [width, height, file] of [
+        [1280, 900, "admin-reviews.png"],
+        [375, 812, "admin-reviews-375.png"],
+      ] as const) {
+        await adminPage.setViewportSize({ width, height });
+        await expect(row.getByRole("button", { name: "Approve" })).toBeVisible();
+        await docsScreenshot(adminPage, file);
+      }
+      await adminPage.setViewportSize({ width: 1280, height: 900 });
     }
-    await adminPage.setViewportSize({ width: 1280, height: 900 });
 
     await row.getByRole("button", { name: "Approve" }).click();
     await expect(row).toHaveCount(0);
