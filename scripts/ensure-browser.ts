@@ -2,7 +2,9 @@
  * Makes sure the browser suite has a Chromium before `npm test` starts it: an installed one
  * is used as is (see e2e/support/chromium.ts for the order); otherwise Playwright's own is
  * downloaded, and where that download is blocked (CI reaches only the npm registry) the
- * system package manager installs Debian's `chromium` (with sudo unless root).
+ * system package manager installs Debian's `chromium-headless-shell` (the headless build
+ * Playwright itself prefers; the full `chromium` where the release has no such package), with
+ * sudo unless root.
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -22,10 +24,8 @@ function installPlaywrightChromium(): boolean {
 function installSystemChromium(): boolean {
   if (spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status !== 0) return false;
   const [command, prefix] = userInfo().uid === 0 ? ["apt-get", []] : ["sudo", ["apt-get"]];
-  return (
-    run(command, [...prefix, "update", "-qq"]) &&
-    run(command, [...prefix, "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"])
-  );
+  if (!run(command, [...prefix, "update", "-qq"])) return false;
+  return ["chromium-headless-shell", "chromium"].some((browser) => run(command, [...prefix, "install", "-y", "-qq", "--no-install-recommends", browser, "fonts-dejavu-core"]));
 }
 
 function main(): void {
@@ -42,6 +42,9 @@ function main(): void {
     process.exit(1);
   }
   console.log(`[ensure-browser] ${found.source} Chromium: ${found.executablePath}`);
+  if (found.source === "system" && !found.executablePath.endsWith("-headless-shell")) {
+    console.log("[ensure-browser] tip: Debian's chromium-headless-shell runs the suite's browser files about a quarter faster (e2e/support/chromium.ts)");
+  }
 }
 
 main();
