@@ -31,6 +31,9 @@ const SUITE_DEFAULTS: Record<string, string> = {
   JOB_RETRY_DELAY_MAX_SECONDS: "2",
   JOB_SUPERVISE_SECONDS: "2",
   WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+  // A suite's browser shares the machine: at nice 10 the pipeline would crawl whenever it
+  // competes for the CPU, and a suite's waits would measure the machine's load.
+  WORKER_NICE: "0",
   RATE_LIMIT_PER_MINUTE: "1000000",
   // A suite's browser contexts all come from one address: per-address limits would be the
   // suite's ceiling, not an attacker's. Failed sign-ins per account keep their default.

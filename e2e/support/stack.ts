@@ -78,6 +78,11 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       TEST_CONTROLS_TOKEN: testControlsToken,
       // Webhook receivers in the specs listen on loopback (a file may turn it off to test the guard).
       WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+      // The pipeline at the same priority as everything else on the machine. At the default
+      // nice 10 it got a tenth of a core whenever a browser or anything else wanted the CPU:
+      // under a busy loop (issue 15's CPU-hog run) a webhook's four quick attempts took over
+      // 30 s. Priority is a production tuning of intake against the backlog (decision 020).
+      WORKER_NICE: "0",
       ...settings,
     },
   });
