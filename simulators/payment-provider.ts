@@ -5,6 +5,7 @@ import type { PaymentEventType } from "@/lib/contract";
 import type { Database } from "@/server/db/client";
 import { simCharges, simReversals } from "@/server/db/schema";
 import { newId } from "@/server/ids";
+import { keepAliveRequest } from "@/server/downstream/keep-alive-request";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import { contextOf, markFailed, SpanKind, startSpan, traceparentOf } from "@/server/telemetry/spans";
 import { behaveAs } from "./behaviour";
@@ -232,11 +233,11 @@ export class PaymentSimulator {
       });
       try {
         const traceparent = traceparentOf(attemptContext);
-        const response = await fetch(this.webhookUrl, {
+        const response = await keepAliveRequest(this.webhookUrl, {
           method: "POST",
           headers: { ...signedWebhookHeaders(this.webhookSecret, charge.webhookId!, body), ...(traceparent ? { traceparent } : {}) },
           body,
-          signal: AbortSignal.timeout(10_000),
+          timeoutMs: 10_000,
         });
         delivered = response.ok;
         span.setAttribute("http.response.status_code", response.status);

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/server/env";
 import { inSpan, SpanKind, traceparentOf } from "@/server/telemetry/spans";
+import { keepAliveRequest, type PlainResponse } from "./keep-alive-request";
 
 /** A downstream service answered with an error or not at all; the job retries with backoff. */
 export class DownstreamError extends Error {
@@ -42,18 +43,13 @@ async function requestService<T>(
   if (idempotencyKey !== undefined) headers["Idempotency-Key"] = idempotencyKey;
   const traceparent = traceparentOf();
   if (traceparent) headers.traceparent = traceparent;
-  let response: Response;
+  let response: PlainResponse;
   try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: method === "POST" ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(env().PROVIDER_TIMEOUT_MS),
-    });
+    response = await keepAliveRequest(url, { method, headers, body: method === "POST" ? JSON.stringify(body) : undefined, timeoutMs: env().PROVIDER_TIMEOUT_MS });
   } catch (err) {
     throw new DownstreamError(service, `unreachable (${(err as Error).message})`);
   }
-  const text = await response.text();
+  const text = response.text;
   if (!response.ok) throw new DownstreamError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
   try {
     return JSON.parse(text) as T;
