@@ -49,7 +49,7 @@ async function requestService<T>(
   } catch (err) {
     throw new DownstreamError(service, `unreachable (${(err as Error).message})`);
   }
-  const text = response.text;
+  const { text } = response;
   if (!response.ok) throw new DownstreamError(service, `HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
   try {
     return JSON.parse(text) as T;

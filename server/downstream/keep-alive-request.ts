@@ -15,9 +15,9 @@ export type PlainResponse = { status: number; ok: boolean; text: string };
 // payment provider, invoicing, email, carrier; the provider's webhook back to the shop). Node
 // 24's Agent honours the server's `Keep-Alive: timeout=` hint, so a socket the other side is
 // about to close is not reused.
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 256 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 256 }),
+const clients: Record<string, { transport: typeof http | typeof https; agent: http.Agent }> = {
+  "http:": { transport: http, agent: new http.Agent({ keepAlive: true, maxSockets: 256 }) },
+  "https:": { transport: https, agent: new https.Agent({ keepAlive: true, maxSockets: 256 }) },
 };
 
 /**
@@ -28,11 +28,11 @@ const agents = {
  */
 export function keepAliveRequest(url: string, request: PlainRequest): Promise<PlainResponse> {
   const target = new URL(url);
-  const transport = target.protocol === "https:" ? https : target.protocol === "http:" ? http : undefined;
-  if (!transport) return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
+  const client = clients[target.protocol];
+  if (!client) return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
   const headers = request.body === undefined ? request.headers : { ...request.headers, "Content-Length": String(Buffer.byteLength(request.body)) };
   return new Promise((resolve, reject) => {
-    const outgoing = transport.request(target, { method: request.method, headers, agent: agents[target.protocol as keyof typeof agents] }, (incoming) => {
+    const outgoing = client.transport.request(target, { method: request.method, headers, agent: client.agent }, (incoming) => {
       let text = "";
       incoming.setEncoding("utf8");
       incoming.on("data", (chunk: string) => (text += chunk));
