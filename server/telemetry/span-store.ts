@@ -83,7 +83,7 @@ export class PostgresSpanStore implements SpanProcessor {
   }
 }
 
-/** One statement for the whole batch; a span written twice (never, but) is kept once. */
+/** One statement for the whole batch (a batch is written once: a failed write is dropped, never retried). */
 export async function insertSpans(pool: SpanStorePool, service: string, spans: ReadableSpan[]): Promise<void> {
   const rows = spans.map((span) => {
     const { traceId, spanId } = span.spanContext();
@@ -107,8 +107,7 @@ export async function insertSpans(pool: SpanStorePool, service: string, spans: R
     `INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, service, kind, started_at, ended_at, status, error, attributes, links)
      SELECT trace_id, span_id, parent_span_id, name, service, kind, started_at, ended_at, status, error, attributes, links
      FROM json_to_recordset($1::json) AS s (trace_id text, span_id text, parent_span_id text, name text, service text, kind smallint,
-       started_at timestamptz, ended_at timestamptz, status smallint, error text, attributes jsonb, links jsonb)
-     ON CONFLICT DO NOTHING`,
+       started_at timestamptz, ended_at timestamptz, status smallint, error text, attributes jsonb, links jsonb)`,
     [JSON.stringify(rows)],
   );
 }

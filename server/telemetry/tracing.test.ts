@@ -115,6 +115,20 @@ describe("the span store", () => {
     expect(await pruneTraceSpans(svc().db, 0)).toBeGreaterThanOrEqual(2);
     await store.shutdown();
   });
+
+  it("keeps them in an unlogged table with no uniqueness check (decision 042)", async () => {
+    const { rows } = await svc().pool.query<{ persistence: string; indexes: string[] }>(
+      `SELECT c.relpersistence AS persistence, array(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid ORDER BY 1) AS indexes
+       FROM pg_class c WHERE c.relname = 'trace_spans'`,
+    );
+    expect(rows).toHaveLength(1);
+    const [table] = rows as [(typeof rows)[number]];
+    expect(table.persistence).toBe("u");
+    expect(table.indexes).toEqual([
+      expect.stringMatching(/trace_spans_started_idx ON public\.trace_spans USING brin \(started_at\)/),
+      expect.stringMatching(/trace_spans_trace_idx ON public\.trace_spans USING btree \(trace_id\)/),
+    ]);
+  });
 });
 
 describe("the OTLP/HTTP exporters", () => {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * The spans of the last TRACE_RETENTION_DAYS (decision 034), written by every process's span
@@ -24,7 +24,10 @@ export const traceSpans = pgTable(
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     links: jsonb("links").$type<{ trace_id: string; span_id: string }[]>().notNull().default(sql`'[]'::jsonb`),
   },
-  (t) => [primaryKey({ columns: [t.traceId, t.spanId] }), index("trace_spans_started_idx").on(t.startedAt)],
+  // Decision 042: no primary key (each span is inserted once, by the one process that ended it),
+  // one btree to find a trace and a BRIN on started_at (rows arrive in time order) for the
+  // prune; the table is UNLOGGED (migration 0015, which drizzle's schema cannot say).
+  (t) => [index("trace_spans_trace_idx").on(t.traceId), index("trace_spans_started_idx").using("brin", t.startedAt)],
 );
 
 export type TraceSpan = typeof traceSpans.$inferSelect;
