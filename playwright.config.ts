@@ -1,3 +1,7 @@
+// Every Playwright process (the runner and each worker) loads this file first: the hook that
+// spares each of them ~1 s of CPU resolving drizzle-orm's modules (decision 040) goes here,
+// so a worker's start is as cheap as a stack process's.
+import "./scripts/drizzle-resolve-hook.mjs";
 import { defineConfig, devices } from "@playwright/test";
 import { browserLaunchOptions } from "./e2e/support/chromium";
 

@@ -91,10 +91,11 @@ async function main(): Promise<void> {
         localConcurrency: 1,
         burstWhenBatchFull: true,
         perJobResults: true,
-        // The poll is only the backstop for retries coming due (their backoff is seconds
-        // anyway) and for when the LISTEN connection is down.
-        pollingIntervalSeconds: 2,
-        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : 5,
+        // While NOTIFY works, the poll (notifyPollingIntervalSeconds) is only what finds a
+        // retry whose backoff ended: JOB_POLL_SECONDS. With the LISTEN connection down, the
+        // poll is every job's way in: every 2 s (or JOB_POLL_SECONDS when shorter).
+        pollingIntervalSeconds: Math.min(2, config.JOB_POLL_SECONDS),
+        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : config.JOB_POLL_SECONDS,
       },
       (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler, attempts))),
     );
@@ -112,8 +113,8 @@ async function main(): Promise<void> {
       batchSize: 1,
       localConcurrency: config.WEBHOOK_DELIVERY_CONCURRENCY,
       groupConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
-      pollingIntervalSeconds: 2,
-      notifyPollingIntervalSeconds: 5,
+      pollingIntervalSeconds: Math.min(2, config.JOB_POLL_SECONDS),
+      notifyPollingIntervalSeconds: config.JOB_POLL_SECONDS,
     },
     // Not in job_attempts (the orders' timelines): each attempt is in webhook_attempts, the endpoint's delivery log.
     async ([job]) => {

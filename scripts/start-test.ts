@@ -30,6 +30,7 @@ const SUITE_DEFAULTS: Record<string, string> = {
   JOB_RETRY_DELAY_SECONDS: "1",
   JOB_RETRY_DELAY_MAX_SECONDS: "2",
   JOB_SUPERVISE_SECONDS: "2",
+  JOB_POLL_SECONDS: "0.5",
   WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
   // A suite's browser shares the machine: at nice 10 the pipeline would crawl whenever it
   // competes for the CPU, and a suite's waits would measure the machine's load.

@@ -67,6 +67,10 @@ const envSchema = z.object({
   JOB_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).default(600),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(10),
+  // How often each queue's poller looks for jobs that came due without a NOTIFY — a retry
+  // whose backoff ended — while NOTIFY works (pg-boss's notifyPollingIntervalSeconds). A
+  // retry runs up to this long after its backoff; test stacks use pg-boss's floor, 0.5 s.
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(5),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // Reverse proxies in front of the web server whose X-Forwarded-For entries are believed.

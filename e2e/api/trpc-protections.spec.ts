@@ -8,8 +8,8 @@ import { type Shopper, type Stack } from "../support/stack";
 import { trpcError, trpcMutation, trpcQuery, type TrpcAnswer } from "../support/trpc";
 
 /** tRPC is a second door to the same services: it must hold the same limits as REST (decision 013). */
-test.use({ stackEnv: SHARED_STACKS.perShopperBudget });
-const BUDGET = Number(SHARED_STACKS.perShopperBudget.RATE_LIMIT_PER_MINUTE);
+test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+const BUDGET = Number(SHARED_STACKS.perAddressLimits.RATE_LIMIT_PER_MINUTE);
 
 const ordersOf = async (stack: Stack, shopperId: string) => (await stack.db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopperId)))[0]!.n;
 

@@ -1,4 +1,4 @@
-import { expect, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { eq } from "drizzle-orm";
 import { webhookLog } from "@/server/db/schema";
@@ -12,13 +12,9 @@ import { newWebhookId, nowSeconds, xWebhookHeaders } from "../support/webhooks";
  * the payment simulator posts from 127.0.0.1 without X-Forwarded-For, so its deliveries
  * (the orders below shipping) never share a budget with the test's.
  */
-const FAILED_PER_MINUTE = 25;
-const ALL_PER_MINUTE = 30;
-test.use({ stackEnv: {
-  WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: String(FAILED_PER_MINUTE),
-  WEBHOOK_RATE_LIMIT_PER_MINUTE: String(ALL_PER_MINUTE),
-  TRUSTED_PROXY_HOPS: "1",
-} });
+test.use({ stackEnv: SHARED_STACKS.webhookDoors });
+const FAILED_PER_MINUTE = Number(SHARED_STACKS.webhookDoors.WEBHOOK_FAILED_SIGNATURES_PER_MINUTE);
+const ALL_PER_MINUTE = Number(SHARED_STACKS.webhookDoors.WEBHOOK_RATE_LIMIT_PER_MINUTE);
 
 async function post(stack: Stack, address: string, body: string, headers: Record<string, string>) {
   const response = await fetch(`${stack.baseURL}/webhooks/payments`, { method: "POST", headers: { ...headers, "X-Forwarded-For": address }, body });

@@ -60,7 +60,7 @@ export const MANY_CLIENTS_ONE_ADDRESS: Record<string, string> = {
 
 /** `limit` retries of a failed job, 1 s apart, with pg-boss supervising every 2 s. */
 function retriesASecondApart(limit: number): Record<string, string> {
-  return { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: String(limit), JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" };
+  return { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: String(limit), JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2", JOB_POLL_SECONDS: "0.5" };
 }
 
 /**
@@ -76,17 +76,17 @@ export const SHARED_STACKS = {
   /** Two retries a second apart, so a step in an outage dead-letters within a test. */
   twoRetries: retriesASecondApart(2),
   /** Retries every 1–2 s for a minute: a step rides out an outage of tens of seconds. */
-  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2" },
+  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2", JOB_POLL_SECONDS: "0.5" },
   /**
    * Quick timers: outbound webhooks retried after 1 s (three times), job backoff capped at
    * 1 s, an SSE heartbeat every 0.5 s, so tests about them wait seconds, not minutes.
    */
   quickTimers: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s", JOB_RETRY_DELAY_MAX_SECONDS: "1", SSE_HEARTBEAT_SECONDS: "0.5" },
-  /** A per-shopper budget of 20 calls a minute, across REST and tRPC. */
-  perShopperBudget: { RATE_LIMIT_PER_MINUTE: "20" },
   /**
    * Small per-address limits behind one trusted proxy hop: each test speaks from addresses of
-   * its own (X-Forwarded-For), so the files that test these limits share a stack.
+   * its own (X-Forwarded-For), so the files that test these limits share a stack. The same
+   * RATE_LIMIT_PER_MINUTE is each shopper's budget across REST and tRPC, which the per-shopper
+   * files test with shoppers of their own.
    */
   perAddressLimits: {
     TRUSTED_PROXY_HOPS: "1",
@@ -96,6 +96,19 @@ export const SHARED_STACKS = {
     SSE_MAX_STREAMS_PER_SHOPPER: "2",
     SSE_MAX_STREAMS_PER_ADDRESS: "3",
     SSE_MAX_STREAMS: "8",
+  },
+  /**
+   * /webhooks/payments and outbound webhooks as production has them: small per-address
+   * budgets for the inbound door (tests speak from addresses of their own; the simulated
+   * provider posts from 127.0.0.1 with none), private targets refused for the outbound one.
+   */
+  webhookDoors: {
+    ...MANY_CLIENTS_ONE_ADDRESS,
+    TRUSTED_PROXY_HOPS: "1",
+    WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: "25",
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: "30",
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: "false",
+    WEBHOOK_RETRY_SCHEDULE: "1s",
   },
 } as const satisfies Record<string, Record<string, string>>;
 
