@@ -15,8 +15,8 @@ import { type Shopper, type Stack } from "../support/stack";
 import { sendWebhook } from "../support/webhooks";
 
 // A provider timeout of 2 s makes "slower than the timeout" cheap to reproduce;
-// reconciliation looks after 3 s instead of minutes.
-test.use({ stackEnv: { PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3" } });
+// reconciliation looks after 3 s instead of minutes, and its job is found within 0.5 s of coming due.
+test.use({ stackEnv: { PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3", JOB_POLL_SECONDS: "0.5" } });
 
 const SLOWER_THAN_TIMEOUT = 3000;
 const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };

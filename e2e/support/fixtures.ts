@@ -78,10 +78,11 @@ export const SHARED_STACKS = {
   /** Retries every 1–2 s for a minute: a step rides out an outage of tens of seconds. */
   outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2", JOB_POLL_SECONDS: "0.5" },
   /**
-   * Quick timers: outbound webhooks retried after 1 s (three times), job backoff capped at
-   * 1 s, an SSE heartbeat every 0.5 s, so tests about them wait seconds, not minutes.
+   * Quick timers: outbound webhooks retried after 1 s (three times) and found within 0.5 s
+   * of coming due, job backoff capped at 1 s, an SSE heartbeat every 0.5 s, so tests about
+   * them wait seconds, not minutes.
    */
-  quickTimers: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s", JOB_RETRY_DELAY_MAX_SECONDS: "1", SSE_HEARTBEAT_SECONDS: "0.5" },
+  quickTimers: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_POLL_SECONDS: "0.5", SSE_HEARTBEAT_SECONDS: "0.5" },
   /**
    * Small per-address limits behind one trusted proxy hop: each test speaks from addresses of
    * its own (X-Forwarded-For), so the files that test these limits share a stack. The same
