@@ -99,6 +99,12 @@ export const SHARED_STACKS = {
     SSE_MAX_STREAMS: "8",
   },
   /**
+   * No test controls (as every real deployment runs) and event streams that end after a
+   * second of quiet, with a heartbeat every 0.25 s: the files that need either use no
+   * control (their shoppers come straight from the database, `stack.newShopper`).
+   */
+  noTestControlsQuickStreams: { TEST_CONTROLS_TOKEN: "", SSE_HEARTBEAT_SECONDS: "0.25", SSE_MAX_IDLE_SECONDS: "1" },
+  /**
    * /webhooks/payments and outbound webhooks as production has them: small per-address
    * budgets for the inbound door (tests speak from addresses of their own; the simulated
    * provider posts from 127.0.0.1 with none), private targets refused for the outbound one.
