@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   const tracing = installTracing("conveyor-worker", config.TRACE_RETENTION_DAYS);
   lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
+  // While NOTIFY works, each queue polls every JOB_POLL_SECONDS, only to find jobs that came
+  // due by time (a retry whose backoff ended; decision 043). With the LISTEN connection down,
+  // the poll is every job's way in: every 2 s, or JOB_POLL_SECONDS when that is shorter.
+  const pollWithoutNotifySeconds = Math.min(2, config.JOB_POLL_SECONDS);
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
   // Webhook deliveries hold one only around their short statements, never while the
@@ -91,10 +95,7 @@ async function main(): Promise<void> {
         localConcurrency: 1,
         burstWhenBatchFull: true,
         perJobResults: true,
-        // While NOTIFY works, the poll (notifyPollingIntervalSeconds) is only what finds a
-        // retry whose backoff ended: JOB_POLL_SECONDS. With the LISTEN connection down, the
-        // poll is every job's way in: every 2 s (or JOB_POLL_SECONDS when shorter).
-        pollingIntervalSeconds: Math.min(2, config.JOB_POLL_SECONDS),
+        pollingIntervalSeconds: pollWithoutNotifySeconds,
         notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : config.JOB_POLL_SECONDS,
       },
       (jobs) => Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler, attempts))),
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
       batchSize: 1,
       localConcurrency: config.WEBHOOK_DELIVERY_CONCURRENCY,
       groupConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
-      pollingIntervalSeconds: Math.min(2, config.JOB_POLL_SECONDS),
+      pollingIntervalSeconds: pollWithoutNotifySeconds,
       notifyPollingIntervalSeconds: config.JOB_POLL_SECONDS,
     },
     // Not in job_attempts (the orders' timelines): each attempt is in webhook_attempts, the endpoint's delivery log.

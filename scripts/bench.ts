@@ -91,9 +91,13 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === "lab") process.env.DB_POOL_MAX ??= String(LAB_CONCURRENCY);
   if (process.env.BENCH_ONLY === "tracing") {
     const tracingBurst = Math.round(positiveNumber("BENCH_BURST", 500));
-    const tracing = await measureTracingModes({ clients: CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, burst: tracingBurst }, log);
+    let machine: Awaited<ReturnType<typeof describeMachine>> | undefined;
+    const onFirstStack = async (stack: BenchStack) => {
+      machine = await logMachine(stack, loadBefore);
+    };
+    const tracing = await measureTracingModes({ clients: CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, burst: tracingBurst, onFirstStack }, log);
     log(`done in ${elapsed(started)} s`);
-    console.log(JSON.stringify({ first_load_js: firstLoadJs, load_before: round(loadBefore, 2), tracing }));
+    console.log(JSON.stringify({ first_load_js: firstLoadJs, machine, tracing }));
     return;
   }
   log(`production build ${build.distDir}/ (${build.buildId}); starting the app on a fresh database…`);
@@ -112,11 +116,17 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(report));
 }
 
-async function runPhases(stack: BenchStack, seconds: number, burst: number, loadBefore: number): Promise<object> {
+/** The facts that move the figures, printed before any of them (issue 16) and kept in the report. */
+async function logMachine(stack: BenchStack, loadBefore: number) {
   const machine = await describeMachine(stack.pool, loadBefore);
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, load ${machine.load_avg_1m}`);
   log(`  Postgres: ${Object.entries(machine.postgres_settings).filter(([name]) => name !== "server_version").map(([name, value]) => `${name} ${value}`).join(", ")}`);
   if (machine.load_avg_1m > machine.cpus / 2) log(`  warning: the machine was already busy before the run (1-minute load ${machine.load_avg_1m}); the figures will be lower than on an idle one`);
+  return machine;
+}
+
+async function runPhases(stack: BenchStack, seconds: number, burst: number, loadBefore: number): Promise<object> {
+  const machine = await logMachine(stack, loadBefore);
 
   if (process.env.BENCH_ONLY === "admin") return { machine, admin_at_100k_orders: await adminPhase(stack) };
   if (process.env.BENCH_ONLY === "sse") return { machine, sse: await ssePhase(stack) };

@@ -10,6 +10,7 @@ import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixt
 import { ORDER_STATUSES } from "@/lib/order-state";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
+import { postBeacon } from "../support/beacons";
 import { chargesFor } from "../support/db";
 import { addToCart, orderElement, placeOrder as placeShopOrder } from "../support/shop";
 import { shopperMeasurements } from "@/server/db/schema";
@@ -207,7 +208,7 @@ async function checkOutInABrowser(stack: Stack, browser: Browser): Promise<void>
   await context.close();
 }
 
-/** What the checkout page of an order followed to shipped over the stream sends (lib/shopper-beacons.ts), as sendBeacon sends it. */
+/** What the checkout page of an order followed to shipped over the stream sends (lib/shopper-beacons.ts). */
 async function sendCheckoutBeacon(stack: Stack): Promise<void> {
   const measurements = [
     { metric: "optimistic_row", value_ms: 12 },
@@ -216,11 +217,7 @@ async function sendCheckoutBeacon(stack: Stack): Promise<void> {
     { metric: "inp", value_ms: 48 },
     { metric: "page_view", value_ms: 2600, transport: "sse" },
   ];
-  const response = await fetch(`${stack.baseURL}/api/beacons`, {
-    method: "POST",
-    headers: { Origin: stack.baseURL, "Sec-Fetch-Site": "same-origin", "Content-Type": "text/plain;charset=UTF-8" },
-    body: JSON.stringify({ page: "/checkout", measurements }),
-  });
+  const response = await postBeacon(stack, JSON.stringify({ page: "/checkout", measurements }));
   expect(response.status, await response.text()).toBe(204);
 }
 

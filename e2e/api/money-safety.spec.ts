@@ -3,7 +3,7 @@
  * back, nothing taken or given back twice — checked against the simulated provider's and
  * carrier's own records, not ours.
  */
-import { expect, test } from "../support/fixtures";
+import { DUE_JOBS_FOUND_QUICKLY, expect, test } from "../support/fixtures";
 import { and, eq } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { sendOnlyBossOptions } from "@/jobs/boss";
@@ -16,7 +16,7 @@ import { sendWebhook } from "../support/webhooks";
 
 // A provider timeout of 2 s makes "slower than the timeout" cheap to reproduce;
 // reconciliation looks after 3 s instead of minutes, and its job is found within 0.5 s of coming due.
-test.use({ stackEnv: { PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3", JOB_POLL_SECONDS: "0.5" } });
+test.use({ stackEnv: { PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3", ...DUE_JOBS_FOUND_QUICKLY } });
 
 const SLOWER_THAN_TIMEOUT = 3000;
 const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };

@@ -8,6 +8,7 @@ import { expect, SHARED_STACKS, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { shopperMeasurements } from "@/server/db/schema";
 import { expectErrorBody } from "../support/api";
+import { postBeacon } from "../support/beacons";
 
 test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
 const BUDGET = Number(SHARED_STACKS.perAddressLimits.BEACON_RATE_LIMIT_PER_MINUTE);
@@ -15,13 +16,7 @@ const BUDGET = Number(SHARED_STACKS.perAddressLimits.BEACON_RATE_LIMIT_PER_MINUT
 const beacon = (measurements: unknown[] = [{ metric: "server_answer", value_ms: 180 }]) => JSON.stringify({ page: "/checkout", measurements });
 
 async function send(stack: Stack, address: string, body: BodyInit, headers: Record<string, string> = {}) {
-  const response = await fetch(`${stack.baseURL}/api/beacons`, {
-    method: "POST",
-    // What navigator.sendBeacon sends for a string, from one of our pages.
-    headers: { Origin: stack.baseURL, "Sec-Fetch-Site": "same-origin", "Content-Type": "text/plain;charset=UTF-8", "X-Forwarded-For": address, ...headers },
-    body,
-    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-  } as RequestInit);
+  const response = await postBeacon(stack, body, { "X-Forwarded-For": address, ...headers });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }

@@ -33,7 +33,8 @@ async function stackCpu(stack: BenchStack) {
 }
 
 export async function measureTracingModes(
-  options: { clients: number; warmupSeconds: number; seconds: number; burst: number },
+  /** `onFirstStack` runs once the first stack is up (the bench prints the machine line there). */
+  options: { clients: number; warmupSeconds: number; seconds: number; burst: number; onFirstStack?: (stack: BenchStack) => Promise<void> },
   log: (line: string) => void,
 ): Promise<{ modes: TracingModeResult[]; exported_bytes_per_order: number }> {
   const sink = await startOtlpSink();
@@ -49,6 +50,7 @@ export async function measureTracingModes(
       log(`tracing ${mode}: starting a stack…`);
       const stack = await startBenchStack(options.clients, environments[mode]);
       try {
+        if (mode === "off") await options.onFirstStack?.(stack);
         const intake = await measureIntake(stack.baseUrl, stack.apiKeys, options.warmupSeconds, options.seconds);
         // Intake's orders stay pending: their jobs are dropped, so the burst is all the workers do.
         await discardQueuedJobs(stack.pool);

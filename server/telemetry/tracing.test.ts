@@ -122,7 +122,7 @@ describe("the span store", () => {
        FROM pg_class c WHERE c.relname = 'trace_spans'`,
     );
     expect(rows).toHaveLength(1);
-    const [table] = rows as [(typeof rows)[number]];
+    const table = rows[0]!;
     expect(table.persistence).toBe("u");
     expect(table.indexes).toEqual([
       expect.stringMatching(/trace_spans_started_idx ON public\.trace_spans USING brin \(started_at\)/),
