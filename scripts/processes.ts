@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -14,13 +15,56 @@ import { Writable } from "node:stream";
 export type Mode = "dev" | "start";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-// Node processes run TypeScript through tsx; `react-server` lets them import modules marked
-// `server-only` (they are servers), exactly as Next resolves them for route handlers. The
-// drizzle hook takes 0.8 s of CPU off each start (scripts/drizzle-resolve-hook.mjs says why).
-const NODE_TS = ["--conditions=react-server", "--import", path.join(ROOT, "scripts", "drizzle-resolve-hook.mjs"), "--import", "tsx"];
-const WEB_SERVER = path.join(ROOT, "scripts", "web-server.ts");
+// Node processes run with `react-server`, which lets them import modules marked `server-only`
+// (they are servers), exactly as Next resolves them for route handlers; in dev they run their
+// TypeScript through tsx. The drizzle hook takes 0.8 s of CPU off each start
+// (scripts/drizzle-resolve-hook.mjs says why).
+const NODE_RUNTIME = ["--conditions=react-server", "--import", path.join(ROOT, "scripts", "drizzle-resolve-hook.mjs")];
+const NODE_TS = [...NODE_RUNTIME, "--import", "tsx"];
 /** The code the Node processes load themselves (not through Next's bundle). */
 const SERVER_SOURCE_DIRS = ["server", "web", "jobs", "lib", "simulators"];
+
+/** Each process's entry point: its source (run through tsx in dev), bundled by `npm run build` for start. */
+export const PROCESS_ENTRIES = {
+  "web-server": "scripts/web-server.ts",
+  worker: "jobs/worker.ts",
+  simulators: "simulators/server.ts",
+} as const;
+export type ProcessEntry = keyof typeof PROCESS_ENTRIES;
+
+/** The Next build `npm start` serves (NEXT_DIST_DIR lets checkouts build side by side). */
+export function nextDistDir(): string {
+  return path.resolve(ROOT, process.env.NEXT_DIST_DIR ?? ".next");
+}
+
+/** Where scripts/bundle-processes.ts puts the processes' bundles: inside the Next build they belong to. */
+export function processBundleDir(): string {
+  return path.join(nextDistDir(), "conveyor");
+}
+
+/**
+ * The node arguments that run `entry`: in dev its TypeScript source through tsx, restarted on
+ * change; in start its bundle from `npm run build` (decision 044), which must come from the
+ * same build as the pages — else this throws, saying to build again.
+ */
+export function processArgs(entry: ProcessEntry, mode: Mode): string[] {
+  if (mode === "dev") {
+    const watch = ["--watch-preserve-output", ...SERVER_SOURCE_DIRS.map((dir) => `--watch-path=${path.join(ROOT, dir)}`)];
+    return [...NODE_TS, ...watch, path.join(ROOT, PROCESS_ENTRIES[entry])];
+  }
+  const bundles = processBundleDir();
+  const buildId = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").trim() : undefined);
+  const pages = buildId(path.join(nextDistDir(), "BUILD_ID"));
+  const processes = buildId(path.join(bundles, "BUILD_ID"));
+  if (!pages || pages !== processes) {
+    throw new Error(
+      pages
+        ? `${bundles} does not belong to the build in ${nextDistDir()} (run \`npm run build\`, which bundles the processes after \`next build\`)`
+        : `no production build in ${nextDistDir()} (run \`npm run build\` first)`,
+    );
+  }
+  return [...NODE_RUNTIME, "--enable-source-maps", path.join(bundles, `${entry}.mjs`)];
+}
 
 export type ProcessOptions = {
   mode: Mode;
@@ -83,15 +127,15 @@ export function startProcesses(options: ProcessOptions): RunningProcesses {
 
   // In dev every process restarts when the server-side code it runs changes (Next's hot reload
   // covers pages and components only; the API and the services are not in its bundle, decision 030).
-  const watch = options.mode === "dev" ? ["--watch-preserve-output", ...SERVER_SOURCE_DIRS.map((dir) => `--watch-path=${path.join(ROOT, dir)}`)] : [];
-  const workerArgs = [...NODE_TS, ...watch, path.join(ROOT, "jobs/worker.ts")];
-  launch("simulators", [...NODE_TS, ...watch, path.join(ROOT, "simulators/server.ts")], true);
+  const workerArgs = processArgs("worker", options.mode);
+  launch("simulators", processArgs("simulators", options.mode), true);
   let workers = 0;
   const addWorkers = (count: number) => {
     for (let i = 0; i < count; i++) launch(`worker-${++workers}`, workerArgs, true);
   };
   addWorkers(options.workers);
-  const webArgs = (port: number) => [...NODE_TS, ...watch, WEB_SERVER, options.mode, String(port), "127.0.0.1"];
+  const webServerArgs = processArgs("web-server", options.mode);
+  const webArgs = (port: number) => [...webServerArgs, options.mode, String(port), "127.0.0.1"];
   launch("web", webArgs(options.port), true);
 
   return {

@@ -4,22 +4,25 @@ import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
 import { observable } from "@trpc/server/observable";
 import { headers } from "next/headers";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { cache, type ReactNode } from "react";
 import type { AppRouter } from "@/server/trpc/root";
-import type * as PageServer from "@/web/page-server";
+import type { PageServerDoors } from "@/web/page-server";
 import { makeQueryClient } from "./query-client";
 
 /*
- * Server components read through the tRPC procedures of the web process (decision 030). The
- * procedures and the services they use are not part of Next's bundle: web/page-server.ts is
- * imported at run time, by its file URL, from the module instance the web server already
- * loaded (the bundler is told to leave that import alone), and the web server gives it the
- * services of the request being rendered.
+ * Server components read through the tRPC procedures of the web process (decisions 030 and
+ * 044). The procedures and the services they use are not part of Next's bundle: the web
+ * server's web/page-server.ts leaves its doors under this registered symbol (the same key as
+ * its PAGE_SERVER_KEY, which is not imported so that Next does not bundle that module), and
+ * the web server gives them the services of the request being rendered.
  */
-const PAGE_SERVER_URL = pathToFileURL(path.join(process.cwd(), "web", "page-server.ts")).href;
-const pageServer = cache(() => import(/* webpackIgnore: true */ /* turbopackIgnore: true */ PAGE_SERVER_URL) as Promise<typeof PageServer>);
+const PAGE_SERVER_KEY = Symbol.for("conveyor.page-server");
+
+async function pageServer(): Promise<PageServerDoors> {
+  const doors = (globalThis as Record<symbol, PageServerDoors | undefined>)[PAGE_SERVER_KEY];
+  if (!doors) throw new Error("Pages render inside Conveyor's web server (web/web-server.ts), which provides their data; none is running in this process.");
+  return doors;
+}
 
 /** One query client per server render. */
 export const getQueryClient = cache(makeQueryClient);

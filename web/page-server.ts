@@ -7,11 +7,13 @@ import { createTRPCContext } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/root";
 
 /**
- * What Next's pages may ask of the web process (decision 030). Next bundles the pages; this
- * module is not bundled: the web server loads it, and trpc/server.tsx imports it at run time
- * by its file URL, so both get the same module instance — one set of services, one module
- * graph for everything server-side. The web server runs each page request inside
- * `withPageServices`, so a page reaches exactly the services of the server that received it.
+ * What Next's pages may ask of the web process (decisions 030 and 044). Next bundles the
+ * pages; this module is not in Next's bundle: the web server loads it, and it hands its two
+ * doors to trpc/server.tsx under a registered symbol (PAGE_SERVER_KEY), so pages call the
+ * one instance the web server runs, whether that runs from source (dev) or from its own
+ * bundle (start) — one set of services, one module graph for everything server-side. The web
+ * server runs each page request inside `withPageServices`, so a page reaches exactly the
+ * services of the server that received it.
  */
 const servicesOfRequest = new AsyncLocalStorage<ProcessServices>();
 
@@ -53,3 +55,10 @@ function contextOf(headers: Headers): Promise<Context> {
   if (!context) contexts.set(headers, (context = createTRPCContext({ services: services(), headers, serverRender: true })));
   return context;
 }
+
+/** The shape trpc/server.tsx finds under PAGE_SERVER_KEY. */
+export type PageServerDoors = { callProcedure: typeof callProcedure; currentShopper: typeof currentShopper };
+
+/** Symbol.for, so Next's bundle and the web server's graph name the same key without sharing a module. */
+export const PAGE_SERVER_KEY = Symbol.for("conveyor.page-server");
+(globalThis as Record<symbol, PageServerDoors>)[PAGE_SERVER_KEY] = { callProcedure, currentShopper };

@@ -1,6 +1,5 @@
 import "server-only";
 import http from "node:http";
-import path from "node:path";
 import next from "next";
 import { databaseUrl, env } from "@/server/env";
 import { responseSecurityHeaders } from "@/server/http/security-headers";
@@ -14,7 +13,9 @@ import { loggerFor } from "@/server/logging/logger";
 
 const log = loggerFor("web");
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+// The project directory, as `next start` takes it: the launcher starts this process there.
+// (Not this file's own: the process may run from the bundle under .next/conveyor/, decision 044.)
+const ROOT = process.cwd();
 
 /**
  * The web process (decisions 022 and 030): it builds its services once, serves the whole API
@@ -24,8 +25,6 @@ const ROOT = path.resolve(import.meta.dirname, "..");
  * its own upgrade handler (hot reload in dev).
  */
 export async function startWebServer(options: { dev: boolean; port: number; hostname: string }): Promise<void> {
-  // trpc/server.tsx finds web/page-server.ts from the working directory, as Next finds `dir`.
-  process.chdir(ROOT);
   // Before Next loads: it finds @opentelemetry/api and reports its page renders to the provider installed here.
   const tracing = installTracing("conveyor-web", env().TRACE_RETENTION_DAYS);
   const services = createWebServices(env(), databaseUrl());

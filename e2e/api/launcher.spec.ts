@@ -72,13 +72,13 @@ test("the web process killed: the launcher starts it again and the app answers a
   const { db, pool } = createDatabase(database.url, 2);
   try {
     await waitUntilHealthy(`${baseURL}/api/health`, 120_000);
-    const [webPid] = childPids(launcher.child.pid!, "web-server.ts");
+    const [webPid] = childPids(launcher.child.pid!, "web-server.mjs");
     expect(webPid).toEqual(expect.any(Number));
 
     process.kill(webPid!, "SIGKILL");
     await expect
       .poll(() => {
-        const pids = childPids(launcher.child.pid!, "web-server.ts");
+        const pids = childPids(launcher.child.pid!, "web-server.mjs");
         return pids.length === 1 && pids[0] !== webPid;
       }, { timeout: 60_000 })
       .toBe(true);

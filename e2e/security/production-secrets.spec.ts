@@ -9,16 +9,16 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEV_ADMIN_PASSWORD, DEV_WEBHOOK_SECRET } from "@/server/env";
-import { freePort, freePortPair, generatedSecrets } from "@/scripts/processes";
+import { freePort, freePortPair, generatedSecrets, processArgs } from "@/scripts/processes";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_TS = ["--conditions=react-server", "--import", "tsx"];
 
 type Run = { code: number | null; output: string };
 
-/** Runs `args` under Node in production mode with `env` on top of valid secrets ("" unsets one). */
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, [...NODE_TS, ...args], {
+/** Runs Node with `nodeArgs` in production mode with `env` on top of valid secrets ("" unsets one). */
+function run(nodeArgs: string[], env: Record<string, string>): Promise<Run> {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...generatedSecrets(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -46,7 +46,7 @@ for (const [name, variable, env] of REFUSED) {
     rmSync(dataDir, { recursive: true });
     try {
       const [port, simulatorPort] = await freePortPair();
-      const { code, output } = await run([path.join(ROOT, "scripts/conveyor.ts"), "start"], {
+      const { code, output } = await run([...NODE_TS, path.join(ROOT, "scripts/conveyor.ts"), "start"], {
         DATABASE_URL: "",
         DATA_DIR: dataDir,
         PORT: String(port),
@@ -69,10 +69,11 @@ for (const [name, variable, env] of REFUSED) {
 
 test("every process refuses alike when started on its own: web server, worker, simulators", async () => {
   const port = await freePort();
+  // Each as `npm start` runs it: its bundle from the build (decision 044).
   const entries: [string, string[]][] = [
-    ["web", [path.join(ROOT, "scripts/web-server.ts"), "start", String(port)]],
-    ["worker", [path.join(ROOT, "jobs/worker.ts")]],
-    ["simulators", [path.join(ROOT, "simulators/server.ts")]],
+    ["web", [...processArgs("web-server", "start"), "start", String(port)]],
+    ["worker", processArgs("worker", "start")],
+    ["simulators", processArgs("simulators", "start")],
   ];
   for (const [role, args] of entries) {
     const { code, output } = await run(args, { BETTER_AUTH_SECRET: "", DATABASE_URL: "postgres://postgres@127.0.0.1:1/unused" });
