@@ -7,7 +7,7 @@ import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
 import { countInStatus, statusHistogram } from "../support/db";
 import { type Stack } from "../support/stack";
 
-// Jobs cut off mid-step are retried within seconds (backoff capped at 2 s).
+// Jobs cut off mid-step are retried within seconds (a second apart).
 startFromCleanShop(SHARED_STACKS.outageRetries);
 
 /** A connection to the server's maintenance database: it survives what is done to the stack's. */

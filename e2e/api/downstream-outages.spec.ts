@@ -6,7 +6,7 @@ import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from ".
 import { type Stack } from "../support/stack";
 
 // The production policy (30 retries, backoff capped at 10 min: ~3.5 h) compressed to seconds:
-// backoff capped at 2 s, 60 retries. The old policy gave up after 5 retries.
+// 60 retries a second apart. The old policy gave up after 5 retries.
 const OLD_RETRY_LIMIT = 5;
 startFromCleanShop(SHARED_STACKS.outageRetries);
 

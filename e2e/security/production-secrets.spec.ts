@@ -3,7 +3,7 @@
  * command (the launcher), and each process on its own, exit non-zero with one line naming
  * the variable — before anything starts.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";

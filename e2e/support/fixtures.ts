@@ -1,6 +1,8 @@
 /**
  * The suite's Playwright fixtures (docs/testing.md, "Fixtures"). Specs import `test` and
- * `expect` from here instead of "@playwright/test".
+ * `expect` from here instead of "@playwright/test" — also those that use no stack (they start
+ * processes of their own): a worker starts its stack only for a test that asks for it, so
+ * they share the default stack's workers instead of starting workers of their own.
  *
  * - `stack` (worker-scoped): a whole Conveyor started once per Playwright worker and shared
  *   by the files that worker runs. Tests that use it keep to their own data (a new shopper,
@@ -81,8 +83,8 @@ export const SHARED_STACKS = {
   oneRetry: retriesASecondApart(1),
   /** Two retries a second apart, so a step in an outage dead-letters within a test. */
   twoRetries: retriesASecondApart(2),
-  /** Retries every 1–2 s for a minute: a step rides out an outage of tens of seconds. */
-  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "2", JOB_SUPERVISE_SECONDS: "2", ...DUE_JOBS_FOUND_QUICKLY },
+  /** Retries a second apart for a minute: a step rides out an outage of tens of seconds. */
+  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2", ...DUE_JOBS_FOUND_QUICKLY },
   /**
    * Quick timers: outbound webhooks retried after 1 s (three times) and found within 0.5 s
    * of coming due, job backoff capped at 1 s, an SSE heartbeat every 0.5 s, so tests about
