@@ -73,7 +73,7 @@ function retriesASecondApart(limit: number): Record<string, string> {
 
 /**
  * Environments several files share. Passing one of these objects (not a copy) puts the files
- * in one worker, one after the other on one stack: each start costs 4–10 s of both cores.
+ * in one worker, one after the other on one stack: each start costs about 4 s of CPU.
  * Each entry is built once, so its identity is what groups the files.
  */
 export const SHARED_STACKS = {
