@@ -6,13 +6,14 @@
  */
 import { prepareDatabase } from "@/jobs/prepare-database";
 import { loadConfiguration, openDatabase } from "./process-startup";
-import { ensurePortsFree, PortInUseError, startProcesses, waitUntilHealthy, type Mode } from "./processes";
+import { ensureProductionBuild, ensurePortsFree, MissingBuildError, PortInUseError, startProcesses, waitUntilHealthy, type Mode } from "./processes";
 
 async function main(): Promise<void> {
   const mode = process.argv[2] as Mode;
   if (mode !== "dev" && mode !== "start") throw new Error("usage: conveyor dev|start");
   // Before anything starts (Postgres, children): a configuration that must not run stops here.
   const config = loadConfiguration("launcher");
+  if (mode === "start") ensureProductionBuild();
   await ensurePortsFree([
     { port: config.PORT, variable: "PORT", role: "web server" },
     { port: config.SIMULATOR_PORT, variable: "SIMULATOR_PORT", role: "simulated third parties" },
@@ -46,6 +47,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error("[launcher]", err instanceof PortInUseError ? err.message : err);
+  console.error("[launcher]", err instanceof PortInUseError || err instanceof MissingBuildError ? err.message : err);
   process.exit(1);
 });

@@ -52,18 +52,25 @@ export function processArgs(entry: ProcessEntry, mode: Mode): string[] {
     const watch = ["--watch-preserve-output", ...SERVER_SOURCE_DIRS.map((dir) => `--watch-path=${path.join(ROOT, dir)}`)];
     return [...NODE_TS, ...watch, path.join(ROOT, PROCESS_ENTRIES[entry])];
   }
+  ensureProductionBuild();
+  return [...NODE_RUNTIME, "--enable-source-maps", path.join(processBundleDir(), `${entry}.mjs`)];
+}
+
+/** No production build to start, or bundles from another build than the pages'. */
+export class MissingBuildError extends Error {}
+
+/** Throws, saying what to run, unless the pages and the processes' bundles of one `npm run build` are there. */
+export function ensureProductionBuild(): void {
   const bundles = processBundleDir();
   const buildId = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").trim() : undefined);
   const pages = buildId(path.join(nextDistDir(), "BUILD_ID"));
   const processes = buildId(path.join(bundles, "BUILD_ID"));
-  if (!pages || pages !== processes) {
-    throw new Error(
-      pages
-        ? `${bundles} does not belong to the build in ${nextDistDir()} (run \`npm run build\`, which bundles the processes after \`next build\`)`
-        : `no production build in ${nextDistDir()} (run \`npm run build\` first)`,
-    );
-  }
-  return [...NODE_RUNTIME, "--enable-source-maps", path.join(bundles, `${entry}.mjs`)];
+  if (pages && pages === processes) return;
+  throw new MissingBuildError(
+    pages
+      ? `${bundles} does not belong to the build in ${nextDistDir()}: run \`npm run build\`, which bundles the processes after \`next build\``
+      : `no production build in ${nextDistDir()}: run \`npm run build\` first`,
+  );
 }
 
 export type ProcessOptions = {

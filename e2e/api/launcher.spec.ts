@@ -49,6 +49,13 @@ for (const variable of ["PORT", "SIMULATOR_PORT"] as const) {
   });
 }
 
+test("no production build: the launcher stops at once, saying to run npm run build, before starting anything", async () => {
+  const [web, simulators] = await freePortPair();
+  const launcher = launch({ NEXT_DIST_DIR: ".next-never-built", PORT: String(web), SIMULATOR_PORT: String(simulators), DATABASE_URL: "postgres://postgres@127.0.0.1:1/unused" });
+  expect(await launcher.exit).toBe(1);
+  expect(launcher.output().trim().split("\n")).toEqual([expect.stringMatching(/^\[launcher\] no production build in .*\.next-never-built: run `npm run build` first$/)]);
+});
+
 /** Direct children of `pid` whose command line contains `marker`. */
 function childPids(pid: number, marker: string): number[] {
   const lines = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n");
