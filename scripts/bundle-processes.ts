@@ -3,7 +3,7 @@
  * processes — the web server, the worker, the simulators — into `<distDir>/conveyor/`, beside
  * the Next build they serve, so `npm start`, the end-to-end stacks and the benchmark start them
  * as plain JavaScript. Through tsx a stack's three processes spent about 7.5 s of CPU getting
- * ready (transforming and resolving ~300 files each time); bundled, about 3.4 s.
+ * ready (transforming and resolving ~300 files each time); bundled, about 3.7 s.
  *
  * - Packages stay external (`node_modules` as they are): only our own code is bundled, so a
  *   library loads exactly as it does under tsx, with the react-server condition.

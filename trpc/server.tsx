@@ -18,7 +18,7 @@ import { makeQueryClient } from "./query-client";
  */
 const PAGE_SERVER_KEY = Symbol.for("conveyor.page-server");
 
-async function pageServer(): Promise<PageServerDoors> {
+function pageServer(): PageServerDoors {
   const doors = (globalThis as Record<symbol, PageServerDoors | undefined>)[PAGE_SERVER_KEY];
   if (!doors) throw new Error("Pages render inside Conveyor's web server (web/web-server.ts), which provides their data; none is running in this process.");
   return doors;
@@ -30,7 +30,7 @@ export const getQueryClient = cache(makeQueryClient);
 // `headers()` first: it is what marks the page as rendered per request (never at build time).
 async function call(path: string, input: unknown): Promise<unknown> {
   const requestHeaders = await headers();
-  return (await pageServer()).callProcedure(requestHeaders, path, input);
+  return pageServer().callProcedure(requestHeaders, path, input);
 }
 
 /** Every call of the page's query options goes to the procedures of this request's web server. */
@@ -74,7 +74,7 @@ export function HydrateClient({ children }: { children: ReactNode }) {
 /** The shopper of this request (a guest, an account or an admin), or null without a session. */
 export const getCurrentShopper = cache(async () => {
   const requestHeaders = await headers();
-  return (await pageServer()).currentShopper(requestHeaders);
+  return pageServer().currentShopper(requestHeaders);
 });
 
 /**
