@@ -1,44 +1,26 @@
 /**
  * Money and compensation on the real stack (decision 010): nothing kept that should be given
  * back, nothing taken or given back twice — checked against the simulated provider's and
- * carrier's own records, not ours.
+ * carrier's own records, not ours. Verdicts that arrive after we gave up on a charge are in
+ * money-safety-late-verdicts.spec.ts, on a stack of its own, so the two files run side by side.
  */
-import { DUE_JOBS_FOUND_QUICKLY, expect, test } from "../support/fixtures";
+import { expect, test } from "../support/fixtures";
 import { and, eq } from "drizzle-orm";
-import { PgBoss } from "pg-boss";
-import { sendOnlyBossOptions } from "@/jobs/boss";
 import { orderEvents, simDocuments, webhookReceipts } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
-import { getOrder, placeOrder, waitForStatus } from "../support/api";
-import { carrierBooking, chargesFor, mailFor, openJobs, orderRow, paymentRow, providerLedger, reversalsFor, stockOf } from "../support/db";
+import { cancelOrder, getOrder, placeOrder, waitForStatus } from "../support/api";
+import { carrierBooking, chargesFor, mailFor, openJobs, orderRow, paymentRow, providerLedger, stockOf } from "../support/db";
+import { chargeRetriesExhaustQuickly, healthyDownstream, ONE_GADGET, setProviderLatency, slowProviderStackEnv, SLOWER_THAN_TIMEOUT } from "../support/money";
 import { type Shopper, type Stack } from "../support/stack";
 import { sendWebhook } from "../support/webhooks";
 
-// A provider timeout of 2 s makes "slower than the timeout" cheap to reproduce;
-// reconciliation looks after 3 s instead of minutes, and its job is found within 0.5 s of coming due.
-test.use({ stackEnv: { PROVIDER_TIMEOUT_MS: "2000", PAYMENT_RECONCILE_AFTER_SECONDS: "3", ...DUE_JOBS_FOUND_QUICKLY } });
-
-const SLOWER_THAN_TIMEOUT = 3000;
-const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
+test.use({ stackEnv: slowProviderStackEnv() });
 
 /**
  * Every order this file drives to an end, with what the shop should keep of its money;
  * recorded as soon as it is placed, so the ledger test also covers orders whose own test failed.
  */
 const finished: { orderId: string; keeps: "total" | "nothing"; why: string }[] = [];
-
-/**
- * The provider as a whole is slow: the charge call and, after it, its fraud check and risk
- * scoring (services of their own in the simulator), so its verdict comes well after the call.
- */
-async function setProviderLatency(stack: Stack, baseLatencyMs: number): Promise<void> {
-  for (const service of ["payment", "fraud", "risk"] as const) await stack.setDownstream(service, { baseLatencyMs });
-}
-
-async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.baseURL}/api/orders/${orderId}/cancel`, { method: "POST", headers: shopper.headers });
-  return { status: response.status, body: await response.json() };
-}
 
 async function restock(stack: Stack, admin: Shopper, sku: string, quantity: number): Promise<void> {
   const response = await fetch(`${stack.baseURL}/api/trpc/admin.restock`, {
@@ -59,69 +41,7 @@ async function openResumePasses(stack: Stack, sku: string): Promise<number> {
 }
 
 test.afterEach(async ({ stack }) => {
-  for (const service of ["payment", "fraud", "risk", "email", "carrier"] as const) {
-    await stack.setDownstream(service, { baseLatencyMs: 2, outage: false, dropWebhooks: false });
-  }
-});
-
-test("a charge slower than the provider timeout, then a cancel: the provider's charge is reversed (by its idempotency key)", async ({ stack, shopper }) => {
-  await setProviderLatency(stack, SLOWER_THAN_TIMEOUT);
-  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
-  finished.push({ orderId, keeps: "nothing", why: "slow charge, then cancel" });
-  // The provider accepted the charge, but our call timed out: its charge id never reached us.
-  await expect.poll(async () => (await chargesFor(stack, orderId)).length, { timeout: 15_000 }).toBe(1);
-  expect((await paymentRow(stack, orderId))?.providerChargeId ?? null).toBeNull();
-
-  const cancelled = await cancelOrder(stack, shopper, orderId);
-  expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
-  await setProviderLatency(stack, 2);
-
-  await expect.poll(async () => (await paymentRow(stack, orderId))?.reversedAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  await expect.poll(() => openJobs(stack, "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
-  expect(await reversalsFor(stack, orderId)).toHaveLength(1);
-  expect(await providerLedger(stack, orderId)).toMatchObject({ charges: 1, heldCents: 0 });
-  expect((await getOrder(stack, shopper, orderId)).body.status).toBe("cancelled");
-});
-
-/** Charge jobs give up after one quick retry (the production horizon is far longer). */
-async function chargeRetriesExhaustQuickly(stack: Stack): Promise<void> {
-  const boss = new PgBoss(sendOnlyBossOptions(stack.databaseUrl, "conveyor-e2e", 1));
-  await boss.start();
-  try {
-    await boss.updateQueue("chargePayment", { retryLimit: 1, retryDelay: 1, retryBackoff: false });
-  } finally {
-    await boss.stop({ graceful: false });
-  }
-}
-
-test("a payment.completed after the order failed on our side (retries exhausted): refunded exactly once", async ({ stack, shopper }) => {
-  await chargeRetriesExhaustQuickly(stack);
-  await setProviderLatency(stack, 4000);
-  const orderId = await placeOrder(stack, shopper, ONE_GADGET);
-  finished.push({ orderId, keeps: "nothing", why: "completed after retries were exhausted" });
-  // The provider accepted the charge although every call of ours timed out; then its API
-  // goes down (our reversal cannot reach it) while its checks finish and it reports the
-  // payment completed — after we gave up on the order.
-  await expect.poll(async () => (await chargesFor(stack, orderId)).length, { timeout: 15_000 }).toBe(1);
-  await stack.setDownstream("payment", { baseLatencyMs: 2, outage: true });
-  const failed = await waitForStatus(stack, shopper, orderId, ["payment_failed"], 30_000);
-  expect(failed.failure_reason).toBe("payment_unavailable");
-  await expect.poll(async () => (await chargesFor(stack, orderId))[0]?.webhookDeliveredAt ?? null, { timeout: 30_000 }).not.toBeNull();
-  expect((await chargesFor(stack, orderId))[0]?.outcome).toBe("completed");
-  expect((await getOrder(stack, shopper, orderId)).body.status).toBe("payment_failed");
-
-  await stack.setDownstream("payment", { outage: false });
-  await expect.poll(async () => (await reversalsFor(stack, orderId)).map((r) => r.kind), { timeout: 30_000 }).toEqual(["refund"]);
-
-  // The same completion again (redelivery, and under a new id): still one refund.
-  const [charge] = await chargesFor(stack, orderId);
-  const completion = { event: "payment.completed", order_id: orderId, amount: 12.5, currency: "USD" };
-  expect((await sendWebhook(stack, completion, { id: charge!.webhookId! })).body).toMatchObject({ duplicate: true });
-  expect((await sendWebhook(stack, completion)).status).toBe(200);
-  await expect.poll(() => openJobs(stack, "reversePayment", orderId), { timeout: 30_000 }).toBe(0);
-  expect(await reversalsFor(stack, orderId)).toHaveLength(1);
-  expect(await providerLedger(stack, orderId)).toMatchObject({ charges: 1, capturedCents: 1250, heldCents: 0 });
-  expect((await getOrder(stack, shopper, orderId)).body.status).toBe("payment_failed");
+  await healthyDownstream(stack);
 });
 
 test("reconciliation settles a charge whose webhook never arrives: the order ships", async ({ stack, shopper }) => {

@@ -4,7 +4,7 @@ import type { OrderStatus } from "@/lib/order-state";
 import { invoices, mailbox, orders, shipments } from "@/server/db/schema";
 import { signedWebhookHeaders } from "@/server/payments/webhook-signature";
 import type { EventView } from "@/server/orders/order-view";
-import { expectErrorBody, getOrder, placeOrder, postOrder, waitForStatus } from "../support/api";
+import { cancelOrder, expectErrorBody, getOrder, placeOrder, postOrder, waitForStatus } from "../support/api";
 import { chargesFor, mailFor, openJobs, orderRow, paymentRow, reversalsFor, statusHistogram, stockOf } from "../support/db";
 import { type Shopper, type Stack } from "../support/stack";
 
@@ -21,11 +21,6 @@ const PIPELINE: OrderStatus[] = ["pending", "payment_processing", "payment_confi
 function expectForwardOnly(events: EventView[]): void {
   const statuses = events.map((e) => e.status);
   expect(statuses).toEqual(PIPELINE.filter((status) => statuses.includes(status)));
-}
-
-async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.baseURL}/api/orders/${orderId}/cancel`, { method: "POST", headers: shopper.headers });
-  return { status: response.status, body: await response.json() };
 }
 
 /** tRPC v11 over fetch, no transformer: a mutation is a POST to /api/trpc/<path> whose body is the raw input. */

@@ -7,21 +7,16 @@
 import { expect, test } from "../support/fixtures";
 import { getOrder, placeOrder } from "../support/api";
 import { chargesFor, openJobs, providerLedger, reversalsFor } from "../support/db";
+import { ONE_GADGET, setProviderLatency } from "../support/money";
 import { type Shopper, type Stack } from "../support/stack";
 import { sendWebhook } from "../support/webhooks";
 
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
 
-const ONE_GADGET = { items: [{ sku: "GADGET-7", quantity: 1 }], payment_method: "pm_visa_4242" };
 const COMPLETED = (orderId: string) => ({ event: "payment.completed", order_id: orderId, amount: 12.5, currency: "USD", completed_at: new Date().toISOString() });
 const FAILED = (orderId: string) => ({ event: "payment.failed", order_id: orderId, amount: 12.5, currency: "USD", reason: "card_declined" });
 const FLAGGED = (orderId: string) => ({ event: "payment.flagged", order_id: orderId, amount: 12.5, currency: "USD", reason: "high_risk_score", risk_score: 0.97 });
-
-/** The provider as a whole is slow (the charge call, then its fraud check and risk scoring), so its own verdict comes late. */
-async function setProviderLatency(stack: Stack, baseLatencyMs: number): Promise<void> {
-  for (const service of ["payment", "fraud", "risk"] as const) await stack.setDownstream(service, { baseLatencyMs });
-}
 
 /** An order whose charge the provider has accepted and is still deciding. */
 async function orderWithChargeInFlight(stack: Stack, shopper: Shopper): Promise<string> {

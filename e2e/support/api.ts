@@ -30,6 +30,12 @@ export async function placeOrder(stack: Stack, shopper: Shopper, body: unknown =
   return accepted.order_id as string;
 }
 
+/** POST /api/orders/{id}/cancel as `shopper`. */
+export async function cancelOrder(stack: Stack, shopper: Shopper, orderId: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${stack.baseURL}/api/orders/${orderId}/cancel`, { method: "POST", headers: shopper.headers });
+  return { status: response.status, body: await response.json() };
+}
+
 /** Polls the public API until the order reaches one of `statuses` (the contract's way of following an order without SSE). */
 export async function waitForStatus(stack: Stack, shopper: Shopper, orderId: string, statuses: string[], timeoutMs = 30_000): Promise<OrderView> {
   let last: OrderView | undefined;

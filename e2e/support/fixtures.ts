@@ -60,15 +60,9 @@ export const MANY_CLIENTS_ONE_ADDRESS: Record<string, string> = {
   BEACON_RATE_LIMIT_PER_MINUTE: "100000",
 };
 
-/**
- * Jobs that come due by time (a retry's backoff, a scheduled delivery or look-up) found within
- * 0.5 s instead of up to JOB_POLL_SECONDS' default 5 (decision 043): for stacks whose tests wait on them.
- */
-export const DUE_JOBS_FOUND_QUICKLY = { JOB_POLL_SECONDS: "0.5" };
-
 /** `limit` retries of a failed job, 1 s apart, with pg-boss supervising every 2 s. */
 function retriesASecondApart(limit: number): Record<string, string> {
-  return { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: String(limit), JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2", ...DUE_JOBS_FOUND_QUICKLY };
+  return { ...MANY_CLIENTS_ONE_ADDRESS, JOB_RETRY_LIMIT: String(limit), JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" };
 }
 
 /**
@@ -84,13 +78,12 @@ export const SHARED_STACKS = {
   /** Two retries a second apart, so a step in an outage dead-letters within a test. */
   twoRetries: retriesASecondApart(2),
   /** Retries a second apart for a minute: a step rides out an outage of tens of seconds. */
-  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2", ...DUE_JOBS_FOUND_QUICKLY },
+  outageRetries: { JOB_RETRY_LIMIT: "60", JOB_RETRY_DELAY_SECONDS: "1", JOB_RETRY_DELAY_MAX_SECONDS: "1", JOB_SUPERVISE_SECONDS: "2" },
   /**
-   * Quick timers: outbound webhooks retried after 1 s (three times) and found within 0.5 s
-   * of coming due, job backoff capped at 1 s, an SSE heartbeat every 0.5 s, so tests about
-   * them wait seconds, not minutes.
+   * Quick timers: outbound webhooks retried after 1 s (three times), job backoff capped at
+   * 1 s, an SSE heartbeat every 0.5 s, so tests about them wait seconds, not minutes.
    */
-  quickTimers: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s", JOB_RETRY_DELAY_MAX_SECONDS: "1", ...DUE_JOBS_FOUND_QUICKLY, SSE_HEARTBEAT_SECONDS: "0.5" },
+  quickTimers: { ...MANY_CLIENTS_ONE_ADDRESS, WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s", JOB_RETRY_DELAY_MAX_SECONDS: "1", SSE_HEARTBEAT_SECONDS: "0.5" },
   /**
    * Small per-address limits behind one trusted proxy hop: each test speaks from addresses of
    * its own (X-Forwarded-For), so the files that test these limits share a stack. The same
