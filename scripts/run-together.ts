@@ -12,11 +12,18 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
 function runScript(name: string): Promise<number> {
+  const started = performance.now();
   const child = spawn("npm", ["run", name], { stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => console.log(`[${name}] ${line}`));
   }
-  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      // Which script the step waits for, when it is the one to make shorter.
+      console.log(`[${name}] ${code === 0 ? "done" : `failed (${code})`} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      resolve(code ?? 1);
+    }),
+  );
 }
 
 const names = process.argv.slice(2);
