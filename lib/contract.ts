@@ -4,6 +4,8 @@
  * Client-safe, so the storefront can validate with the exact rules the server applies.
  */
 import { z } from "zod";
+import "./zod-in-the-browser";
+import { MAX_LINE_QUANTITY } from "./limits";
 import { ORDER_STATUSES, type OrderStatus } from "./order-state";
 import { MAX_WEBHOOK_DESCRIPTION_LENGTH, MAX_WEBHOOK_URL_LENGTH, WEBHOOK_ENDPOINT_STATUSES, WEBHOOK_EVENT_TYPES, WEBHOOK_MESSAGE_STATES } from "./webhook-types";
 
@@ -14,7 +16,7 @@ const text = (max: number) => z.string().max(max).regex(/^[^\u0000]*$/, "must no
 
 /** `ord_…` as the server issues them; anything else cannot name an order. */
 export const ORDER_ID_PATTERN = /^ord_[a-z0-9]{1,64}$/;
-export const MAX_LINE_QUANTITY = 1000;
+export { MAX_LINE_QUANTITY };
 
 export const skuSchema = z.string().min(1).max(64).regex(/^[A-Z0-9][A-Z0-9-]*$/, "must be an upper-case SKU such as WIDGET-42");
 

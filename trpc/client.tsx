@@ -4,15 +4,9 @@ import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
-import { config as zodConfig } from "zod/v4/core";
 import { TRPC_CLIENT_BATCH_SIZE } from "@/lib/limits";
 import type { AppRouter } from "@/server/trpc/root";
 import { makeQueryClient } from "./query-client";
-
-// Zod compiles its parsers with `new Function` where it may, and probes for that on first
-// use; under the pages' Content-Security-Policy (no 'unsafe-eval') the probe is reported as a
-// violation. The browser parses little: it does without (docs/security.md, "Headers").
-if (typeof window !== "undefined") zodConfig({ jitless: true });
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 

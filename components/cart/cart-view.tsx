@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
-import { MAX_LINE_QUANTITY } from "@/lib/contract";
+import { MAX_LINE_QUANTITY } from "@/lib/limits";
 import { formatMoney } from "@/lib/money";
 import { useTRPC } from "@/trpc/client";
 import { EmptyState } from "@/components/shop/empty-state";
