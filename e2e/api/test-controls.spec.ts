@@ -9,6 +9,7 @@ import type { Stack } from "../support/stack";
 import { adminCall } from "../support/admin-trpc";
 import { expectErrorBody } from "../support/api";
 import { openJobsForOrder, stockOf } from "../support/db";
+import { JOBS_A_RESET_KEEPS } from "@/server/test-controls/reset-shop";
 
 // Two retries a second apart, so a step in an outage dead-letters within a test.
 startFromCleanShop(SHARED_STACKS.twoRetries);
@@ -287,13 +288,14 @@ test("POST /api/test/reset: 204, and every order, job, cart, email and shopper b
   const overview = await adminCall(stack, "query", "admin.overview", undefined, admin.headers);
   expect(Object.values(overview.statusCounts as Record<string, number>).every((n) => n === 0)).toBe(true);
   expect((overview.queues as { waiting: number; dead: number; retrying: number; scheduled: number }[]).every((q) => q.waiting + q.dead + q.retrying + q.scheduled === 0)).toBe(true);
+  const shopJobs = `NOT (${JOBS_A_RESET_KEEPS})`;
   const { rows } = await stack.pool.query<{ orders: number; jobs: number; carts: number; shoppers: number }>(`
     SELECT (SELECT count(*) FROM orders)::int AS orders,
-           (SELECT count(*) FROM pgboss.job WHERE name <> 'maintenance.hourly')::int AS jobs,
+           (SELECT count(*) FROM pgboss.job WHERE ${shopJobs})::int AS jobs,
            (SELECT count(*) FROM cart_lines)::int AS carts,
            (SELECT count(*) FROM shoppers WHERE role <> 'admin')::int AS shoppers`);
   // Any job left names itself: its queue, state and data say which work outlived the reset.
-  const { rows: jobsLeft } = await stack.pool.query("SELECT name, state, retry_count, data, created_on, started_on FROM pgboss.job WHERE name <> 'maintenance.hourly'");
+  const { rows: jobsLeft } = await stack.pool.query(`SELECT name, state, retry_count, data, created_on, started_on FROM pgboss.job WHERE ${shopJobs}`);
   expect(rows[0], JSON.stringify(jobsLeft)).toEqual({ orders: 0, jobs: 0, carts: 0, shoppers: 0 });
   expect(await control(stack, "GET", "emails")).toEqual({ status: 200, body: { data: [] } });
   expect(await stockOf(stack, "LIMITED-1")).toBe(3);

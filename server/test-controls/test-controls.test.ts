@@ -14,7 +14,7 @@ import { reserveStock } from "@/server/inventory/reserve-stock";
 import { placeOrder } from "@/server/orders/place-order";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { listEmails } from "./list-emails";
-import { resetShop } from "./reset-shop";
+import { JOBS_A_RESET_KEEPS, resetShop } from "./reset-shop";
 import { setDownstream } from "./set-downstream";
 import { setStock } from "./set-stock";
 import { PROVIDER_WEBHOOKS, pendingWork, settlePipeline } from "./settle-pipeline";
@@ -38,7 +38,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 async function pipelineJobs(): Promise<number> {
-  const { rows } = await svc().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name <> 'maintenance.hourly'");
+  const { rows } = await svc().pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE NOT (${JOBS_A_RESET_KEEPS})`);
   return rows[0]!.n;
 }
 
