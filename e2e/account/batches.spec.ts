@@ -5,10 +5,10 @@
  * a second so the orders go on as soon as it ends.
  */
 import type { Page } from "@playwright/test";
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screenshots";
 
-test.use({ stackEnv: SHARED_STACKS.quickTimers });
+useSharedStack("quickTimers");
 
 const ORDER = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };
 

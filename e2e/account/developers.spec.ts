@@ -6,14 +6,14 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import { TWO_WIDGETS } from "../support/api";
 import { addToCart } from "../support/shop";
 import { startReceiver } from "../support/webhook-receiver";
 import { docsScreenshot } from "../support/docs-screenshots";
 
 // Retries a second apart, so a delivery to a failing receiver is `failed` in seconds.
-test.use({ stackEnv: SHARED_STACKS.quickTimers });
+useSharedStack("quickTimers");
 
 test("a visitor is sent to sign in", async ({ stack, page }) => {
   await page.goto(`${stack.baseURL}/account/developers`);

@@ -2,7 +2,7 @@
  * The admin dashboard's server side over real HTTP (tRPC + SSE) against a whole stack whose
  * retry budget is set low (1 retry), so failing steps reach dead letters quickly.
  */
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { placeOrder, waitForStatus } from "../support/api";
 import { chargesFor, mailFor } from "../support/db";
 import { openEventStream } from "../support/sse";
@@ -12,7 +12,7 @@ import { ADMIN_ENDPOINTS, ADMIN_PROCEDURES } from "./procedures";
 
 // A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds;
 // a clean shop, so the dead letters are this file's.
-startFromCleanShop(SHARED_STACKS.oneRetry);
+startFromCleanShop("oneRetry");
 let admin: Shopper;
 let shopper: Shopper;
 

@@ -3,12 +3,12 @@
  * writes them) show as one group with its 20 newest jobs, and "Load 50 more" pages on.
  * DEAD_LETTER_SCREENSHOTS=<dir> also saves the page at 1280 and 375 px wide.
  */
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { signInAsAdmin } from "../support/admin-session";
 
 // Starts from a clean shop: it counts the groups of its 12,000 dead letters, which the next
 // file's reset takes away again.
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 
 const DEAD = 12_000;
 

@@ -5,14 +5,14 @@
  * invoice's span linked to the restock's resumption pass), with "open in your tracing tool"
  * when TRACE_VIEW_URL is set. Screenshot at 1280 px: docs/images/admin-trace.png (`npm run docs:screenshots`).
  */
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { signInAsAdmin } from "../support/admin-session";
 import type { OrderTrace } from "@/server/admin/get-order-trace";
 import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screenshots";
 
 // Starts from a clean shop (this file empties a product's stock); the shared environment
 // sets TRACE_VIEW_URL, whose link the waterfall shows.
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 
 const SKU = "GADGET-7";
 

@@ -6,7 +6,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type Page } from "@playwright/test";
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { ORDER_STATUSES } from "@/lib/order-state";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
@@ -20,7 +20,7 @@ import { docsScreenshot, TAKING_DOCS_SCREENSHOTS } from "../support/docs-screens
 
 // A retry budget of 1 retry after 1 s, so a failing step reaches the dead letters in seconds;
 // a clean shop, so the counts and screenshots are this file's.
-startFromCleanShop(SHARED_STACKS.oneRetry);
+startFromCleanShop("oneRetry");
 let apiShopper: Shopper;
 
 const PAGES = ["/admin", "/admin/orders", "/admin/reviews", "/admin/dead-letters", "/admin/inventory", "/admin/mailbox", "/admin/services", "/admin/lab"];

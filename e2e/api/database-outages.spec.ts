@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { count, inArray, like } from "drizzle-orm";
 import pg from "pg";
 import { orders, simCharges } from "@/server/db/schema";
@@ -8,7 +8,7 @@ import { countInStatus, statusHistogram } from "../support/db";
 import { type Stack } from "../support/stack";
 
 // Jobs cut off mid-step are retried within seconds (a second apart).
-startFromCleanShop(SHARED_STACKS.outageRetries);
+startFromCleanShop("outageRetries");
 
 /** A connection to the server's maintenance database: it survives what is done to the stack's. */
 async function withAdmin<T>(stack: Stack, fn: (admin: pg.Client, database: string) => Promise<T>): Promise<T> {

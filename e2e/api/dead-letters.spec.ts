@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -7,7 +7,7 @@ import { countInStatus, expectChargedAndConfirmedOnce, statusHistogram } from ".
 
 // A horizon of seconds (2 retries, 1 s apart) so a step dead-letters within the test; a clean
 // shop, so /api/health counts this file's dead letters only.
-startFromCleanShop(SHARED_STACKS.twoRetries);
+startFromCleanShop("twoRetries");
 
 const ORDERS = 5;
 

@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { FINAL_STATUSES } from "@/lib/order-state";
 import type { DownstreamService } from "@/server/db/schema";
 import { postOrder } from "../support/api";
@@ -8,7 +8,7 @@ import { type Stack } from "../support/stack";
 // The production policy (30 retries, backoff capped at 10 min: ~3.5 h) compressed to seconds:
 // 60 retries a second apart. The old policy gave up after 5 retries.
 const OLD_RETRY_LIMIT = 5;
-startFromCleanShop(SHARED_STACKS.outageRetries);
+startFromCleanShop("outageRetries");
 
 const ORDERS = 20;
 const ONE_WIDGET = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_visa_4242" };

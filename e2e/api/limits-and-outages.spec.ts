@@ -1,8 +1,8 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import { expectErrorBody, postOrder, TWO_WIDGETS } from "../support/api";
 import { whileDatabaseIsDown } from "../support/database-outage";
 
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const BUDGET = Number(SHARED_STACKS.perAddressLimits.RATE_LIMIT_PER_MINUTE);
 
 test("over the per-shopper budget → 429 with Retry-After; other shoppers are unaffected", async ({ stack }) => {

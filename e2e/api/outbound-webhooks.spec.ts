@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import { waitForStatus } from "../support/api";
 import { endpointCall, startReceiver, type Receiver } from "../support/webhook-receiver";
 
@@ -8,7 +8,7 @@ import { endpointCall, startReceiver, type Receiver } from "../support/webhook-r
  * file's own stack retries after a second instead of 5 s, 5 min, … (WEBHOOK_RETRY_SCHEDULE):
  * tests wait on what the receiver got, never on time.
  */
-test.use({ stackEnv: SHARED_STACKS.quickTimers });
+useSharedStack("quickTimers");
 test.describe.configure({ mode: "parallel" });
 
 const receivers: Receiver[] = [];

@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { OrderStatus } from "@/lib/order-state";
 import { invoices, mailbox, orders, shipments } from "@/server/db/schema";
@@ -10,7 +10,7 @@ import { type Shopper, type Stack } from "../support/stack";
 
 // Starts from a clean shop: the race counts LIMITED-1's seeded stock of 3, and the restock
 // resumes this file's back-orders in order, so no other file may touch LIMITED-1 first.
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 
 const WAREHOUSE = "warehouse@conveyor.test";
 

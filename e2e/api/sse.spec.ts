@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import type { EventView, OrderView } from "@/server/orders/order-view";
@@ -8,7 +8,7 @@ import { openEventStream, type SseConnection } from "../support/sse";
 import { type Shopper, type Stack } from "../support/stack";
 
 // A short heartbeat (0.5 s) so the heartbeat test does not wait the default 15 s.
-test.use({ stackEnv: SHARED_STACKS.quickTimers });
+useSharedStack("quickTimers");
 
 const FULL_PATH = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"];
 

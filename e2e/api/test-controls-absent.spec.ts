@@ -3,11 +3,11 @@
  * of docs/testing.md do not exist, and their paths answer exactly as any unknown API path —
  * status, headers and body — even to a request carrying a token.
  */
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import { expectErrorBody } from "../support/api";
 import { E2E_TEST_CONTROLS_TOKEN, type Stack } from "../support/stack";
 
-test.use({ stackEnv: SHARED_STACKS.noTestControlsQuickStreams });
+useSharedStack("noTestControlsQuickStreams");
 
 async function answer(stack: Stack, method: string, path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${stack.baseURL}${path}`, { method, headers });

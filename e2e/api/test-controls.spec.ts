@@ -4,7 +4,7 @@
  * browser, downstream settings, stock and back-orders, the mailbox, settle, and a reset the
  * shop carries on after. Without TEST_CONTROLS_TOKEN: test-controls-absent.spec.ts.
  */
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { adminCall } from "../support/admin-trpc";
 import { expectErrorBody } from "../support/api";
@@ -12,7 +12,7 @@ import { openJobsForOrder, stockOf } from "../support/db";
 import { JOBS_A_RESET_KEEPS } from "@/server/test-controls/reset-shop";
 
 // Two retries a second apart, so a step in an outage dead-letters within a test.
-startFromCleanShop(SHARED_STACKS.twoRetries);
+startFromCleanShop("twoRetries");
 
 const SERVICES = ["payment", "fraud", "risk", "invoicing", "email", "carrier"];
 

@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import http from "node:http";
 import { count, eq } from "drizzle-orm";
 import { orders } from "@/server/db/schema";
@@ -8,7 +8,7 @@ import { type Shopper, type Stack } from "../support/stack";
 import { trpcError, trpcMutation, trpcQuery, type TrpcAnswer } from "../support/trpc";
 
 /** tRPC is a second door to the same services: it must hold the same limits as REST (decision 013). */
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const BUDGET = Number(SHARED_STACKS.perAddressLimits.RATE_LIMIT_PER_MINUTE);
 
 const ordersOf = async (stack: Stack, shopperId: string) => (await stack.db.select({ n: count() }).from(orders).where(eq(orders.shopperId, shopperId)))[0]!.n;

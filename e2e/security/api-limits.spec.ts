@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import http from "node:http";
 import { eq } from "drizzle-orm";
@@ -11,7 +11,7 @@ import { trpcError } from "../support/trpc";
  * (docs/security.md, "Limits on every door"). One trusted proxy hop lets each test speak
  * from an address of its own (X-Forwarded-For), so the per-address budgets do not mix.
  */
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const BUDGET = Number(SHARED_STACKS.perAddressLimits.RATE_LIMIT_PER_MINUTE);
 const MAX_BATCH = 20; // TRPC_MAX_BATCH_SIZE's default
 

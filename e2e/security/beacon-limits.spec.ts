@@ -4,13 +4,13 @@
  * leaves no room for anything about the shopper — and nothing stored from a refused beacon.
  * One trusted proxy hop lets each test speak from an address of its own.
  */
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { shopperMeasurements } from "@/server/db/schema";
 import { expectErrorBody } from "../support/api";
 import { postBeacon } from "../support/beacons";
 
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const BUDGET = Number(SHARED_STACKS.perAddressLimits.BEACON_RATE_LIMIT_PER_MINUTE);
 
 const beacon = (measurements: unknown[] = [{ metric: "server_answer", value_ms: 180 }]) => JSON.stringify({ page: "/checkout", measurements });

@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import http from "node:http";
 import { placeOrder } from "../support/api";
 import { type Shopper, type Stack } from "../support/stack";
@@ -9,7 +9,7 @@ import { type Shopper, type Stack } from "../support/stack";
  * reset the connection — losing the answer, or the next request on a kept-alive connection.
  * An event stream that stays quiet ends after SSE_MAX_IDLE_SECONDS with a `retry:` hint.
  */
-test.use({ stackEnv: SHARED_STACKS.noTestControlsQuickStreams });
+useSharedStack("noTestControlsQuickStreams");
 
 type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
 

@@ -3,14 +3,14 @@
  * every cookie-less page view, and at most GUEST_SESSIONS_PER_ADDRESS of them per address in
  * 10 minutes (docs/decisions/026-lazy-guests-and-sign-in-limits.md).
  */
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { count } from "drizzle-orm";
 import { shoppers } from "@/server/db/schema";
 import { addToCart, placeOrder, shopperIdOf } from "../support/shop";
 
 // One trusted proxy hop, so a test can speak from an address of its own (X-Forwarded-For).
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const GUESTS_PER_ADDRESS = Number(SHARED_STACKS.perAddressLimits.GUEST_SESSIONS_PER_ADDRESS);
 
 const shopperCount = async (stack: Stack) => (await stack.db.select({ n: count() }).from(shoppers))[0]!.n;

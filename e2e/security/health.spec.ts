@@ -4,7 +4,7 @@
  * many orders wait on it — are for admins and the HEALTH_TOKEN holder (docs/api.md).
  */
 import { type APIRequestContext } from "@playwright/test";
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { PgBoss } from "pg-boss";
 import { sendOnlyBossOptions } from "@/jobs/boss";
@@ -13,7 +13,7 @@ import { DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD } from "@/server/env";
 
 // A clean shop, so the one dead letter below is the only one; pg-boss's monitor refreshes the
 // dead-letter counts health reads every JOB_SUPERVISE_SECONDS (2 s here).
-startFromCleanShop(SHARED_STACKS.twoRetries);
+startFromCleanShop("twoRetries");
 
 const PUBLIC_OK = { status: "ok", database: "ok", workers: 1 };
 const DETAILED = { status: "degraded", database: "ok", workers: 1, dead_letters: 1, dead_letters_by_step: { createShipment: 1 }, webhooks_refused: 0 };

@@ -5,10 +5,10 @@
  * addresses looks, and only the per-account limit can stop them.
  */
 import { type APIRequestContext } from "@playwright/test";
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const PASSWORD = "correct horse battery";
 let emails = 0;
 const newEmail = () => `limits${++emails}.${Date.now()}@example.test`;

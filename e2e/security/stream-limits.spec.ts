@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import { expectErrorBody, placeOrder } from "../support/api";
 import { openEventStream, type SseConnection } from "../support/sse";
 import { type Shopper, type Stack } from "../support/stack";
@@ -9,7 +9,7 @@ import { type Shopper, type Stack } from "../support/stack";
  * Small caps prove what large ones would; one trusted proxy hop lets the test choose the
  * address each stream comes from (X-Forwarded-For).
  */
-test.use({ stackEnv: SHARED_STACKS.perAddressLimits });
+useSharedStack("perAddressLimits");
 const PER_PROCESS = Number(SHARED_STACKS.perAddressLimits.SSE_MAX_STREAMS);
 
 let addressCounter = 0;

@@ -1,4 +1,4 @@
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, SHARED_STACKS, test, useSharedStack } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { eq } from "drizzle-orm";
 import { webhookLog } from "@/server/db/schema";
@@ -12,7 +12,7 @@ import { newWebhookId, nowSeconds, xWebhookHeaders } from "../support/webhooks";
  * the payment simulator posts from 127.0.0.1 without X-Forwarded-For, so its deliveries
  * (the orders below shipping) never share a budget with the test's.
  */
-test.use({ stackEnv: SHARED_STACKS.webhookDoors });
+useSharedStack("webhookDoors");
 const FAILED_PER_MINUTE = Number(SHARED_STACKS.webhookDoors.WEBHOOK_FAILED_SIGNATURES_PER_MINUTE);
 const ALL_PER_MINUTE = Number(SHARED_STACKS.webhookDoors.WEBHOOK_RATE_LIMIT_PER_MINUTE);
 

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { webhookEndpoints, webhookMessages } from "@/server/db/schema";
-import { expect, SHARED_STACKS, test } from "../support/fixtures";
+import { expect, test, useSharedStack } from "../support/fixtures";
 import { endpointCall, startReceiver } from "../support/webhook-receiver";
 
 /**
@@ -10,7 +10,7 @@ import { endpointCall, startReceiver } from "../support/webhook-receiver";
  * registration (written straight into the database here, as DNS rebinding would make a
  * public name point at loopback later) gets no connection: the worker's lookup refuses it.
  */
-test.use({ stackEnv: SHARED_STACKS.webhookDoors });
+useSharedStack("webhookDoors");
 
 test("private targets are refused at registration and at connection", async ({ stack, shopper, api }) => {
   const receiver = await startReceiver();

@@ -8,12 +8,12 @@ import { type Browser, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { shopperMeasurements } from "@/server/db/schema";
 import { signInAsAdmin } from "../support/admin-session";
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { addToCart, orderElement, placeOrder } from "../support/shop";
 
 // Starts from a clean shop: the panel's figures and the stored rows are this file's checkouts only.
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 test.describe.configure({ mode: "serial" });
 
 const checkoutRows = async (stack: Stack) => stack.db.select().from(shopperMeasurements).where(eq(shopperMeasurements.page, "/checkout"));

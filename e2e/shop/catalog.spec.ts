@@ -1,7 +1,7 @@
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 
 // Starts from a clean shop: the catalog shows LIMITED-1's seeded stock ("Only 3 left").
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 
 test("the catalog shows every seeded product with its server price, stock and an add button", async ({ stack, page }) => {
   await page.goto(stack.baseURL);

@@ -1,11 +1,11 @@
 import { type Page, type Request } from "@playwright/test";
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { addToCart, orderElement, placeOrder, restockAsAdmin } from "../support/shop";
 
 // Starts from a clean shop: each test back-orders LIMITED-1 and restocks exactly its own
 // quantity, which only ships its order when no other file's back-order is waiting first.
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 
 /**
  * A back-ordered order waits mid-pipeline until a restock, however slow the machine is, so a

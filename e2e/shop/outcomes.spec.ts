@@ -1,10 +1,10 @@
-import { expect, SHARED_STACKS, startFromCleanShop, test } from "../support/fixtures";
+import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { addToCart, orderElement, placeOrder, restockAsAdmin } from "../support/shop";
 
 // Starts from a clean shop: LIMITED-1 must still be short (seeded stock 3) for the
 // back-order test, and its restock must go to this file's order.
-startFromCleanShop(SHARED_STACKS.cleanShop);
+startFromCleanShop("cleanShop");
 
 async function openOrder(stack: Stack, page: import("@playwright/test").Page, orderId: string) {
   await page.goto(`${stack.baseURL}/orders/${orderId}`);

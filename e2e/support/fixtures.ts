@@ -12,9 +12,9 @@
  *   `test.use({ stackEnv: { ... } })`, and gets a private stack: Playwright runs files whose
  *   worker-scoped options differ in different workers, and it tells option values apart by
  *   identity, so each file's `test.use` object (even `{}`) is a worker, and so a stack, of its
- *   own. Files that need the same environment pass the same object instead (SHARED_STACKS),
- *   and share a stack one after the other; `startFromCleanShop` resets it for a file that
- *   reads the whole shop (seeded stock, counts, dead letters).
+ *   own. Files that need the same environment name one of SHARED_STACKS instead
+ *   (`useSharedStack`), and share a stack one after the other; `startFromCleanShop` also
+ *   resets it for a file that reads the whole shop (seeded stock, counts, dead letters).
  * - `shopper`, `api`, `admin`, `events` (test-scoped): a new API shopper, a REST client with
  *   its key, a new admin with a tRPC client, and an SSE reader that hangs up after the test.
  */
@@ -169,13 +169,29 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
+export type SharedStack = keyof typeof SHARED_STACKS;
+
 /**
- * For a file that reads the whole shop: runs it on the shared `env` stack and, before its
+ * Runs this file on the shared stack `name`, after or before the other files that name it and
+ * never beside them: all of them hold a Playwright lock of that name. Without it, Playwright
+ * hands the next file of a group to whichever worker is free, so two files of one group often
+ * ran at once, each worker starting (and paying for) a stack of the same environment — 22
+ * worker processes in a run instead of 16, about 10 s of CPU each for the worker, its stack
+ * and its browser. With the lock, the free worker takes another group's file instead, and the
+ * group's next file goes to the worker that already has its stack.
+ */
+export function useSharedStack(name: SharedStack): void {
+  test.use({ stackEnv: SHARED_STACKS[name] });
+  test.describe.configure({ lock: `stack:${name}` });
+}
+
+/**
+ * For a file that reads the whole shop: runs it on the shared stack `name` and, before its
  * first test, lets the previous file's work finish and resets the shop (docs/testing.md).
  * Call it at the top of the file, before its own hooks. Its tests stay in one worker.
  */
-export function startFromCleanShop(env: Record<string, string>): void {
-  test.use({ stackEnv: env });
+export function startFromCleanShop(name: SharedStack): void {
+  useSharedStack(name);
   test.beforeAll(async ({ stack }) => {
     await stack.resetShop();
   });
