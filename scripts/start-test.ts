@@ -18,23 +18,19 @@ import { env } from "@/server/env";
 import { createTestDatabase } from "@/tests/support/test-postgres";
 import { ensureTestPostgresServer } from "@/tests/support/test-postgres-server";
 import { ensurePortsFree, PortInUseError, startProcesses, waitUntilHealthy } from "./processes";
+import { SUITE_PROCESS_SETTINGS } from "./suite-settings";
 
 /** Documented in docs/testing.md: the token a suite sends when it did not choose one. */
 export const DEFAULT_TEST_CONTROLS_TOKEN = "conveyor-test-controls";
 
 /** What start:test sets when the environment does not (docs/testing.md lists them). */
 const SUITE_DEFAULTS: Record<string, string> = {
-  NODE_ENV: "production",
+  ...SUITE_PROCESS_SETTINGS,
   TEST_CONTROLS_TOKEN: DEFAULT_TEST_CONTROLS_TOKEN,
   JOB_RETRY_LIMIT: "3",
   JOB_RETRY_DELAY_SECONDS: "1",
   JOB_RETRY_DELAY_MAX_SECONDS: "2",
   JOB_SUPERVISE_SECONDS: "2",
-  JOB_POLL_SECONDS: "0.5",
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
-  // A suite's browser shares the machine: at nice 10 the pipeline would crawl whenever it
-  // competes for the CPU, and a suite's waits would measure the machine's load.
-  WORKER_NICE: "0",
   RATE_LIMIT_PER_MINUTE: "1000000",
   // A suite's browser contexts all come from one address: per-address limits would be the
   // suite's ceiling, not an attacker's. Failed sign-ins per account keep their default.
@@ -44,7 +40,6 @@ const SUITE_DEFAULTS: Record<string, string> = {
   SSE_MAX_STREAMS_PER_ADDRESS: "1000000",
   BEACON_RATE_LIMIT_PER_MINUTE: "1000000",
   ADMIN_EMAIL: "admin@conveyor.local",
-  NEXT_TELEMETRY_DISABLED: "1",
 };
 
 const RANDOM_SECRETS: Record<string, () => string> = {

@@ -9,6 +9,7 @@ import { createApiKey } from "@/server/auth/api-keys";
 import { createDatabase, type Database } from "@/server/db/client";
 import { downstreamSettings, shoppers, type DownstreamService } from "@/server/db/schema";
 import { freePortPair, generatedSecrets, startProcesses, waitUntilHealthy, type RunningProcesses } from "@/scripts/processes";
+import { SUITE_PROCESS_SETTINGS } from "@/scripts/suite-settings";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/test-postgres";
 import pg from "pg";
 
@@ -67,26 +68,14 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     output: env.STACK_CAPTURE_LOGS === "1" ? capture : process.env.STACK_LOGS ? "inherit" : "ignore",
     env: {
       ...process.env,
-      NODE_ENV: "production",
+      ...SUITE_PROCESS_SETTINGS,
       DATABASE_URL: database.url,
       APP_URL: baseURL,
       SIMULATOR_PORT: String(simulatorPort),
       // Two stacks run side by side on one Postgres (max_connections 100): keep each small.
       WORKER_CONCURRENCY: "4",
       DB_POOL_MAX: "5",
-      NEXT_TELEMETRY_DISABLED: "1",
       TEST_CONTROLS_TOKEN: testControlsToken,
-      // Webhook receivers in the specs listen on loopback (a file may turn it off to test the guard).
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
-      // The pipeline at the same priority as everything else on the machine. At the default
-      // nice 10 it got a tenth of a core whenever a browser or anything else wanted the CPU:
-      // under a busy loop (issue 15's CPU-hog run) a webhook's four quick attempts took over
-      // 30 s. Priority is a production tuning of intake against the backlog (decision 020).
-      WORKER_NICE: "0",
-      // Jobs that come due by time (a retry's backoff, a scheduled delivery or look-up) are
-      // found within 0.5 s instead of up to 5 s later (decision 043), as npm run start:test
-      // does: tests wait on those jobs, and a 5 s poll turned a one-second retry into five.
-      JOB_POLL_SECONDS: "0.5",
       ...settings,
     },
   });
