@@ -7,7 +7,7 @@ import { expect, test, useSharedStack } from "../support/fixtures";
 import { expectErrorBody } from "../support/api";
 import { E2E_TEST_CONTROLS_TOKEN, type Stack } from "../support/stack";
 
-useSharedStack("noTestControlsQuickStreams");
+useSharedStack("productionDoors");
 
 async function answer(stack: Stack, method: string, path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${stack.baseURL}${path}`, { method, headers });

@@ -9,7 +9,7 @@ import { type Shopper, type Stack } from "../support/stack";
  * reset the connection — losing the answer, or the next request on a kept-alive connection.
  * An event stream that stays quiet ends after SSE_MAX_IDLE_SECONDS with a `retry:` hint.
  */
-useSharedStack("noTestControlsQuickStreams");
+useSharedStack("productionDoors");
 
 type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
 

@@ -10,7 +10,7 @@ import { endpointCall, startReceiver } from "../support/webhook-receiver";
  * registration (written straight into the database here, as DNS rebinding would make a
  * public name point at loopback later) gets no connection: the worker's lookup refuses it.
  */
-useSharedStack("webhookDoors");
+useSharedStack("productionDoors");
 
 test("private targets are refused at registration and at connection", async ({ stack, shopper, api }) => {
   const receiver = await startReceiver();

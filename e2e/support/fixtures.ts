@@ -100,18 +100,19 @@ export const SHARED_STACKS = {
     SSE_MAX_STREAMS: "8",
   },
   /**
-   * No test controls (as every real deployment runs) and event streams that end after a
-   * second of quiet, with a heartbeat every 0.25 s: the files that need either use no
-   * control (their shoppers come straight from the database, `stack.newShopper`).
+   * The doors as production keeps them, for the files that test them: no test controls (as
+   * every real deployment runs; these files' shoppers come straight from the database,
+   * `stack.newShopper`); event streams that end after a second of quiet, with a heartbeat
+   * every 0.25 s; /webhooks/payments with small per-address budgets (tests speak from
+   * addresses of their own behind one trusted proxy hop; the simulated provider posts from
+   * 127.0.0.1 with none); private targets refused for outbound webhooks. One stack for all
+   * of them: each start costs a worker, a stack and a browser.
    */
-  noTestControlsQuickStreams: { TEST_CONTROLS_TOKEN: "", SSE_HEARTBEAT_SECONDS: "0.25", SSE_MAX_IDLE_SECONDS: "1" },
-  /**
-   * /webhooks/payments and outbound webhooks as production has them: small per-address
-   * budgets for the inbound door (tests speak from addresses of their own; the simulated
-   * provider posts from 127.0.0.1 with none), private targets refused for the outbound one.
-   */
-  webhookDoors: {
+  productionDoors: {
     ...MANY_CLIENTS_ONE_ADDRESS,
+    TEST_CONTROLS_TOKEN: "",
+    SSE_HEARTBEAT_SECONDS: "0.25",
+    SSE_MAX_IDLE_SECONDS: "1",
     TRUSTED_PROXY_HOPS: "1",
     WEBHOOK_FAILED_SIGNATURES_PER_MINUTE: "25",
     WEBHOOK_RATE_LIMIT_PER_MINUTE: "30",
