@@ -158,7 +158,7 @@ test("the lab runs all three modes and shows the cascade of a risk spike in dire
     // The admin API reports the same finished run: every mode's 20 checkouts, none erred or lost.
     const [run] = await admin.query("admin.labRuns");
     expect(run.status).toBe("finished");
-    for (const result of run.results) expect({ mode: result.mode, requests: result.requests, errors: result.errors, lost: result.lost }).toEqual({ mode: result.mode, requests: 20, errors: 0, lost: 0 });
+    for (const result of run.results) expect(result, result.mode).toMatchObject({ requests: 20, errors: 0, lost: 0 });
     expect(run.results.map((r: { mode: string }) => r.mode).sort()).toEqual(["async", "direct", "wait"]);
     const p99 = async (mode: string) => Number(await row(mode).getAttribute("data-ack-p99-ms"));
     // Every direct checkout waits out the 200 ms spike, most also the queue at risk scoring

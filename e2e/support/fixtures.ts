@@ -176,9 +176,8 @@ export type SharedStack = keyof typeof SHARED_STACKS;
  * Runs this file on the shared stack `name`, after or before the other files that name it and
  * never beside them: all of them hold a Playwright lock of that name. Without it, Playwright
  * hands the next file of a group to whichever worker is free, so two files of one group often
- * ran at once, each worker starting (and paying for) a stack of the same environment — 22
- * worker processes in a run instead of 16, about 10 s of CPU each for the worker, its stack
- * and its browser. With the lock, the free worker takes another group's file instead, and the
+ * ran at once, each worker starting (and paying for) a stack of the same environment: about
+ * 10 s of CPU for the worker, its stack and its browser (decision 040). With the lock, the free worker takes another group's file instead, and the
  * group's next file goes to the worker that already has its stack.
  */
 export function useSharedStack(name: SharedStack): void {
