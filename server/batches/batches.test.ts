@@ -137,11 +137,33 @@ describe("placeBatchLines", () => {
   it("paces itself: waits between chunks so the lines per second stay under the bound", async () => {
     const { db, queue } = svc();
     const { batchId } = await upload(Array.from({ length: 12 }, () => ORDER));
+    // A clock that moves only when the job waits: the chunks themselves take no time on it, so
+    // the waits are the pace alone, whatever this machine's speed.
+    let clock = 0;
     const waits: number[] = [];
-    await placeBatchLines(db, queue, batchId, { linesPerSecond: 30, wait: async (ms) => void waits.push(ms) });
-    // 3 lines a chunk at 30/s: four chunks, each due 100 ms after the previous one's start.
-    expect(waits.length).toBeGreaterThanOrEqual(3);
-    for (const ms of waits) expect(ms).toBeLessThanOrEqual(400);
+    const wait = async (ms: number) => {
+      waits.push(ms);
+      clock += ms;
+    };
+    const { placed } = await placeBatchLines(db, queue, batchId, { linesPerSecond: 30, wait, now: () => clock });
+    expect(placed).toBe(12);
+    // 3 lines a chunk at 30/s: each chunk is due 100 ms after the previous one's start.
+    expect(waits).toEqual([100, 100, 100, 100]);
+  });
+
+  it("a chunk slower than the pace is not followed by a wait", async () => {
+    const { db, queue } = svc();
+    const { batchId } = await upload(Array.from({ length: 6 }, () => ORDER));
+    // Each chunk takes 250 ms on this clock, more than the 100 ms it is due: the job is behind, so it never waits.
+    let clock = 0;
+    const waits: number[] = [];
+    await placeBatchLines(db, queue, batchId, {
+      linesPerSecond: 30,
+      wait: async (ms) => void waits.push(ms),
+      now: () => clock,
+      afterChunk: () => void (clock += 250),
+    });
+    expect(waits).toEqual([]);
   });
 });
 

@@ -13,6 +13,8 @@ export type PlacementOptions = {
   linesPerSecond: number;
   /** Waits between chunks; tests pass their own. */
   wait?: (ms: number) => Promise<unknown>;
+  /** The clock the pace is kept by (ms); tests pass one that moves only when `wait` is called, so the pace is checked without depending on the machine's speed. */
+  now?: () => number;
   /** Called after each committed chunk with the lines placed so far by this call (tests stop the job midway with it). */
   afterChunk?: (placed: number) => void | Promise<void>;
 };
@@ -36,15 +38,16 @@ export function chunkSize(linesPerSecond: number): number {
  */
 export async function placeBatchLines(db: Database, queue: StepQueue, batchId: string, options: PlacementOptions): Promise<{ placed: number }> {
   const wait = options.wait ?? sleep;
+  const now = options.now ?? Date.now;
   const size = chunkSize(options.linesPerSecond);
-  const started = Date.now();
+  const started = now();
   let placed = 0;
   for (;;) {
     const done = await db.transaction((tx) => placeChunk(tx, queue, batchId, size));
     if (done === "finished") return { placed };
     placed += done;
     await options.afterChunk?.(placed);
-    const due = started + (placed * 1000) / options.linesPerSecond - Date.now();
+    const due = started + (placed * 1000) / options.linesPerSecond - now();
     if (due > 0) await wait(due);
   }
 }

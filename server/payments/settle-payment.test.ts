@@ -210,10 +210,12 @@ describe("reconciliation", () => {
     const { db, queue } = svc();
     const fake = fakeProvider();
     const orderId = await newOrder();
+    const beforeCharge = Date.now();
     await chargePayment(db, queue, fake.provider, orderId);
     const [first] = await jobs("reconcilePayment", orderId);
     expect(first).toMatchObject({ state: "created", data: { orderId, attempt: 0 } });
-    expect(first!.startAfter.getTime()).toBeGreaterThan(Date.now() + 200_000);
+    // Due PAYMENT_RECONCILE_AFTER_SECONDS (300) after the charge request; Postgres's clock is to the millisecond, so allow one.
+    expect(first!.startAfter.getTime()).toBeGreaterThanOrEqual(beforeCharge + 300_000 - 1);
 
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("unsettled");
     expect((await jobs("reconcilePayment", orderId)).map((j) => j.data.attempt)).toEqual([0, 1]);
