@@ -2,7 +2,6 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/shop/site-header";
 import { LazyToaster } from "@/components/shop/lazy-toaster";
-import { TRPCReactProvider } from "@/trpc/client";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -19,13 +18,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-background focus:px-3 focus:py-2 focus:shadow">
           Skip to content
         </a>
-        <TRPCReactProvider>
-          <SiteHeader />
-          <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-10">
-            {children}
-          </main>
-          <LazyToaster richColors closeButton />
-        </TRPCReactProvider>
+        {/* No query client here: the segments whose pages use one put it in (trpc/query-provider.tsx). */}
+        <SiteHeader />
+        <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-10">
+          {children}
+        </main>
+        <LazyToaster richColors closeButton />
       </body>
     </html>
   );

@@ -1,7 +1,7 @@
 import { CodeXmlIcon, PackageIcon } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { getCurrentShopper, HydrateClient, prefetch, trpc } from "@/trpc/server";
+import { getCurrentShopper, getQueryClient, trpc } from "@/trpc/server";
 import { CartLink } from "./cart-link";
 import { SignOutButton } from "./sign-out-button";
 
@@ -10,8 +10,11 @@ const navLink = "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium ho
 /** Brand, catalog, cart count, orders and the account controls; on every page. */
 export async function SiteHeader() {
   const shopper = await getCurrentShopper();
-  // A visitor without a session gets the empty cart (no query): the count renders at once either way.
-  prefetch(trpc.cart.get.queryOptions());
+  // A visitor without a session gets the empty cart (no query). Through this render's query
+  // client, so a segment that hands the cart to the browser (QueryProvider) reads it once.
+  const cart = await getQueryClient()
+    .fetchQuery(trpc.cart.get.queryOptions())
+    .catch(() => null);
   const signedIn = shopper !== null && !shopper.isAnonymous;
   return (
     <header className="border-b bg-background/95 supports-[backdrop-filter]:bg-background/80 sticky top-0 z-40 backdrop-blur">
@@ -38,9 +41,7 @@ export async function SiteHeader() {
               <span className="max-[440px]:sr-only">Developers</span>
             </Link>
           )}
-          <HydrateClient>
-            <CartLink />
-          </HydrateClient>
+          <CartLink renderedCount={cart?.item_count ?? 0} />
           {signedIn ? (
             <SignOutButton />
           ) : (

@@ -17,13 +17,22 @@ test("the catalog shows every seeded product with its server price, stock and an
   await expect(limited.getByRole("button", { name: "Add Limited Edition to cart" })).toBeVisible();
 });
 
-test("adding to the cart updates the header count, kept on the server across a reload", async ({ stack, page }) => {
+test("the header count follows every change of the cart, across pages, and is kept on the server across a reload", async ({ stack, page }) => {
+  const cartLink = page.getByRole("link", { name: /^Cart/ });
   await page.goto(stack.baseURL);
-  await expect(page.getByRole("link", { name: /^Cart/ })).toHaveText("Cart");
+  await expect(cartLink).toHaveText("Cart");
   await page.getByRole("button", { name: "Add Widget to cart" }).click();
-  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (1)");
+  await expect(cartLink).toContainText("Cart (1)");
   await page.getByRole("button", { name: "Add Widget to cart" }).click();
-  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (2)");
+  await expect(cartLink).toContainText("Cart (2)");
   await page.reload();
-  await expect(page.getByRole("link", { name: /^Cart/ })).toContainText("Cart (2)");
+  await expect(cartLink).toContainText("Cart (2)");
+  // In the app (no page load): the cart page's change shows in the header, and the catalog's next add counts from it.
+  await cartLink.click();
+  await page.locator('[data-sku="WIDGET-42"]').getByRole("spinbutton", { name: "Quantity" }).fill("3");
+  await expect(page.locator("[data-total-cents]")).toHaveAttribute("data-total-cents", String(3 * 2499));
+  await expect(cartLink).toContainText("Cart (3)");
+  await page.getByRole("link", { name: "Conveyor" }).click();
+  await page.getByRole("button", { name: "Add Widget to cart" }).click();
+  await expect(cartLink).toContainText("Cart (4)");
 });

@@ -1,0 +1,26 @@
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { getQueryClient, makeTRPCClient } from "@/trpc/client";
+import { publishCartCount } from "./cart-count";
+
+/*
+ * Loaded on the first "Add to cart" click (add-to-cart-button.tsx), so the tRPC and TanStack
+ * Query clients are not in the catalog's first load. The browser's one query client gets the
+ * new cart too, so a page that reads the cart query next starts from it.
+ */
+const client = makeTRPCClient();
+const trpc = createTRPCOptionsProxy({ client, queryClient: getQueryClient });
+
+// One add at a time, page-wide: a visitor's first add makes them a guest (its answer sets the
+// session cookie), and a second add sent before that answer would make another guest.
+let previous: Promise<unknown> = Promise.resolve();
+
+/** Adds one unit of `sku`; resolves with the new cart once the server has answered. */
+export function addToCart(sku: string) {
+  const adding = previous.then(() => client.cart.add.mutate({ sku, quantity: 1 }));
+  previous = adding.catch(() => undefined);
+  return adding.then((cart) => {
+    getQueryClient().setQueryData(trpc.cart.get.queryKey(), cart);
+    publishCartCount(cart.item_count);
+    return cart;
+  });
+}
