@@ -12,7 +12,7 @@ export function LiveIndicator({ mode, className }: { mode: LiveMode; className?:
   const copy = COPY[mode];
   return (
     <p data-live={mode} role="status" className={cn("inline-flex items-center gap-2 text-sm text-muted-foreground", className)}>
-      <span aria-hidden className={cn("size-2 rounded-full", copy.dot, mode === "sse" && "animate-pulse")} />
+      <span aria-hidden className={cn("size-2 rounded-full", copy.dot, mode === "sse" && "motion-safe:animate-pulse")} />
       {copy.label}
     </p>
   );
