@@ -1,9 +1,9 @@
 "use client";
 
-import { QueryClientProvider, useQuery, type QueryClient } from "@tanstack/react-query";
+import { hashKey, QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { createTRPCContext } from "@trpc/tanstack-react-query";
-import { useEffect, useState, type ReactNode } from "react";
+import { createTRPCContext, createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { useState, type ReactNode } from "react";
 import { publishCartCount } from "@/components/shop/cart-count";
 import { TRPC_CLIENT_BATCH_SIZE } from "@/lib/limits";
 import type { AppRouter } from "@/server/trpc/root";
@@ -16,8 +16,24 @@ let browserQueryClient: QueryClient | undefined;
 /** A new client per server render (no sharing between shoppers), one for the browser's lifetime. */
 export function getQueryClient(): QueryClient {
   if (typeof window === "undefined") return makeQueryClient();
-  browserQueryClient ??= makeQueryClient();
+  if (!browserQueryClient) {
+    browserQueryClient = makeQueryClient();
+    followCartCount(browserQueryClient);
+  }
   return browserQueryClient;
+}
+
+/**
+ * The header's count (components/shop/cart-count.ts) follows the cart query of the tab's
+ * query client: every write (the add button, the cart page's changes) and every refetch
+ * (checkout's invalidation), also when the page that started it is no longer on screen.
+ */
+function followCartCount(queryClient: QueryClient): void {
+  const cartQueryHash = hashKey(createTRPCOptionsProxy<AppRouter>({ client: makeTRPCClient(), queryClient }).cart.get.queryKey());
+  queryClient.getQueryCache().subscribe(({ query }) => {
+    const cart = query.queryHash === cartQueryHash ? (query.state.data as { item_count: number } | undefined) : undefined;
+    if (cart) publishCartCount(cart.item_count);
+  });
 }
 
 /** Same-origin requests carry the session cookie; JSON bodies satisfy the cross-site check. Batches are split to stay within the server's cap (TRPC_MAX_BATCH_SIZE). */
@@ -26,8 +42,9 @@ export function makeTRPCClient() {
 }
 
 /**
- * The query and tRPC clients, for the segments whose pages use them (trpc/query-provider.tsx);
- * the catalog and product pages have neither (decision 016). The browser's query client is
+ * The query and tRPC clients, put in by the layouts of the segments whose pages use them
+ * (cart, checkout, orders, account, admin); the catalog and product pages have neither
+ * (decision 016). The browser's query client is
  * one for the tab, so what a segment cached is there when the next one mounts its provider.
  */
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
@@ -40,14 +57,4 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
       </TRPCProvider>
     </QueryClientProvider>
   );
-}
-
-/** The header's count follows the cart query (every cart write and refetch; checkout invalidates it). */
-export function FollowCartCount() {
-  const trpc = useTRPC();
-  const count = useQuery(trpc.cart.get.queryOptions()).data?.item_count;
-  useEffect(() => {
-    if (count !== undefined) publishCartCount(count);
-  }, [count]);
-  return null;
 }

@@ -1,7 +1,7 @@
 import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { QueryProvider } from "@/trpc/query-provider";
+import { TRPCReactProvider } from "@/trpc/client";
 import { getCurrentShopper } from "@/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +20,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     // so a wide table never widens the page on a phone.
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6 [&_.grid>*]:min-w-0">
       <AdminNav />
-      <QueryProvider>{children}</QueryProvider>
+      <TRPCReactProvider>{children}</TRPCReactProvider>
     </div>
   );
 }

@@ -60,7 +60,11 @@ export function useCheckout() {
         checkoutAnswered(variables.idempotencyKey, order.order_id);
         cache.writeOrder(order);
         clearAttempt(variables.idempotencyKey);
-        void queryClient.invalidateQueries({ queryKey: trpc.cart.get.queryKey() });
+        // The order emptied the cart: fetch it again now. By now "My orders" has replaced this
+        // page and nothing on screen may read the cart, so invalidating would refetch nothing
+        // (a query hydrated while pending and never observed counts as disabled); the header's
+        // count follows the query (trpc/client.tsx), so it is fetched whoever reads it.
+        void queryClient.fetchQuery({ ...trpc.cart.get.queryOptions(), staleTime: 0 }).catch(() => undefined);
       },
       onError(error, variables) {
         if (!error.data) {

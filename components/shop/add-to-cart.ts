@@ -1,11 +1,11 @@
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { getQueryClient, makeTRPCClient } from "@/trpc/client";
-import { publishCartCount } from "./cart-count";
 
 /*
  * Loaded on the first "Add to cart" click (add-to-cart-button.tsx), so the tRPC and TanStack
- * Query clients are not in the catalog's first load. The browser's one query client gets the
- * new cart too, so a page that reads the cart query next starts from it.
+ * Query clients are not in the catalog's first load. The new cart goes into the tab's query
+ * client, which the header's count follows (trpc/client.tsx), and a page that reads the cart
+ * query next starts from it.
  */
 const client = makeTRPCClient();
 const trpc = createTRPCOptionsProxy({ client, queryClient: getQueryClient });
@@ -20,7 +20,6 @@ export function addToCart(sku: string) {
   previous = adding.catch(() => undefined);
   return adding.then((cart) => {
     getQueryClient().setQueryData(trpc.cart.get.queryKey(), cart);
-    publishCartCount(cart.item_count);
     return cart;
   });
 }

@@ -3,8 +3,8 @@ import { useSyncExternalStore } from "react";
 /*
  * The header's cart count, outside React Query (decision 016): the header is on every page,
  * and the catalog and product pages ship neither the TanStack Query nor the tRPC client.
- * What changes the cart publishes the new count here: the add-to-cart button, and on the
- * pages that have the query client, every write of the cart query (FollowCartCount).
+ * The tab's query client publishes every new answer of the cart query here (trpc/client.tsx),
+ * whichever page wrote it, and the header publishes what a server render brought.
  */
 let published: number | undefined;
 const listeners = new Set<() => void>();

@@ -1,7 +1,7 @@
 import { CodeXmlIcon, PackageIcon } from "lucide-react";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { getCurrentShopper, getQueryClient, trpc } from "@/trpc/server";
+import { getCaller, getCurrentShopper } from "@/trpc/server";
 import { CartLink } from "./cart-link";
 import { SignOutButton } from "./sign-out-button";
 
@@ -9,12 +9,14 @@ const navLink = "whitespace-nowrap rounded-md px-2 py-1.5 text-sm font-medium ho
 
 /** Brand, catalog, cart count, orders and the account controls; on every page. */
 export async function SiteHeader() {
-  const shopper = await getCurrentShopper();
-  // A visitor without a session gets the empty cart (no query). Through this render's query
-  // client, so a segment that hands the cart to the browser (QueryProvider) reads it once.
-  const cart = await getQueryClient()
-    .fetchQuery(trpc.cart.get.queryOptions())
-    .catch(() => null);
+  const [shopper, cart] = await Promise.all([
+    getCurrentShopper(),
+    // A visitor without a session gets the empty cart (no query). With the database away the
+    // count is left out rather than the page.
+    getCaller()
+      .then((caller) => caller.cart.get())
+      .catch(() => null),
+  ]);
   const signedIn = shopper !== null && !shopper.isAnonymous;
   return (
     <header className="border-b bg-background/95 supports-[backdrop-filter]:bg-background/80 sticky top-0 z-40 backdrop-blur">

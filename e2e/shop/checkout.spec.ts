@@ -55,6 +55,32 @@ test("the optimistic row is in My orders before the server answers, then becomes
   await expect(rows.first()).toHaveAttribute("data-order-id", /^ord_/);
 });
 
+test("an order answered after the shopper went back to the catalog still empties the header's count", async ({ stack, page }) => {
+  await addToCart(page, stack, "Gadget", 2);
+  const cartLink = page.getByRole("link", { name: /^Cart/ });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let markSent!: () => void;
+  const sent = new Promise<void>((resolve) => (markSent = resolve));
+  await page.route("**/api/trpc/cart.checkout**", async (route) => {
+    markSent();
+    await held;
+    await route.continue();
+  });
+  await openCheckout(page, stack);
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page.locator('[data-status="placing"]')).toHaveCount(1);
+  await sent;
+  // In the app, to a page where nothing reads the cart: the answer lands there.
+  await page.getByRole("link", { name: "Conveyor" }).click();
+  await expect(page.getByRole("heading", { name: "Shop", level: 1 })).toBeVisible();
+  await expect(cartLink).toContainText("Cart (2)");
+
+  release();
+  await expect(cartLink).toHaveText("Cart");
+  expect(await ordersOfShopper(stack, await shopperIdOf(page, stack))).toHaveLength(1);
+});
+
 test("a double click on Place order makes one order", async ({ stack, page }) => {
   await addToCart(page, stack, "Sprocket");
   await openCheckout(page, stack);

@@ -214,8 +214,10 @@ describe("reconciliation", () => {
     await chargePayment(db, queue, fake.provider, orderId);
     const [first] = await jobs("reconcilePayment", orderId);
     expect(first).toMatchObject({ state: "created", data: { orderId, attempt: 0 } });
-    // Due PAYMENT_RECONCILE_AFTER_SECONDS (300) after the charge request; Postgres's clock is to the millisecond, so allow one.
+    // Due 300 s (the test services' reconcileAfterSeconds) after the charge request's
+    // transaction began; the millisecond allowed is the truncation of Postgres's microseconds.
     expect(first!.startAfter.getTime()).toBeGreaterThanOrEqual(beforeCharge + 300_000 - 1);
+    expect(first!.startAfter.getTime()).toBeLessThanOrEqual(Date.now() + 300_000);
 
     expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("unsettled");
     expect((await jobs("reconcilePayment", orderId)).map((j) => j.data.attempt)).toEqual([0, 1]);

@@ -176,6 +176,7 @@ describe("outbound webhooks", () => {
       expect(after!.state).toBe("pending");
       // The schedule's first delay is 5 s ± 20 %, counted from the attempt (which began after beforeAttempt).
       expect(after!.nextAttemptAt!.getTime() - beforeAttempt).toBeGreaterThanOrEqual(4000);
+      expect(after!.nextAttemptAt!.getTime() - Date.now()).toBeLessThanOrEqual(6000);
       expect(await deliverWebhookMessage(deps(), message!.id, first.jobId)).toBe("stale");
       expect((await runJob(message!.id)).result).toBe("retrying");
       expect((await runJob(message!.id)).result).toBe("failed");

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
-import { QueryProvider } from "@/trpc/query-provider";
+import { TRPCReactProvider } from "@/trpc/client";
 
-/** The cart's pages read and write through the tRPC and TanStack Query clients. */
+/** The cart's pages read and write through the tRPC and TanStack Query clients (decision 016). */
 export default function CartLayout({ children }: { children: ReactNode }) {
-  return <QueryProvider>{children}</QueryProvider>;
+  return <TRPCReactProvider>{children}</TRPCReactProvider>;
 }

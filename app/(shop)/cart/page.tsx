@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
 import { CartView } from "@/components/cart/cart-view";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Cart" };
 export const dynamic = "force-dynamic";
 
-/** The cart itself comes with the segment's QueryProvider (layout.tsx), which starts the cart query. */
 export default function CartPage() {
+  prefetch(trpc.cart.get.queryOptions());
   return (
     <div className="grid gap-6">
       <h1 className="text-3xl font-semibold tracking-tight">Your cart</h1>
-      <CartView />
+      <HydrateClient>
+        <CartView />
+      </HydrateClient>
     </div>
   );
 }
