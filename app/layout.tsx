@@ -18,7 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-background focus:px-3 focus:py-2 focus:shadow">
           Skip to content
         </a>
-        {/* No query client here: the segments whose pages use one put it in (trpc/query-provider.tsx). */}
+        {/* No query client here: the pages that use one are under app/(shop)/(query-client) and app/admin, whose layouts put it in. */}
         <SiteHeader />
         <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:py-10">
           {children}

@@ -23,13 +23,16 @@ export function getQueryClient(): QueryClient {
   return browserQueryClient;
 }
 
+/** The cart query's key, as `useTRPC().cart.get.queryKey()` gives it, for code outside the provider. */
+export const cartQueryKey = createTRPCOptionsProxy<AppRouter>({ client: makeTRPCClient(), queryClient: getQueryClient }).cart.get.queryKey();
+
 /**
  * The header's count (components/shop/cart-count.ts) follows the cart query of the tab's
  * query client: every write (the add button, the cart page's changes) and every refetch
- * (checkout's invalidation), also when the page that started it is no longer on screen.
+ * (checkout's, once the order is placed), also when the page that started it is no longer on screen.
  */
 function followCartCount(queryClient: QueryClient): void {
-  const cartQueryHash = hashKey(createTRPCOptionsProxy<AppRouter>({ client: makeTRPCClient(), queryClient }).cart.get.queryKey());
+  const cartQueryHash = hashKey(cartQueryKey);
   queryClient.getQueryCache().subscribe(({ query }) => {
     const cart = query.queryHash === cartQueryHash ? (query.state.data as { item_count: number } | undefined) : undefined;
     if (cart) publishCartCount(cart.item_count);
@@ -42,10 +45,10 @@ export function makeTRPCClient() {
 }
 
 /**
- * The query and tRPC clients, put in by the layouts of the segments whose pages use them
- * (cart, checkout, orders, account, admin); the catalog and product pages have neither
- * (decision 016). The browser's query client is
- * one for the tab, so what a segment cached is there when the next one mounts its provider.
+ * The query and tRPC clients, put in by the layouts of the pages that use them
+ * (app/(shop)/(query-client) and app/admin); the catalog and product pages have neither
+ * (decision 016). The browser's query client is one for the tab, so what one page cached is
+ * there when the next mounts its provider.
  */
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();

@@ -1,5 +1,4 @@
-import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
-import { getQueryClient, makeTRPCClient } from "@/trpc/client";
+import { cartQueryKey, getQueryClient, makeTRPCClient } from "@/trpc/client";
 
 /*
  * Loaded on the first "Add to cart" click (add-to-cart-button.tsx), so the tRPC and TanStack
@@ -8,7 +7,6 @@ import { getQueryClient, makeTRPCClient } from "@/trpc/client";
  * query next starts from it.
  */
 const client = makeTRPCClient();
-const trpc = createTRPCOptionsProxy({ client, queryClient: getQueryClient });
 
 // One add at a time, page-wide: a visitor's first add makes them a guest (its answer sets the
 // session cookie), and a second add sent before that answer would make another guest.
@@ -19,7 +17,7 @@ export function addToCart(sku: string) {
   const adding = previous.then(() => client.cart.add.mutate({ sku, quantity: 1 }));
   previous = adding.catch(() => undefined);
   return adding.then((cart) => {
-    getQueryClient().setQueryData(trpc.cart.get.queryKey(), cart);
+    getQueryClient().setQueryData(cartQueryKey, cart);
     return cart;
   });
 }

@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
 
-export const MEASURED_ROUTES = { "/": "(shop)/(catalog)/page", "/checkout": "(shop)/checkout/page", "/orders": "(shop)/orders/(list)/page" } as const;
+export const MEASURED_ROUTES = { "/": "(shop)/(catalog)/page", "/checkout": "(shop)/(query-client)/checkout/page", "/orders": "(shop)/(query-client)/orders/(list)/page" } as const;
 
 type Sizes = Record<string, number>;
 

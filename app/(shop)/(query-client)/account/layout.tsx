@@ -1,5 +1,4 @@
 import { AccountNav } from "@/components/account/account-nav";
-import { TRPCReactProvider } from "@/trpc/client";
 
 /** Pages of a signed-in account; each page checks the session itself (guests are sent to sign in). */
 export default function AccountLayout({ children }: { children: React.ReactNode }) {
@@ -7,7 +6,7 @@ export default function AccountLayout({ children }: { children: React.ReactNode 
     // One column for the nav and every account page, so they line up at any width.
     <div className="mx-auto max-w-4xl">
       <AccountNav />
-      <TRPCReactProvider>{children}</TRPCReactProvider>
+      {children}
     </div>
   );
 }
