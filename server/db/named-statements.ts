@@ -37,9 +37,17 @@ function statementName(text: string): string | undefined {
   seenOnce.delete(text);
   if (names.size >= MAX_TRACKED_TEXTS) return undefined;
   // Hashed once per text: later sends find the name in the map.
-  const name = `cv_${createHash("sha1").update(text).digest("hex")}`;
+  const name = namedStatementFor(text);
   names.set(text, name);
   return name;
+}
+
+/**
+ * The name a statement's text goes out under: statements built once (built-once.ts) name
+ * themselves with it, so a text has one name whichever way it is sent.
+ */
+export function namedStatementFor(text: string): string {
+  return `cv_${createHash("sha1").update(text).digest("hex")}`;
 }
 
 type QueryConfig = { text?: unknown; name?: unknown; values?: unknown; submit?: unknown };

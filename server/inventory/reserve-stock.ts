@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { builtOnce } from "@/server/db/built-once";
 import type { Database, Transaction } from "@/server/db/client";
 import { orderLines, orders, products, type Order } from "@/server/db/schema";
 import { isFinalStatus } from "@/lib/order-state";
@@ -59,21 +60,35 @@ type Line = { sku: string; quantity: number; earlierWaiters: boolean };
  * same statement, when asked — whether an earlier, still back-ordered order waits for that SKU.
  */
 async function linesOf(tx: Transaction, order: Order, options: { withEarlierWaiters: boolean }): Promise<Line[]> {
-  const waiting = alias(orderLines, "waiting");
-  const earlierWaiters = options.withEarlierWaiters
-    ? sql<boolean>`EXISTS (${tx
+  return (options.withEarlierWaiters ? linesWithEarlierWaiters : plainLines)(tx, { orderId: order.id, seq: order.seq });
+}
+
+// The step's statements, built once (decision 046).
+const waiting = alias(orderLines, "waiting");
+const linesWithEarlierWaiters = builtOnce((db) =>
+  db
+    .select({
+      sku: orderLines.sku,
+      quantity: sql<number>`sum(${orderLines.quantity})::int`,
+      earlierWaiters: sql<boolean>`EXISTS (${db
         .select({ one: sql`1` })
         .from(waiting)
         .innerJoin(orders, eq(orders.id, waiting.orderId))
-        .where(and(eq(waiting.sku, orderLines.sku), eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, order.seq)))})`
-    : sql<boolean>`false`;
-  return tx
-    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters })
+        .where(and(eq(waiting.sku, orderLines.sku), eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, sql.placeholder("seq"))))})`,
+    })
     .from(orderLines)
-    .where(eq(orderLines.orderId, order.id))
+    .where(eq(orderLines.orderId, sql.placeholder("orderId")))
     .groupBy(orderLines.sku)
-    .orderBy(asc(orderLines.sku));
-}
+    .orderBy(asc(orderLines.sku)),
+);
+const plainLines = builtOnce((db) =>
+  db
+    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters: sql<boolean>`false` })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, sql.placeholder("orderId")))
+    .groupBy(orderLines.sku)
+    .orderBy(asc(orderLines.sku)),
+);
 
 /** All-or-nothing inside a savepoint: a short line undoes the lines already taken. */
 async function takeStockOrFindShortage(tx: Transaction, lines: Line[]): Promise<string | undefined> {
@@ -100,12 +115,16 @@ async function takeStockOrFindShortage(tx: Transaction, lines: Line[]): Promise<
 
 /** Takes a line's units if the SKU has that many (never below zero); false when short. */
 async function takeLine(tx: Transaction, line: { sku: string; quantity: number }): Promise<boolean> {
-  const taken = await tx
-    .update(products)
-    .set({ stock: sql`${products.stock} - ${line.quantity}`, updatedAt: sql`now()` })
-    .where(and(eq(products.sku, line.sku), gte(products.stock, line.quantity)))
-    .returning({ sku: products.sku });
+  const taken = await takeUnits(tx, { sku: line.sku, quantity: line.quantity });
   return taken.length > 0;
 }
+
+const takeUnits = builtOnce((db) =>
+  db
+    .update(products)
+    .set({ stock: sql`${products.stock} - ${sql.placeholder("quantity")}`, updatedAt: sql`now()` })
+    .where(and(eq(products.sku, sql.placeholder("sku")), gte(products.stock, sql.placeholder("quantity"))))
+    .returning({ sku: products.sku }),
+);
 
 class ShortOfStock extends Error {}

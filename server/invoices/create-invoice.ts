@@ -1,6 +1,7 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { readyToFulfil } from "@/lib/order-state";
+import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { invoices, orders, shoppers } from "@/server/db/schema";
 import type { EmailService } from "@/server/email/email-service";
@@ -27,7 +28,7 @@ export async function createInvoice(
   services: { invoicing: InvoicingService; email: EmailService },
   orderId: string,
 ): Promise<"confirmed" | "skipped"> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  const [order] = await orderById(db, { orderId });
   if (!order || !readyToFulfil(order)) return "skipped";
   const { invoiceNumber } = await services.invoicing.createInvoice({
     idempotencyKey: `invoice_${orderId}`,
@@ -37,14 +38,9 @@ export async function createInvoice(
   });
   return db.transaction(async (tx) => {
     // The order (locked) and its shopper's address: one statement.
-    const [row] = await tx
-      .select({ order: orders, email: shoppers.email })
-      .from(orders)
-      .innerJoin(shoppers, eq(shoppers.id, orders.shopperId))
-      .where(eq(orders.id, orderId))
-      .for("update", { of: orders });
+    const [row] = await lockedOrderWithEmail(tx, { orderId });
     if (!row || !readyToFulfil(row.order)) return "skipped";
-    await tx.insert(invoices).values({ orderId, invoiceNumber, amountCents: row.order.totalCents, currency: row.order.currency }).onConflictDoNothing();
+    await recordInvoice(tx, { orderId, invoiceNumber, amountCents: row.order.totalCents, currency: row.order.currency });
     await services.email.send({
       idempotencyKey: `confirmation_${orderId}`,
       to: row.email,
@@ -58,3 +54,22 @@ export async function createInvoice(
     return "confirmed";
   });
 }
+
+// The step's statements, built once (decision 046).
+const orderById = builtOnce((db) => db.select().from(orders).where(eq(orders.id, sql.placeholder("orderId"))));
+
+const lockedOrderWithEmail = builtOnce((db) =>
+  db
+    .select({ order: orders, email: shoppers.email })
+    .from(orders)
+    .innerJoin(shoppers, eq(shoppers.id, orders.shopperId))
+    .where(eq(orders.id, sql.placeholder("orderId")))
+    .for("update", { of: orders }),
+);
+
+const recordInvoice = builtOnce((db) =>
+  db
+    .insert(invoices)
+    .values({ orderId: sql.placeholder("orderId"), invoiceNumber: sql.placeholder("invoiceNumber"), amountCents: sql.placeholder("amountCents"), currency: sql.placeholder("currency") })
+    .onConflictDoNothing(),
+);

@@ -1,6 +1,7 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
+import { builtOnce, builtOncePerShape } from "@/server/db/built-once";
 import type { Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -34,30 +35,49 @@ export async function transitionOrder(
   to: OrderStatus,
   options: { set?: OrderColumns; detail?: Record<string, unknown> } = {},
 ): Promise<Order | null> {
-  const moved = tx.$with("moved").as(
-    tx
-      .update(orders)
-      .set({ ...options.set, ...paymentSpan(options.set?.paymentState), status: to, updatedAt: sql`now()` })
-      .where(and(eq(orders.id, orderId), inArray(orders.status, allowedPrevious(to)), paymentFactAllowed(options.set?.paymentState)))
-      .returning(),
-  );
-  const event = tx.$with("event", {}).as(
-    sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${newId("evt")}, ${moved.id}, ${to}, ${JSON.stringify(options.detail ?? {})}::jsonb FROM ${moved}`,
-  );
-  const [updated] = await tx.with(moved, event).select().from(moved);
+  const set = { ...options.set, ...paymentSpan(options.set?.paymentState) };
+  const paymentFrom = options.set?.paymentState === undefined ? undefined : [...PAYMENT_FACT_FROM[options.set.paymentState]];
+  const [updated] = await transition(tx, shapeOf(set, paymentFrom !== undefined), {
+    ...set,
+    orderId,
+    to,
+    from: [...allowedPrevious(to)],
+    paymentFrom,
+    eventId: newId("evt"),
+    detail: JSON.stringify(options.detail ?? {}),
+  });
   return updated ?? null;
 }
+
+/** Which columns a transition sets, and whether it checks the payment fact: one built statement each (decision 046). */
+const shapeOf = (set: Record<string, unknown>, checksPaymentFact: boolean) => [...Object.keys(set).sort(), checksPaymentFact ? "?paymentFact" : ""].join(",");
+
+const transition = builtOncePerShape<Record<string, unknown>, Order[]>((db, shape) => {
+  const columns = shape.split(",").filter((column) => column && !column.startsWith("?"));
+  const moved = db.$with("moved").as(
+    db
+      .update(orders)
+      .set({ ...Object.fromEntries(columns.map((column) => [column, value(column)])), status: value("to"), updatedAt: sql`now()` })
+      .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.status, "from"), shape.endsWith("?paymentFact") ? isAnyOf(orders.paymentState, "paymentFrom") : undefined))
+      .returning(),
+  );
+  const event = db.$with("event", {}).as(
+    sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${sql.placeholder("eventId")}, ${moved.id}, ${sql.placeholder("to")}, ${sql.placeholder("detail")}::jsonb FROM ${moved}`,
+  );
+  return db.with(moved, event).select().from(moved);
+});
+
+/** A SET value bound when the statement runs (drizzle's SET takes a placeholder inside `sql` only). */
+const value = (name: string): SQL => sql`${sql.placeholder(name)}`;
+
+/** `column = ANY(<the list in placeholder name>)`: one statement whatever the list's length. */
+const isAnyOf = (column: typeof orders.status | typeof orders.paymentState | typeof orders.stockState, name: string): SQL => sql`${column} = ANY(${sql.placeholder(name)})`;
 
 /*
  * Branch facts (their allowed moves: lib/order-state.ts) are written only here, like status.
  * A failure on our side (the provider unreachable for the whole retry budget) moves the
  * status only: it is not the provider's verdict, so a completion arriving later still counts.
  */
-
-/** The condition under which the payment fact may become `to` (none when it is not being set). */
-function paymentFactAllowed(to: PaymentState | undefined) {
-  return to === undefined ? undefined : inArray(orders.paymentState, [...PAYMENT_FACT_FROM[to]]);
-}
 
 /**
  * The span in which a branch of the join finished (the payment completed, the stock reserved)
@@ -69,13 +89,18 @@ const stockSpan = (to: StockState) => (to === "reserved" ? { stockTraceParent: t
 
 /** Records the payment branch's fact if its current value allows it; null otherwise. */
 export async function recordPaymentFact(tx: Transaction, orderId: string, to: PaymentState): Promise<Order | null> {
-  const [updated] = await tx
-    .update(orders)
-    .set({ paymentState: to, ...paymentSpan(to), updatedAt: sql`now()` })
-    .where(and(eq(orders.id, orderId), paymentFactAllowed(to)))
-    .returning();
+  const span = paymentSpan(to);
+  const [updated] = await paymentFact(tx, Object.keys(span).join(), { orderId, to, from: [...PAYMENT_FACT_FROM[to]], ...span });
   return updated ?? null;
 }
+
+const paymentFact = builtOncePerShape<Record<string, unknown>, Order[]>((db, shape) =>
+  db
+    .update(orders)
+    .set({ paymentState: value("to"), ...(shape ? { paymentTraceParent: value("paymentTraceParent") } : {}), updatedAt: sql`now()` })
+    .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.paymentState, "from")))
+    .returning(),
+);
 
 /**
  * Records the stock branch's fact if its current value allows it (narrowed to `from` when
@@ -83,16 +108,23 @@ export async function recordPaymentFact(tx: Transaction, orderId: string, to: Pa
  */
 export async function recordStockFact(tx: Transaction, orderId: string, to: StockState, from?: readonly StockState[]): Promise<Order | null> {
   const allowed = STOCK_FACT_FROM[to].filter((state) => !from || from.includes(state));
-  const [updated] = await tx
-    .update(orders)
-    .set({ stockState: to, ...stockSpan(to), updatedAt: sql`now()` })
-    .where(and(eq(orders.id, orderId), inArray(orders.stockState, allowed)))
-    .returning();
+  const span = stockSpan(to);
+  const [updated] = await stockFact(tx, Object.keys(span).join(), { orderId, to, from: allowed, ...span });
   return updated ?? null;
 }
 
+const stockFact = builtOncePerShape<Record<string, unknown>, Order[]>((db, shape) =>
+  db
+    .update(orders)
+    .set({ stockState: value("to"), ...(shape ? { stockTraceParent: value("stockTraceParent") } : {}), updatedAt: sql`now()` })
+    .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.stockState, "from")))
+    .returning(),
+);
+
 /** Reads the order and locks its row for the rest of the transaction: every pipeline step serialises here. */
 export async function lockOrder(tx: Transaction, orderId: string): Promise<Order | undefined> {
-  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+  const [order] = await lockedOrder(tx, { orderId });
   return order;
 }
+
+const lockedOrder = builtOnce<{ orderId: string }, Order[]>((db) => db.select().from(orders).where(eq(orders.id, sql.placeholder("orderId"))).for("update"));

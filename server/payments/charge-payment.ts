@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { isFinalStatus } from "@/lib/order-state";
+import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { payments } from "@/server/db/schema";
 import { lockOrder, recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
@@ -27,10 +28,7 @@ export async function chargePayment(db: Database, queue: StepQueue, provider: Pa
     if (!current || isFinalStatus(current.status) || (current.paymentState !== "none" && current.paymentState !== "processing")) return null;
     const requested = await recordPaymentFact(tx, orderId, "processing");
     if (requested) {
-      await tx
-        .insert(payments)
-        .values({ orderId, amountCents: current.totalCents, currency: current.currency, status: "requested" })
-        .onConflictDoNothing();
+      await recordPaymentRequested(tx, { orderId, amountCents: current.totalCents, currency: current.currency });
       await queue.advance(tx, "chargePayment", "requested", { order: requested, attempt: 0 });
     }
     return requested ?? current;
@@ -54,10 +52,22 @@ export async function chargePayment(db: Database, queue: StepQueue, provider: Pa
   // first), the payment row alone is written, and only from `requested`.
   await db.transaction(async (tx) => {
     await transitionOrder(tx, orderId, "payment_processing", { detail: { charge_id: charge.chargeId } });
-    await tx
-      .update(payments)
-      .set({ providerChargeId: charge.chargeId, status: sql`CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END` })
-      .where(eq(payments.orderId, orderId));
+    await recordChargeId(tx, { orderId, chargeId: charge.chargeId });
   });
   return "requested";
 }
+
+// The step's statements, built once (decision 046).
+const recordPaymentRequested = builtOnce((db) =>
+  db
+    .insert(payments)
+    .values({ orderId: sql.placeholder("orderId"), amountCents: sql.placeholder("amountCents"), currency: sql.placeholder("currency"), status: "requested" })
+    .onConflictDoNothing(),
+);
+
+const recordChargeId = builtOnce((db) =>
+  db
+    .update(payments)
+    .set({ providerChargeId: sql`${sql.placeholder("chargeId")}`, status: sql`CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END` })
+    .where(eq(payments.orderId, sql.placeholder("orderId"))),
+);

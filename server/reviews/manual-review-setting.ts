@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { builtOnce } from "@/server/db/built-once";
 import type { DbOrTx } from "@/server/db/client";
 import { pipelineSettings } from "@/server/db/schema";
 
@@ -11,7 +12,7 @@ export type ManualReviewSetting = { enabled: boolean; updatedAt: string; updated
  * next charge in every worker; a charge already requested keeps what it asked for.
  */
 export async function getManualReview(db: DbOrTx): Promise<ManualReviewSetting> {
-  const [row] = await db.select().from(pipelineSettings);
+  const [row] = await settingsRow(db, {});
   return { enabled: row?.manualReview ?? false, updatedAt: (row?.updatedAt ?? new Date(0)).toISOString(), updatedBy: row?.updatedBy ?? null };
 }
 
@@ -24,3 +25,6 @@ export async function setManualReview(db: DbOrTx, enabled: boolean, by: string |
     .returning();
   return { enabled: row!.manualReview, updatedAt: row!.updatedAt.toISOString(), updatedBy: row!.updatedBy };
 }
+
+/** Read on every charge request: built once (decision 046). */
+const settingsRow = builtOnce((db) => db.select().from(pipelineSettings));
