@@ -2,6 +2,7 @@ import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
 import { centsToMajor } from "@/lib/money";
 import type { PaymentEventType } from "@/lib/contract";
+import { builtOnce, builtOncePerShape } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { simCharges, simReversals } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -57,21 +58,17 @@ export class PaymentSimulator {
     traceparent?: string,
   ) {
     await behaveAs(this.settings, "payment");
-    const [inserted] = await this.db
-      .insert(simCharges)
-      .values({
-        id: newId("ch"),
-        idempotencyKey,
-        orderId: body.order_id,
-        amountCents: body.amount,
-        currency: body.currency,
-        paymentMethod: body.payment_method,
-        riskAction: body.risk_action === "review" ? "review" : "block",
-        webhookId: newId("evt"),
-        traceParent: traceparent ?? null,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const [inserted] = await newCharge(this.db, {
+      id: newId("ch"),
+      idempotencyKey,
+      orderId: body.order_id,
+      amountCents: body.amount,
+      currency: body.currency,
+      paymentMethod: body.payment_method,
+      riskAction: body.risk_action === "review" ? "review" : "block",
+      webhookId: newId("evt"),
+      traceParent: traceparent ?? null,
+    });
     if (inserted) {
       void this.process(inserted);
       return { id: inserted.id, status: "processing" as const };
@@ -196,11 +193,7 @@ export class PaymentSimulator {
       await behaveAs(this.settings, "fraud");
       await behaveAs(this.settings, "risk");
       const verdict = screenCharge(current.paymentMethod, current.riskAction);
-      const [decided] = await this.db
-        .update(simCharges)
-        .set({ outcome: verdict.outcome, reason: verdict.reason ?? null, riskScore: verdict.riskScore })
-        .where(and(eq(simCharges.id, current.id), isNull(simCharges.outcome)))
-        .returning();
+      const [decided] = await decideCharge(this.db, { id: current.id, outcome: verdict.outcome, reason: verdict.reason ?? null, riskScore: verdict.riskScore });
       if (!decided) return;
       current = decided;
     }
@@ -250,11 +243,7 @@ export class PaymentSimulator {
       }
       // One write per attempt, after it: a simulator killed mid-delivery redelivers on restart
       // (resumePending), which the merchant dedupes by webhook id, and counts one attempt fewer.
-      const [recorded] = await this.db
-        .update(simCharges)
-        .set({ webhookAttempts: attempt, ...(delivered ? { webhookDeliveredAt: sql`now()` } : {}) })
-        .where(eq(simCharges.id, charge.id))
-        .returning({ id: simCharges.id });
+      const [recorded] = await recordDeliveryAttempt(this.db, delivered ? "delivered" : "failed", { id: charge.id, attempt });
       // No row: the shop was reset for a test (docs/testing.md) and the charge is forgotten.
       if (delivered || !recorded) return;
       await sleep(Math.min(250 * 2 ** (attempt - 1), 30_000));
@@ -262,6 +251,41 @@ export class PaymentSimulator {
     log.error({ charge_id: charge.id, order_id: charge.orderId }, "gave up delivering the webhook");
   }
 }
+
+// The statements every charge runs, built once (decision 046).
+const newCharge = builtOnce((db) =>
+  db
+    .insert(simCharges)
+    .values({
+      id: sql.placeholder("id"),
+      idempotencyKey: sql.placeholder("idempotencyKey"),
+      orderId: sql.placeholder("orderId"),
+      amountCents: sql.placeholder("amountCents"),
+      currency: sql.placeholder("currency"),
+      paymentMethod: sql.placeholder("paymentMethod"),
+      riskAction: sql.placeholder("riskAction"),
+      webhookId: sql.placeholder("webhookId"),
+      traceParent: sql.placeholder("traceParent"),
+    })
+    .onConflictDoNothing()
+    .returning(),
+);
+
+const decideCharge = builtOnce((db) =>
+  db
+    .update(simCharges)
+    .set({ outcome: sql`${sql.placeholder("outcome")}`, reason: sql`${sql.placeholder("reason")}`, riskScore: sql`${sql.placeholder("riskScore")}` })
+    .where(and(eq(simCharges.id, sql.placeholder("id")), isNull(simCharges.outcome)))
+    .returning(),
+);
+
+const recordDeliveryAttempt = builtOncePerShape((db, shape) =>
+  db
+    .update(simCharges)
+    .set({ webhookAttempts: sql`${sql.placeholder("attempt")}`, ...(shape === "delivered" ? { webhookDeliveredAt: sql`now()` } : {}) })
+    .where(eq(simCharges.id, sql.placeholder("id")))
+    .returning({ id: simCharges.id }),
+);
 
 /** A captured charge that risk scoring flagged is held for the merchant's review: its webhook and lookup say so. */
 function heldForReview(charge: Charge): { review?: { risk_score: number; reason: string } } {

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { createHash, randomBytes } from "node:crypto";
+import { builtOnce } from "@/server/db/built-once";
 import type { DbOrTx } from "@/server/db/client";
 import { apiKeys, shoppers, type Shopper } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -48,21 +49,26 @@ export async function createApiKey(
  */
 export async function authenticateApiKey(db: DbOrTx, key: string): Promise<Shopper | undefined> {
   if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
-  const [row] = await db
-    .select({ shopper: shoppers, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .innerJoin(shoppers, eq(shoppers.id, apiKeys.shopperId))
-    .where(
-      and(
-        eq(apiKeys.keyHash, hashApiKey(key)),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
-        or(eq(shoppers.banned, false), lt(shoppers.banExpires, sql`now()`)),
-      ),
-    );
+  const [row] = await liveKey(db, { keyHash: hashApiKey(key) });
   if (!row) return undefined;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.keyId));
   }
   return row.shopper;
 }
+
+/** Every API request reads it: built once (decision 046). */
+const liveKey = builtOnce((db) =>
+  db
+    .select({ shopper: shoppers, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .innerJoin(shoppers, eq(shoppers.id, apiKeys.shopperId))
+    .where(
+      and(
+        eq(apiKeys.keyHash, sql.placeholder("keyHash")),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+        or(eq(shoppers.banned, false), lt(shoppers.banExpires, sql`now()`)),
+      ),
+    ),
+);

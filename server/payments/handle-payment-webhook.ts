@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { ORDER_ID_PATTERN, type PaymentWebhook } from "@/lib/contract";
+import { builtOnce } from "@/server/db/built-once";
 import type { Database, Transaction } from "@/server/db/client";
 import { orders, webhookReceipts, type Order } from "@/server/db/schema";
 import { notFound } from "@/server/errors";
@@ -34,16 +35,21 @@ export async function handlePaymentWebhook(
  * same id waits on our uncommitted receipt (and on the row lock), then finds it taken.
  */
 async function lockOrderAndRecordReceipt(tx: Transaction, webhookId: string, payload: PaymentWebhook): Promise<{ order: Order; fresh: boolean } | undefined> {
-  const receipt = tx.$with("receipt", {}).as(
+  const [row] = await lockedOrderWithReceipt(tx, { webhookId, event: payload.event, orderId: payload.order_id });
+  return row;
+}
+
+/** Every payment webhook runs it: built once (decision 046). */
+const lockedOrderWithReceipt = builtOnce((db) => {
+  const receipt = db.$with("receipt", {}).as(
     sql`INSERT INTO ${webhookReceipts} (webhook_id, event, order_id)
-        SELECT ${webhookId}, ${payload.event}, ${payload.order_id} WHERE EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${payload.order_id})
+        SELECT ${sql.placeholder("webhookId")}, ${sql.placeholder("event")}, ${sql.placeholder("orderId")} WHERE EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${sql.placeholder("orderId")})
         ON CONFLICT DO NOTHING RETURNING webhook_id`,
   );
-  const [row] = await tx
+  return db
     .with(receipt)
     .select({ order: orders, fresh: sql<boolean>`EXISTS (SELECT 1 FROM receipt)` })
     .from(orders)
-    .where(eq(orders.id, payload.order_id))
+    .where(eq(orders.id, sql.placeholder("orderId")))
     .for("update");
-  return row;
-}
+});

@@ -1,4 +1,6 @@
 import "server-only";
+import { sql } from "drizzle-orm";
+import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { webhookLog, type WebhookOutcome } from "@/server/db/schema";
 import { loggerFor } from "@/server/logging/logger";
@@ -14,15 +16,24 @@ export type WebhookDelivery = { outcome: WebhookOutcome; raw: Buffer; webhookId?
  * log is for people, so a failure to write it never changes the provider's answer.
  */
 export async function logWebhookDelivery(db: Database, delivery: WebhookDelivery): Promise<void> {
-  await db
-    .insert(webhookLog)
-    .values({
-      outcome: delivery.outcome,
-      webhookId: delivery.webhookId ?? null,
-      orderId: delivery.orderId ?? null,
-      event: delivery.event ?? null,
-      detail: delivery.detail ?? null,
-      payload: delivery.raw.subarray(0, MAX_LOGGED_BYTES).toString("utf8"),
-    })
-    .catch((err: Error) => log.error({ err, order_id: delivery.orderId }, "could not log a delivery"));
+  await logRow(db, {
+    outcome: delivery.outcome,
+    webhookId: delivery.webhookId ?? null,
+    orderId: delivery.orderId ?? null,
+    event: delivery.event ?? null,
+    detail: delivery.detail ?? null,
+    payload: delivery.raw.subarray(0, MAX_LOGGED_BYTES).toString("utf8"),
+  }).catch((err: Error) => log.error({ err, order_id: delivery.orderId }, "could not log a delivery"));
 }
+
+/** Every payment webhook writes one: built once (decision 046). */
+const logRow = builtOnce((db) =>
+  db.insert(webhookLog).values({
+    outcome: sql.placeholder("outcome"),
+    webhookId: sql.placeholder("webhookId"),
+    orderId: sql.placeholder("orderId"),
+    event: sql.placeholder("event"),
+    detail: sql.placeholder("detail"),
+    payload: sql.placeholder("payload"),
+  }),
+);

@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
+import { builtOnce } from "@/server/db/built-once";
 import { isFinalStatus } from "@/lib/order-state";
 import { payments, reviews, type Order, type PaymentState } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
@@ -38,10 +39,7 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
   const review = captured && !mismatch ? verdict.review : undefined;
   const riskScore = verdict.event === "payment.flagged" ? (verdict.risk_score ?? null) : (review?.risk_score ?? null);
   const chargeStatus = captured ? "completed" : verdict.event === "payment.failed" ? "failed" : "flagged";
-  await tx
-    .insert(payments)
-    .values({ orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` })
-    .onConflictDoUpdate({ target: payments.orderId, set: { status: chargeStatus, riskScore, failureReason: reason, settledAt: sql`now()` } });
+  await recordVerdict(tx, { orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason });
   // The fact rides on the transition (one statement) when the order moves; on its own when
   // it does not (the order already ended on our side).
   const recordFactAlone = async (fact: PaymentState = chargeStatus) => (await recordPaymentFact(tx, order.id, fact)) ?? order;
@@ -92,3 +90,22 @@ async function completionAfterRefusal(tx: Transaction, queue: StepQueue, order: 
 function paysOrder(verdict: { amount: number; currency: string }, order: Order): boolean {
   return Math.round(verdict.amount * 100) === order.totalCents && verdict.currency === order.currency;
 }
+
+/** Every verdict writes it: built once (decision 046). The update takes the values the insert was given. */
+const recordVerdict = builtOnce((db) =>
+  db
+    .insert(payments)
+    .values({
+      orderId: sql.placeholder("orderId"),
+      amountCents: sql.placeholder("amountCents"),
+      currency: sql.placeholder("currency"),
+      status: sql.placeholder("status"),
+      riskScore: sql.placeholder("riskScore"),
+      failureReason: sql.placeholder("failureReason"),
+      settledAt: sql`now()`,
+    })
+    .onConflictDoUpdate({
+      target: payments.orderId,
+      set: { status: sql`excluded.status`, riskScore: sql`excluded.risk_score`, failureReason: sql`excluded.failure_reason`, settledAt: sql`now()` },
+    }),
+);
