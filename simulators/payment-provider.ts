@@ -279,7 +279,7 @@ const decideCharge = builtOnce((db) =>
     .returning(),
 );
 
-const recordDeliveryAttempt = builtOncePerShape((db, shape) =>
+const recordDeliveryAttempt = builtOncePerShape((shape: "delivered" | "failed") => shape, (db, shape) =>
   db
     .update(simCharges)
     .set({ webhookAttempts: sql`${sql.placeholder("attempt")}`, ...(shape === "delivered" ? { webhookDeliveredAt: sql`now()` } : {}) })

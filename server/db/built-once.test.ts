@@ -12,7 +12,7 @@ const productBySku = builtOnce<{ sku: string }, { sku: string; stock: number }[]
   db.select({ sku: products.sku, stock: products.stock }).from(products).where(eq(products.sku, sql.placeholder("sku"))),
 );
 
-const setStock = builtOncePerShape<{ sku: string; stock: number }, { sku: string; stock: number }[]>((db, shape) =>
+const setStock = builtOncePerShape<"absolute" | "relative", { sku: string; stock: number }, { sku: string; stock: number }[]>((shape) => shape, (db, shape) =>
   db
     .update(products)
     .set({ stock: shape === "absolute" ? sql`${sql.placeholder("stock")}` : sql`${products.stock} + ${sql.placeholder("stock")}` })

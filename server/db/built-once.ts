@@ -35,15 +35,18 @@ export function builtOnce<Values extends Record<string, unknown>, Result>(
 
 /**
  * The same, for a statement whose shape depends on its arguments (which columns an UPDATE
- * sets, say): one built statement per `shape`, at most as many as the caller has shapes.
+ * sets, say): one built statement per distinct `keyOf(shape)`, at most as many as the caller
+ * has shapes. `build` sees the shape the first call of each key brings.
  */
-export function builtOncePerShape<Values extends Record<string, unknown>, Result>(
-  build: (db: Database, shape: string) => Preparable<Result>,
-): (on: DbOrTx, shape: string, values: Values) => Promise<Result> {
-  const byShape = new Map<string, (on: DbOrTx, values: Values) => Promise<Result>>();
+export function builtOncePerShape<Shape, Values extends Record<string, unknown>, Result>(
+  keyOf: (shape: Shape) => string,
+  build: (db: Database, shape: Shape) => Preparable<Result>,
+): (on: DbOrTx, shape: Shape, values: Values) => Promise<Result> {
+  const byKey = new Map<string, (on: DbOrTx, values: Values) => Promise<Result>>();
   return (on, shape, values) => {
-    let run = byShape.get(shape);
-    if (!run) byShape.set(shape, (run = builtOnce<Values, Result>((db) => build(db, shape))));
+    const key = keyOf(shape);
+    let run = byKey.get(key);
+    if (!run) byKey.set(key, (run = builtOnce<Values, Result>((db) => build(db, shape))));
     return run(on, values);
   };
 }

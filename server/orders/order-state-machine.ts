@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
 import { builtOnce, builtOncePerShape } from "@/server/db/built-once";
-import type { Transaction } from "@/server/db/client";
+import type { DbOrTx, Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { traceparentOf } from "@/server/telemetry/spans";
@@ -30,14 +30,16 @@ type OrderColumns = Partial<Pick<Order, "tracking" | "failureReason" | "paymentS
  * else that must follow every transition (a rollup, a counter) belongs in this statement.
  */
 export async function transitionOrder(
-  tx: Transaction,
+  on: DbOrTx,
   orderId: string,
   to: OrderStatus,
-  options: { set?: OrderColumns; detail?: Record<string, unknown> } = {},
+  options: { set?: OrderColumns; detail?: Record<string, unknown>; alongside?: AlongsideWrite } = {},
 ): Promise<Order | null> {
   const set = { ...options.set, ...paymentSpan(options.set?.paymentState) };
   const paymentFrom = options.set?.paymentState === undefined ? undefined : [...PAYMENT_FACT_FROM[options.set.paymentState]];
-  const [updated] = await transition(tx, shapeOf(set, paymentFrom !== undefined), {
+  const shape: TransitionShape = { columns: Object.keys(set).sort(), checksPaymentFact: paymentFrom !== undefined, alongside: options.alongside };
+  const [updated] = await transition(on, shape, {
+    ...options.alongside?.values,
     ...set,
     orderId,
     to,
@@ -49,23 +51,40 @@ export async function transitionOrder(
   return updated ?? null;
 }
 
-/** Which columns a transition sets, and whether it checks the payment fact: one built statement each (decision 046). */
-const shapeOf = (set: Record<string, unknown>, checksPaymentFact: boolean) => [...Object.keys(set).sort(), checksPaymentFact ? "?paymentFact" : ""].join(",");
+/**
+ * A write that belongs with a transition, made by the same statement (decision 046): one more
+ * data-modifying CTE, written with `sql.placeholder`s for `values`. It reads `moved` (the
+ * order's row when it moved, no row otherwise) when it must happen only with the move, and
+ * should read it anyway to run after the order's row is locked (Postgres runs a statement's
+ * CTEs in no promised order, but one that reads another waits for its rows). `name` tells
+ * the statements apart: one built statement per name.
+ */
+export type AlongsideWrite = { name: string; write: (moved: AlongsideMoved) => SQL; values: Record<string, unknown> };
 
-const transition = builtOncePerShape<Record<string, unknown>, Order[]>((db, shape) => {
-  const columns = shape.split(",").filter((column) => column && !column.startsWith("?"));
-  const moved = db.$with("moved").as(
-    db
-      .update(orders)
-      .set({ ...Object.fromEntries(columns.map((column) => [column, value(column)])), status: value("to"), updatedAt: sql`now()` })
-      .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.status, "from"), shape.endsWith("?paymentFact") ? isAnyOf(orders.paymentState, "paymentFrom") : undefined))
-      .returning(),
-  );
-  const event = db.$with("event", {}).as(
-    sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${sql.placeholder("eventId")}, ${moved.id}, ${sql.placeholder("to")}, ${sql.placeholder("detail")}::jsonb FROM ${moved}`,
-  );
-  return db.with(moved, event).select().from(moved);
-});
+/** The `moved` CTE as a write alongside reads it: `${moved}` in FROM, `${moved.id}` for the order's id. */
+export type AlongsideMoved = SQLWrapper & { id: SQLWrapper };
+
+type TransitionShape = { columns: string[]; checksPaymentFact: boolean; alongside?: AlongsideWrite };
+
+/** Which columns a transition sets, whether it checks the payment fact, what it writes alongside: one built statement each. */
+const transition = builtOncePerShape<TransitionShape, Record<string, unknown>, Order[]>(
+  (shape) => [...shape.columns, shape.checksPaymentFact ? "?paymentFact" : "", shape.alongside ? `+${shape.alongside.name}` : ""].join(","),
+  (db, shape) => {
+    const moved = db.$with("moved").as(
+      db
+        .update(orders)
+        .set({ ...Object.fromEntries(shape.columns.map((column) => [column, value(column)])), status: value("to"), updatedAt: sql`now()` })
+        .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.status, "from"), shape.checksPaymentFact ? isAnyOf(orders.paymentState, "paymentFrom") : undefined))
+        .returning(),
+    );
+    const event = db.$with("event", {}).as(
+      sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${sql.placeholder("eventId")}, ${moved.id}, ${sql.placeholder("to")}, ${sql.placeholder("detail")}::jsonb FROM ${moved}`,
+    );
+    if (!shape.alongside) return db.with(moved, event).select().from(moved);
+    const alongside = db.$with("alongside", {}).as(shape.alongside.write(moved as unknown as AlongsideMoved));
+    return db.with(moved, event, alongside).select().from(moved);
+  },
+);
 
 /** A SET value bound when the statement runs (drizzle's SET takes a placeholder inside `sql` only). */
 const value = (name: string): SQL => sql`${sql.placeholder(name)}`;
@@ -90,14 +109,14 @@ const stockSpan = (to: StockState) => (to === "reserved" ? { stockTraceParent: t
 /** Records the payment branch's fact if its current value allows it; null otherwise. */
 export async function recordPaymentFact(tx: Transaction, orderId: string, to: PaymentState): Promise<Order | null> {
   const span = paymentSpan(to);
-  const [updated] = await paymentFact(tx, Object.keys(span).join(), { orderId, to, from: [...PAYMENT_FACT_FROM[to]], ...span });
+  const [updated] = await paymentFact(tx, "paymentTraceParent" in span, { orderId, to, from: [...PAYMENT_FACT_FROM[to]], ...span });
   return updated ?? null;
 }
 
-const paymentFact = builtOncePerShape<Record<string, unknown>, Order[]>((db, shape) =>
+const paymentFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) =>
   db
     .update(orders)
-    .set({ paymentState: value("to"), ...(shape ? { paymentTraceParent: value("paymentTraceParent") } : {}), updatedAt: sql`now()` })
+    .set({ paymentState: value("to"), ...(keepsSpan ? { paymentTraceParent: value("paymentTraceParent") } : {}), updatedAt: sql`now()` })
     .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.paymentState, "from")))
     .returning(),
 );
@@ -109,14 +128,14 @@ const paymentFact = builtOncePerShape<Record<string, unknown>, Order[]>((db, sha
 export async function recordStockFact(tx: Transaction, orderId: string, to: StockState, from?: readonly StockState[]): Promise<Order | null> {
   const allowed = STOCK_FACT_FROM[to].filter((state) => !from || from.includes(state));
   const span = stockSpan(to);
-  const [updated] = await stockFact(tx, Object.keys(span).join(), { orderId, to, from: allowed, ...span });
+  const [updated] = await stockFact(tx, "stockTraceParent" in span, { orderId, to, from: allowed, ...span });
   return updated ?? null;
 }
 
-const stockFact = builtOncePerShape<Record<string, unknown>, Order[]>((db, shape) =>
+const stockFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) =>
   db
     .update(orders)
-    .set({ stockState: value("to"), ...(shape ? { stockTraceParent: value("stockTraceParent") } : {}), updatedAt: sql`now()` })
+    .set({ stockState: value("to"), ...(keepsSpan ? { stockTraceParent: value("stockTraceParent") } : {}), updatedAt: sql`now()` })
     .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.stockState, "from")))
     .returning(),
 );

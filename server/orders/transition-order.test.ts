@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Database } from "@/server/db/client";
@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { orderEvents, orders } from "@/server/db/schema";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { placeOrder } from "./place-order";
-import { transitionOrder } from "./order-state-machine";
+import { transitionOrder, type AlongsideMoved } from "./order-state-machine";
 
 const svc = useServiceDatabase();
 
@@ -67,5 +67,30 @@ describe("transitionOrder", () => {
     expect(order?.status).toBe("pending");
     expect(order?.tracking).toBeNull();
     expect(await eventsOf(orderId)).toEqual(["pending"]);
+  });
+
+  it("makes a write alongside in the same statement: with the move, and not without it", async () => {
+    const { db } = svc();
+    const orderId = await newOrder();
+    const detail = { noted: "alongside" };
+    // The move's own values are the write's too (here `orderId`); its own come in `values`.
+    const alongside = {
+      name: "test-note",
+      write: (moved: AlongsideMoved) =>
+        sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${sql.placeholder("noteId")}, ${moved.id}, 'pending', ${sql.placeholder("note")}::jsonb FROM ${moved}`,
+    };
+    const { result, statements } = await withStatementLog((logged) =>
+      transitionOrder(logged, orderId, "payment_processing", { alongside: { ...alongside, values: { noteId: "evt_alongside_1", note: JSON.stringify(detail) } } }),
+    );
+    expect(result?.status).toBe("payment_processing");
+    expect(statements).toEqual(["with"]);
+    const notes = () => db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.status, "pending")));
+    expect((await notes()).map((e) => e.detail)).toEqual([{}, detail]);
+
+    // Not allowed (already past it): no move, no event, and no write alongside either.
+    const again = await transitionOrder(db, orderId, "payment_processing", { alongside: { ...alongside, values: { noteId: "evt_alongside_2", note: "{}" } } });
+    expect(again).toBeNull();
+    expect(await notes()).toHaveLength(2);
+    expect((await eventsOf(orderId)).sort()).toEqual(["payment_processing", "pending", "pending"]);
   });
 });

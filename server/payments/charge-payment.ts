@@ -1,10 +1,10 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { isFinalStatus } from "@/lib/order-state";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { payments } from "@/server/db/schema";
-import { lockOrder, recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
+import { lockOrder, recordPaymentFact, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import { getManualReview } from "@/server/reviews/manual-review-setting";
 import type { PaymentProvider } from "./payment-provider";
@@ -47,12 +47,13 @@ export async function chargePayment(db: Database, queue: StepQueue, provider: Pa
     riskAction: manualReview.enabled ? "review" : "block",
   });
 
-  // The transition first: when it moves, it takes the order's row lock before the payment
-  // row, in the order every other step takes them. When it does not (a verdict got here
-  // first), the payment row alone is written, and only from `requested`.
-  await db.transaction(async (tx) => {
-    await transitionOrder(tx, orderId, "payment_processing", { detail: { charge_id: charge.chargeId } });
-    await recordChargeId(tx, { orderId, chargeId: charge.chargeId });
+  // One statement (decision 046): the transition, and the charge's id on the payment row. The
+  // payment row's write reads the transition's result, so it runs after the order's row lock
+  // is taken, in the order every other step takes them. When the order does not move (a
+  // verdict got here first), the payment row alone is written, and only from `requested`.
+  await transitionOrder(db, orderId, "payment_processing", {
+    detail: { charge_id: charge.chargeId },
+    alongside: { name: "chargeId", write: recordChargeId, values: { chargeId: charge.chargeId } },
   });
   return "requested";
 }
@@ -65,9 +66,8 @@ const recordPaymentRequested = builtOnce((db) =>
     .onConflictDoNothing(),
 );
 
-const recordChargeId = builtOnce((db) =>
-  db
-    .update(payments)
-    .set({ providerChargeId: sql`${sql.placeholder("chargeId")}`, status: sql`CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END` })
-    .where(eq(payments.orderId, sql.placeholder("orderId"))),
-);
+/** Whether or not the order moved (the count only orders it after the transition's lock). */
+const recordChargeId = (moved: AlongsideMoved) =>
+  sql`UPDATE ${payments} SET provider_charge_id = ${sql.placeholder("chargeId")},
+        status = CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END
+      WHERE ${payments.orderId} = ${sql.placeholder("orderId")} AND (SELECT count(*) FROM ${moved}) >= 0`;

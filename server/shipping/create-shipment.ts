@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { orderLines, orders, shipments } from "@/server/db/schema";
-import { transitionOrder } from "@/server/orders/order-state-machine";
+import { transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
 import type { CarrierService } from "./carrier-service";
 
 /**
@@ -19,13 +19,11 @@ export async function createShipment(db: Database, carrier: CarrierService, orde
   if (order?.status === "cancelled") return (await carrier.voidShipment({ shipmentKey })).voided ? "voided" : "skipped";
   if (!order || order.status !== "confirmed") return "skipped";
   const parcel = await carrier.createShipment({ idempotencyKey: shipmentKey, orderId, items: order.items });
-  const shipped = await db.transaction(async (tx) => {
-    const moved = await transitionOrder(tx, orderId, "shipped", {
-      set: { tracking: parcel.trackingNumber },
-      detail: { tracking: parcel.trackingNumber, carrier: parcel.carrier },
-    });
-    if (moved) await recordShipment(tx, { orderId, carrier: parcel.carrier, trackingNumber: parcel.trackingNumber });
-    return moved !== null;
+  // The move, its event and the shipment row: one statement, so no transaction of its own (decision 046).
+  const shipped = await transitionOrder(db, orderId, "shipped", {
+    set: { tracking: parcel.trackingNumber },
+    detail: { tracking: parcel.trackingNumber, carrier: parcel.carrier },
+    alongside: { name: "shipment", write: recordShipment, values: { carrier: parcel.carrier } },
   });
   if (shipped) return "shipped";
   await carrier.voidShipment({ shipmentKey });
@@ -40,9 +38,11 @@ const statusAndItems = builtOnce((db) =>
     .where(eq(orders.id, sql.placeholder("orderId"))),
 );
 
-const recordShipment = builtOnce((db) =>
-  db
-    .insert(shipments)
-    .values({ orderId: sql.placeholder("orderId"), carrier: sql.placeholder("carrier"), trackingNumber: sql.placeholder("trackingNumber") })
-    .onConflictDoNothing(),
-);
+/**
+ * The shipment row, written only when the order moved to `shipped` (a rerun finds it there: DO
+ * NOTHING). Its tracking number is the transition's own `tracking` value.
+ */
+const recordShipment = (moved: AlongsideMoved) =>
+  sql`INSERT INTO ${shipments} (order_id, carrier, tracking_number)
+      SELECT ${moved.id}, ${sql.placeholder("carrier")}, ${sql.placeholder("tracking")} FROM ${moved}
+      ON CONFLICT DO NOTHING`;
