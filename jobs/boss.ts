@@ -4,7 +4,7 @@ import { fromDrizzle, PgBoss, type ConstructorOptions, type SendOptions } from "
 import { createHash } from "node:crypto";
 import type { Transaction } from "@/server/db/client";
 import { loggerFor } from "@/server/logging/logger";
-import { NamedStatementClient } from "@/server/db/named-statements";
+import { PgBossNamedStatementClient } from "@/server/db/named-statements";
 
 const log = loggerFor("pg-boss");
 
@@ -18,12 +18,13 @@ export function sendOnlyBossOptions(connectionString: string, applicationName: s
 }
 
 /**
- * pg-boss's fetches, completions and inserts sent as named statements, like the app's own
- * (decision 036). pg-boss 12.35 hands its whole configuration to `new pg.Pool()`
- * (dist/db.js), so pg's `Client` option reaches the pool; its types do not declare it.
+ * pg-boss's fetches and inserts sent as named statements, like the app's own (decision 036);
+ * its statements on a list of job ids stay unnamed (decision 047). pg-boss 12.35 hands its
+ * whole configuration to `new pg.Pool()` (dist/db.js), so pg's `Client` option reaches the
+ * pool; its types do not declare it.
  */
 export function withNamedStatements(options: ConstructorOptions): ConstructorOptions {
-  return Object.assign(options, { Client: NamedStatementClient });
+  return Object.assign(options, { Client: PgBossNamedStatementClient });
 }
 
 /** A started send-only pg-boss (see sendOnlyBossOptions): what the web process and the scripts need. */

@@ -1,7 +1,9 @@
+import pg from "pg";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { createDatabase } from "./client";
+import { PgBossNamedStatementClient } from "./named-statements";
 
 const svc = useServiceDatabase();
 
@@ -52,4 +54,22 @@ describe("named statements (decision 036)", () => {
       await pool.end();
     }
   });
+
+  it("pg-boss's pool names its statements, but not the ones on a list of job ids (decision 047)", async () => {
+    const pool = new pg.Pool({ connectionString: svc().url, max: 1, Client: PgBossNamedStatementClient });
+    try {
+      const byIds = "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND id = ANY($2::uuid[]) /* named-statements by ids */";
+      const byName = "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 /* named-statements by name */";
+      for (let i = 0; i < 3; i++) {
+        await pool.query(byIds, ["createShipment", []]);
+        await pool.query(byName, ["createShipment"]);
+      }
+      const { rows } = await pool.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements");
+      expect(rows.filter((r) => r.statement.includes("named-statements by name"))).toHaveLength(1);
+      expect(rows.filter((r) => r.statement.includes("named-statements by ids"))).toHaveLength(0);
+    } finally {
+      await pool.end();
+    }
+  });
 });
+

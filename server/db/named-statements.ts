@@ -56,13 +56,18 @@ export class NamedStatementClient extends pg.Client {
   #named = new Set<string>();
 
   // pg's overloads: (text | config, values?, callback?). Only the first argument is rewritten.
+  /** Whether a text may go out named; a subclass keeps the ones a generic plan would serve badly unnamed. */
+  protected mayName(_text: string): boolean {
+    return true;
+  }
+
   override query(...args: unknown[]): never {
     const [first, second] = args;
     const values = Array.isArray(second) ? second : (first as QueryConfig | undefined)?.values;
     if (Array.isArray(values) && values.length > 0) {
       const config: QueryConfig | undefined = typeof first === "string" ? { text: first } : (first as QueryConfig | undefined);
       // A submittable (pg-cursor, pg-query-stream) or an already named query is left alone.
-      if (config && typeof config.text === "string" && config.name === undefined && typeof config.submit !== "function") {
+      if (config && typeof config.text === "string" && config.name === undefined && typeof config.submit !== "function" && this.mayName(config.text)) {
         const name = statementName(config.text);
         if (name && (this.#named.has(name) || this.#named.size < MAX_NAMED_PER_CONNECTION)) {
           this.#named.add(name);
@@ -73,3 +78,20 @@ export class NamedStatementClient extends pg.Client {
     return (super.query as (...a: unknown[]) => never)(...args);
   }
 }
+
+/**
+ * pg-boss's pool: its statements go out named like ours, except the ones that act on a list of
+ * job ids (`id = ANY($2::uuid[])`: complete, fail, cancel…). Named, Postgres settles on a
+ * generic plan for them that does not know the list is short, and scans every job the queue
+ * keeps by name (a week of completed ones) instead of looking the ids up: 371–1,360 buffers per
+ * completion in the bench, growing with the table. Unnamed, each is planned for its own list,
+ * an index lookup of the batch's rows (decision 047).
+ */
+export class PgBossNamedStatementClient extends NamedStatementClient {
+  protected override mayName(text: string): boolean {
+    return !JOB_ID_LIST.test(text);
+  }
+}
+
+const JOB_ID_LIST = /\bid = ANY\(\$\d+::uuid\[\]\)/;
+
