@@ -2,7 +2,7 @@ import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
 import { centsToMajor } from "@/lib/money";
 import type { PaymentEventType } from "@/lib/contract";
-import { builtOnce, builtOncePerShape } from "@/server/db/built-once";
+import { builtOnce, builtOncePerShape, placeholderValue } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { simCharges, simReversals } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -274,7 +274,7 @@ const newCharge = builtOnce((db) =>
 const decideCharge = builtOnce((db) =>
   db
     .update(simCharges)
-    .set({ outcome: sql`${sql.placeholder("outcome")}`, reason: sql`${sql.placeholder("reason")}`, riskScore: sql`${sql.placeholder("riskScore")}` })
+    .set({ outcome: placeholderValue("outcome"), reason: placeholderValue("reason"), riskScore: placeholderValue("riskScore") })
     .where(and(eq(simCharges.id, sql.placeholder("id")), isNull(simCharges.outcome)))
     .returning(),
 );
@@ -282,7 +282,7 @@ const decideCharge = builtOnce((db) =>
 const recordDeliveryAttempt = builtOncePerShape((shape: "delivered" | "failed") => shape, (db, shape) =>
   db
     .update(simCharges)
-    .set({ webhookAttempts: sql`${sql.placeholder("attempt")}`, ...(shape === "delivered" ? { webhookDeliveredAt: sql`now()` } : {}) })
+    .set({ webhookAttempts: placeholderValue("attempt"), ...(shape === "delivered" ? { webhookDeliveredAt: sql`now()` } : {}) })
     .where(eq(simCharges.id, sql.placeholder("id")))
     .returning({ id: simCharges.id }),
 );

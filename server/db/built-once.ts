@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Database, DbOrTx } from "./client";
@@ -50,6 +51,12 @@ export function builtOncePerShape<Shape, Values extends Record<string, unknown>,
     return run(on, values);
   };
 }
+
+/**
+ * A value an UPDATE's SET takes from the placeholder `name` when the statement runs: drizzle's
+ * SET accepts a placeholder only inside `sql`.
+ */
+export const placeholderValue = (name: string): SQL => sql`${sql.placeholder(name)}`;
 
 type Executable<Result> = { execute(values?: Record<string, unknown>): Promise<Result> };
 type Preparable<Result> = { prepare(name: string): Executable<Result>; toSQL(): { sql: string } };

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database, Transaction } from "@/server/db/client";
@@ -63,32 +63,26 @@ async function linesOf(tx: Transaction, order: Order, options: { withEarlierWait
   return (options.withEarlierWaiters ? linesWithEarlierWaiters : plainLines)(tx, { orderId: order.id, seq: order.seq });
 }
 
-// The step's statements, built once (decision 046).
+// The step's statements, built once (decision 046): the lines alone, or with their earlier waiters.
 const waiting = alias(orderLines, "waiting");
-const linesWithEarlierWaiters = builtOnce((db) =>
-  db
-    .select({
-      sku: orderLines.sku,
-      quantity: sql<number>`sum(${orderLines.quantity})::int`,
-      earlierWaiters: sql<boolean>`EXISTS (${db
-        .select({ one: sql`1` })
-        .from(waiting)
-        .innerJoin(orders, eq(orders.id, waiting.orderId))
-        .where(and(eq(waiting.sku, orderLines.sku), eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, sql.placeholder("seq"))))})`,
-    })
-    .from(orderLines)
-    .where(eq(orderLines.orderId, sql.placeholder("orderId")))
-    .groupBy(orderLines.sku)
-    .orderBy(asc(orderLines.sku)),
+const linesStatement = (earlierWaiters: (db: Database) => SQL<boolean>) =>
+  builtOnce((db) =>
+    db
+      .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters: earlierWaiters(db) })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, sql.placeholder("orderId")))
+      .groupBy(orderLines.sku)
+      .orderBy(asc(orderLines.sku)),
+  );
+const linesWithEarlierWaiters = linesStatement(
+  (db) =>
+    sql<boolean>`EXISTS (${db
+      .select({ one: sql`1` })
+      .from(waiting)
+      .innerJoin(orders, eq(orders.id, waiting.orderId))
+      .where(and(eq(waiting.sku, orderLines.sku), eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, sql.placeholder("seq"))))})`,
 );
-const plainLines = builtOnce((db) =>
-  db
-    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters: sql<boolean>`false` })
-    .from(orderLines)
-    .where(eq(orderLines.orderId, sql.placeholder("orderId")))
-    .groupBy(orderLines.sku)
-    .orderBy(asc(orderLines.sku)),
-);
+const plainLines = linesStatement(() => sql<boolean>`false`);
 
 /** All-or-nothing inside a savepoint: a short line undoes the lines already taken. */
 async function takeStockOrFindShortage(tx: Transaction, lines: Line[]): Promise<string | undefined> {

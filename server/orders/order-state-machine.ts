@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
-import { builtOnce, builtOncePerShape } from "@/server/db/built-once";
+import { builtOnce, builtOncePerShape, placeholderValue } from "@/server/db/built-once";
 import type { DbOrTx, Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
@@ -53,7 +53,8 @@ export async function transitionOrder(
 
 /**
  * A write that belongs with a transition, made by the same statement (decision 046): one more
- * data-modifying CTE, written with `sql.placeholder`s for `values`. It reads `moved` (the
+ * data-modifying CTE, written with `sql.placeholder`s for `values` (the transition's own are
+ * there too: `orderId`, `to`, and each column it sets, e.g. `tracking`). It reads `moved` (the
  * order's row when it moved, no row otherwise) when it must happen only with the move, and
  * should read it anyway to run after the order's row is locked (Postgres runs a statement's
  * CTEs in no promised order, but one that reads another waits for its rows). `name` tells
@@ -73,7 +74,7 @@ const transition = builtOncePerShape<TransitionShape, Record<string, unknown>, O
     const moved = db.$with("moved").as(
       db
         .update(orders)
-        .set({ ...Object.fromEntries(shape.columns.map((column) => [column, value(column)])), status: value("to"), updatedAt: sql`now()` })
+        .set({ ...Object.fromEntries(shape.columns.map((column) => [column, placeholderValue(column)])), status: placeholderValue("to"), updatedAt: sql`now()` })
         .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.status, "from"), shape.checksPaymentFact ? isAnyOf(orders.paymentState, "paymentFrom") : undefined))
         .returning(),
     );
@@ -85,9 +86,6 @@ const transition = builtOncePerShape<TransitionShape, Record<string, unknown>, O
     return db.with(moved, event, alongside).select().from(moved);
   },
 );
-
-/** A SET value bound when the statement runs (drizzle's SET takes a placeholder inside `sql` only). */
-const value = (name: string): SQL => sql`${sql.placeholder(name)}`;
 
 /** `column = ANY(<the list in placeholder name>)`: one statement whatever the list's length. */
 const isAnyOf = (column: typeof orders.status | typeof orders.paymentState | typeof orders.stockState, name: string): SQL => sql`${column} = ANY(${sql.placeholder(name)})`;
@@ -116,7 +114,7 @@ export async function recordPaymentFact(tx: Transaction, orderId: string, to: Pa
 const paymentFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) =>
   db
     .update(orders)
-    .set({ paymentState: value("to"), ...(keepsSpan ? { paymentTraceParent: value("paymentTraceParent") } : {}), updatedAt: sql`now()` })
+    .set({ paymentState: placeholderValue("to"), ...(keepsSpan ? { paymentTraceParent: placeholderValue("paymentTraceParent") } : {}), updatedAt: sql`now()` })
     .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.paymentState, "from")))
     .returning(),
 );
@@ -135,7 +133,7 @@ export async function recordStockFact(tx: Transaction, orderId: string, to: Stoc
 const stockFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) =>
   db
     .update(orders)
-    .set({ stockState: value("to"), ...(keepsSpan ? { stockTraceParent: value("stockTraceParent") } : {}), updatedAt: sql`now()` })
+    .set({ stockState: placeholderValue("to"), ...(keepsSpan ? { stockTraceParent: placeholderValue("stockTraceParent") } : {}), updatedAt: sql`now()` })
     .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.stockState, "from")))
     .returning(),
 );
