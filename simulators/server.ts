@@ -30,7 +30,8 @@ const log = loggerFor("simulators");
 const config = envOrExit("simulators");
 const tracing = installTracing("conveyor-simulators", config.TRACE_RETENTION_DAYS);
 lowerProcessPriority(config.WORKER_NICE, "simulators");
-const { db, pool } = createDatabase(databaseUrl(), 6);
+// A third party's records: commits need not wait for the WAL flush (decision 048).
+const { db, pool } = createDatabase(databaseUrl(), 6, { asyncCommit: true });
 tracing.attachStore(pool);
 const settings = createSettingsCache(db, databaseUrl());
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);

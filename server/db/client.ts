@@ -45,9 +45,26 @@ class TransactionSafePool extends pg.Pool {
   }
 }
 
-export function createDatabase(url: string, max = env().DB_POOL_MAX): Handles {
+export type DatabaseOptions = {
+  /**
+   * Commit without waiting for the WAL flush (`synchronous_commit = off`, decision 048): a
+   * commit is visible at once and survives any process crash, but a crash of Postgres itself
+   * may lose the last fraction of a second of such commits. Only for the simulated third
+   * parties, whose records stand in for someone else's system; Conveyor's own writes (orders,
+   * money, jobs) always wait for the flush.
+   */
+  asyncCommit?: boolean;
+};
+
+export function createDatabase(url: string, max = env().DB_POOL_MAX, { asyncCommit = false }: DatabaseOptions = {}): Handles {
   // Repeated statements go out named, so Postgres stops parsing and planning them (decision 036).
-  const pool = new TransactionSafePool({ connectionString: url, max, application_name: process.env.PROCESS_ROLE ?? "conveyor", Client: NamedStatementClient });
+  const pool = new TransactionSafePool({
+    connectionString: url,
+    max,
+    application_name: process.env.PROCESS_ROLE ?? "conveyor",
+    Client: NamedStatementClient,
+    ...(asyncCommit ? { options: "-c synchronous_commit=off" } : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (err) => log.error({ err }, "idle client error"));
   // The pool listens only to idle clients. One checked out (inside a transaction, between two
