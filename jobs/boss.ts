@@ -63,7 +63,7 @@ export async function enqueueInTx(
 /** One job as the step table plans it: its queue, payload, dedupe key (→ deterministic id) and delay. */
 export type PlannedJob = { queue: string; data: object; key: string; startAfterSeconds?: number };
 
-const BOSS_SCHEMA = "pgboss";
+export const BOSS_SCHEMA = "pgboss";
 // pg-boss 12.35's wake-up channel (dist/plans.js notifyChannelSql) for the default schema.
 const NOTIFY_CHANNEL = sql.raw(`('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}'::bytea), 'hex'), 24))`);
 

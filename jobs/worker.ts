@@ -23,6 +23,7 @@ import { pgBossStepQueue } from "./step-queue";
 import { serviceHandlers, stepHandlers, webhookHandlers, type Handler } from "./handlers";
 import { MAINTENANCE_QUEUE, QUEUED_STEPS, WEBHOOK_DELIVERY_QUEUE, queuePolicyConfig } from "./queues";
 import { setupQueues } from "./setup-queues";
+import { watchDueJobs } from "./due-job-watcher";
 import { loadConfiguration } from "@/scripts/process-startup";
 import { installTracing } from "@/server/telemetry/tracing";
 import { inJobSpan } from "./job-span";
@@ -32,6 +33,8 @@ const log = loggerFor("worker");
 
 const HEARTBEAT_INTERVAL_MS = 5000;
 const SHUTDOWN_TIMEOUT_MS = 25_000;
+/** Each queue's own pg-boss poll: only the safety net behind NOTIFY and the due-job watcher (decision 049). */
+const DUE_SAFETY_NET_SECONDS = 30;
 
 async function main(): Promise<void> {
   // The launcher hands the worker its environment (with DATABASE_URL): no .env, no embedded Postgres.
@@ -39,10 +42,13 @@ async function main(): Promise<void> {
   const tracing = installTracing("conveyor-worker", config.TRACE_RETENTION_DAYS);
   lowerProcessPriority(config.WORKER_NICE, "worker");
   const concurrency = config.WORKER_CONCURRENCY;
-  // While NOTIFY works, each queue polls every JOB_POLL_SECONDS, only to find jobs that came
-  // due by time (a retry whose backoff ended; decision 043). With the LISTEN connection down,
-  // the poll is every job's way in: every 2 s, or JOB_POLL_SECONDS when that is shorter.
-  const pollWithoutNotifySeconds = Math.min(2, config.JOB_POLL_SECONDS);
+  // How a waiting job reaches a worker (decision 049): a job sent to run now wakes its queue's
+  // worker by NOTIFY at once; every other way in — a retry whose backoff ended, a delayed job,
+  // a queue without NOTIFY (lab, batches, housekeeping), any job while the LISTEN connection
+  // is down — is one look over every queue, the due-job watcher, every JOB_POLL_SECONDS or
+  // 2 s when that is shorter (decision 043's bounds). Each queue's own pg-boss poll is only
+  // the safety net behind it.
+  const dueJobLookMs = Math.min(2, config.JOB_POLL_SECONDS) * 1000;
   // A job holds at most one connection at a time; pg-boss's own fetches and completions are
   // short, so half as many suffice. Connections are finite (Postgres defaults to 100).
   // Webhook deliveries hold one only around their short statements, never while the
@@ -92,16 +98,17 @@ async function main(): Promise<void> {
   // leaves the failed ones alone. Not `perJobResults`: pg-boss 12.35 completes those through a
   // join with a JSON recordset that Postgres plans as a scan of every job the queue keeps (a
   // week of completed ones), about 1,400 buffers per completion in the bench (decision 047).
+  const workerIds = new Map<string, string>();
   for (const { queue, handler, batchSize } of subscriptions) {
-    await boss.work(
+    const id = await boss.work(
       queue,
       {
         includeMetadata: true,
         batchSize,
         localConcurrency: 1,
         burstWhenBatchFull: true,
-        pollingIntervalSeconds: pollWithoutNotifySeconds,
-        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : config.JOB_POLL_SECONDS,
+        pollingIntervalSeconds: DUE_SAFETY_NET_SECONDS,
+        notifyPollingIntervalSeconds: queue === MAINTENANCE_QUEUE ? 60 : DUE_SAFETY_NET_SECONDS,
       },
       async (jobs) => {
         const failures = await Promise.all(jobs.map((job) => settle(queue, job as JobWithMetadata, handler, attempts)));
@@ -110,6 +117,7 @@ async function main(): Promise<void> {
         }
       },
     );
+    workerIds.set(queue, id);
   }
 
   // Webhook deliveries wait on other people's servers (up to 15 s each): their own pollers,
@@ -117,15 +125,15 @@ async function main(): Promise<void> {
   // groupConcurrency (jobs grouped by endpoint, counted in the database across every worker)
   // so a dead endpoint holds at most WEBHOOK_ENDPOINT_CONCURRENCY of them.
   const deliver = webhookHandlers({ db, email })[WEBHOOK_DELIVERY_QUEUE];
-  await boss.work(
+  const deliveryWorkerId = await boss.work(
     WEBHOOK_DELIVERY_QUEUE,
     {
       includeMetadata: true,
       batchSize: 1,
       localConcurrency: config.WEBHOOK_DELIVERY_CONCURRENCY,
       groupConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
-      pollingIntervalSeconds: pollWithoutNotifySeconds,
-      notifyPollingIntervalSeconds: config.JOB_POLL_SECONDS,
+      pollingIntervalSeconds: DUE_SAFETY_NET_SECONDS,
+      notifyPollingIntervalSeconds: DUE_SAFETY_NET_SECONDS,
     },
     // Not in job_attempts (the orders' timelines): each attempt is in webhook_attempts, the endpoint's delivery log.
     async ([job]) => {
@@ -141,6 +149,14 @@ async function main(): Promise<void> {
       });
     },
   );
+
+  workerIds.set(WEBHOOK_DELIVERY_QUEUE, deliveryWorkerId);
+  const dueJobs = watchDueJobs({
+    pool,
+    queues: [...workerIds.keys()],
+    intervalMs: dueJobLookMs,
+    wake: (queue) => boss.notifyWorker(workerIds.get(queue)!),
+  });
 
   const workerId = newId("whk");
   await db.insert(workerHeartbeats).values({ id: workerId, pid: process.pid, hostname: hostname() });
@@ -158,6 +174,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: finishing active jobs…`);
     clearInterval(beat);
+    await dueJobs.stop();
     // graceful: stop fetching, wait for active jobs (up to the timeout), then fail the rest back to the queue.
     await boss.stop({ graceful: true, timeout: SHUTDOWN_TIMEOUT_MS }).catch((err: unknown) => log.error({ err }, "stop failed"));
     await attempts.stop();
