@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
+import { capturedLogs } from "@/tests/support/captured-logs";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { dueQueues, watchDueJobs } from "./due-job-watcher";
+
+vi.mock("@/server/logging/logger", async () => (await import("@/tests/support/captured-logs")).capturingLoggerModule);
 
 const svc = useServiceDatabase();
 
@@ -73,5 +76,9 @@ describe("the due-job watcher", () => {
     } finally {
       await watcher.stop();
     }
+    // The failure is told, not swallowed.
+    expect(capturedLogs.filter((line) => line.level === "warn").map((line) => [line.msg, (line.fields.err as Error).message])).toEqual([
+      ["looking for due jobs failed; trying again", "connection lost"],
+    ]);
   });
 });
