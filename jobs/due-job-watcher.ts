@@ -1,22 +1,23 @@
 import "server-only";
 import type pg from "pg";
 import { BOSS_SCHEMA } from "./boss";
+import { PG_BOSS_JOB_TABLE } from "./dead-letter-table";
 import { loggerFor } from "@/server/logging/logger";
 
 const log = loggerFor("worker");
 
 /**
  * The queues among `queues` that hold a job a worker could take now: waiting (created or
- * retry), not blocked, and due (its start_after passed). One statement for every queue,
- * each an index probe (pg-boss's job_i11, the one its own fetch reads), instead of one empty
- * fetch per queue (decision 049). A superset of what pg-boss's fetch would take is fine: a
+ * retry), not blocked, and due (its start_after passed on pg-boss's own clock, job_now(), as
+ * its fetch reads it). One statement for every queue, each an index probe (pg-boss's job_i11,
+ * the one its own fetch reads), instead of one empty fetch per queue (decision 049). A superset of what pg-boss's fetch would take is fine: a
  * queue named here is only woken, and its worker's fetch decides.
  */
 export async function dueQueues(pool: Pick<pg.Pool, "query">, queues: readonly string[]): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
     `SELECT q.name FROM unnest($1::text[]) AS q(name)
-      WHERE EXISTS (SELECT 1 FROM ${BOSS_SCHEMA}.job j
-                     WHERE j.name = q.name AND j.state < 'active' AND NOT j.blocked AND j.start_after <= now())`,
+      WHERE EXISTS (SELECT 1 FROM ${PG_BOSS_JOB_TABLE} j
+                     WHERE j.name = q.name AND j.state < 'active' AND NOT j.blocked AND j.start_after <= ${BOSS_SCHEMA}.job_now())`,
     [queues],
   );
   return rows.map((row) => row.name);
