@@ -82,6 +82,24 @@ export async function createTestDatabase(template = templateName()): Promise<Tes
   return {
     name,
     url: urlFor(name),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
 }
+
+/**
+ * Drops a test database once its last connection is gone, and only after a few seconds cuts
+ * the ones still open (WITH (FORCE)). A pool that is still closing when its test ends (pg-boss's
+ * after `stop({ graceful: false })`) would otherwise be cut mid-goodbye and raise "terminating
+ * connection due to administrator command" in a process whose test had already passed.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  await admin(async (c) => {
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const { rows } = await c.query<{ open: number }>("SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1", [name]);
+      if (rows[0]!.open === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
