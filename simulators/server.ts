@@ -30,8 +30,10 @@ const log = loggerFor("simulators");
 const config = envOrExit("simulators");
 const tracing = installTracing("conveyor-simulators", config.TRACE_RETENTION_DAYS);
 lowerProcessPriority(config.WORKER_NICE, "simulators");
-// A third party's records: commits need not wait for the WAL flush (decision 048).
-const { db, pool } = createDatabase(databaseUrl(), 6, { asyncCommit: true });
+// A third party's records: commits need not wait for the WAL flush (decision 048). Six
+// connections serve every simulated call; a deployment that sets a smaller DB_POOL_MAX (the
+// suite's stacks, where three share one Postgres) gets that instead.
+const { db, pool } = createDatabase(databaseUrl(), Math.min(6, config.DB_POOL_MAX), { asyncCommit: true });
 tracing.attachStore(pool);
 const settings = createSettingsCache(db, databaseUrl());
 const payments = new PaymentSimulator(db, `${config.APP_URL}/webhooks/payments`, config.PAYMENT_WEBHOOK_SECRET, settings);

@@ -7,7 +7,7 @@ import { expectErrorBody, postOrder } from "../support/api";
 import { getBatch, getResults, ndjson, postBatch, waitForBatchEnd, WIDGET } from "../support/batches";
 import { expect, MANY_CLIENTS_ONE_ADDRESS, test } from "../support/fixtures";
 
-test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, BATCH_LINES_PER_SECOND: "2000", WORKER_CONCURRENCY: "16" } });
+test.use({ stackEnv: { ...MANY_CLIENTS_ONE_ADDRESS, BATCH_LINES_PER_SECOND: "2000" } });
 
 const DECLINED = { items: [{ sku: "WIDGET-42", quantity: 1 }], payment_method: "pm_card_declined" };
 

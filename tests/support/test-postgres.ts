@@ -47,6 +47,16 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** How many more client connections the test server takes now (max_connections less those open). */
+export async function freeConnections(): Promise<number> {
+  return admin(async (client) => {
+    const { rows } = await client.query<{ free: number }>(
+      "SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS free",
+    );
+    return rows[0]?.free ?? 0;
+  });
+}
+
 /** Creates the template if this schema has none yet. `prepare` migrates and seeds it. */
 export async function ensureTemplate(prepare: (url: string) => Promise<void>): Promise<string> {
   const name = templateName();
