@@ -34,14 +34,23 @@ async function adminOverview(browser: Browser, stack: Stack): Promise<Page> {
 test("a checkout reports click → optimistic row → answer → each status (over the stream), its view and INP; the overview shows them", async ({ stack, page, browser }) => {
   await checkOutAndFollow(stack, page);
   // Sent when the order reached its final status: the checkout's timings, each status by stream.
+  // Which statuses in between were on screen depends on the machine's pace: on a loaded one the
+  // answer and the first events land in one render and `pending` is never shown, so it is not
+  // reported (it was not seen). The final status always is.
   await expect
     .poll(async () => (await checkoutRows(stack)).map((r) => r.metric), { timeout: 15_000 })
-    .toEqual(expect.arrayContaining(["optimistic_row", "server_answer", "status.pending", "status.shipped"]));
+    .toEqual(expect.arrayContaining(["optimistic_row", "server_answer", "status.shipped"]));
   const timings = await checkoutRows(stack);
   const at = (metric: string) => timings.find((r) => r.metric === metric)!.valueMs;
   expect(at("optimistic_row")).toBeLessThanOrEqual(at("server_answer"));
   expect(at("server_answer")).toBeLessThanOrEqual(at("status.shipped"));
-  for (const row of timings.filter((r) => r.metric.startsWith("status."))) expect(row.transport, row.metric).toBe("sse");
+  const shown = timings.filter((r) => r.metric.startsWith("status."));
+  for (const row of shown) expect(row.transport, row.metric).toBe("sse");
+  // Whatever was shown came in the pipeline's order, never an older status after a newer one.
+  const pipelineOrder = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"].map((status) => `status.${status}`);
+  const timesInPipelineOrder = pipelineOrder.flatMap((metric) => shown.filter((r) => r.metric === metric).map((r) => r.valueMs));
+  expect(timesInPipelineOrder).toHaveLength(shown.length);
+  expect(timesInPipelineOrder).toEqual([...timesInPipelineOrder].sort((a, b) => a - b));
 
   // Leaving the page sends the rest: the view (it followed the order over the stream) and INP of the click.
   await page.goto(`${stack.baseURL}/`);
