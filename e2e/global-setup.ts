@@ -8,7 +8,7 @@ import { CONNECTIONS_PER_STACK } from "./support/stack";
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const stopServer = await ensureTestPostgresServer();
   try {
-    await checkRoomForStacks(config.workers);
+    await warnWithoutRoomForStacks(config.workers);
     await ensureTemplate((url) => prepareDatabase(url, { seed: true }));
   } catch (err) {
     await stopServer();
@@ -18,17 +18,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
 }
 
 /**
- * Each Playwright worker runs a stack (e2e/support/fixtures.ts). A server without room for
- * all of them would fail some test halfway with "too many clients"; say so before any starts.
+ * Each Playwright worker runs a stack (e2e/support/fixtures.ts). On a server without room for
+ * all of them some test would fail halfway on "too many clients": say why before any starts.
+ * A warning, not a failure: `workers` is the configured count, and a run of one file (or a
+ * server shared with a dev stack) may well fit in less.
  */
-async function checkRoomForStacks(workers: number): Promise<void> {
+async function warnWithoutRoomForStacks(workers: number): Promise<void> {
   const free = await freeConnections();
   const needed = workers * CONNECTIONS_PER_STACK;
   if (free < needed) {
-    throw new Error(
-      `the test Postgres takes ${free} more connections, and ${workers} Playwright workers need about ${needed} ` +
-        `(${CONNECTIONS_PER_STACK} per stack): run with E2E_WORKERS=${Math.max(1, Math.floor(free / CONNECTIONS_PER_STACK))}, ` +
-        `raise the server's max_connections, or close what else holds its connections`,
+    console.warn(
+      `[e2e] the test Postgres takes ${free} more connections, and ${workers} Playwright workers may need ${needed} ` +
+        `(${CONNECTIONS_PER_STACK} per stack): a test may fail on "too many clients". ` +
+        `E2E_WORKERS=${Math.max(1, Math.floor(free / CONNECTIONS_PER_STACK))} fits, as would a larger max_connections.`,
     );
   }
 }
