@@ -26,7 +26,7 @@ export default defineConfig({
   // providers, restarts), and a third stack fills those waits. On the 2-core machine three ran
   // the suite in 3.8–4.2 min against 4.3–4.4 with two, and under a CPU hog on one core in 4.6
   // against 5.2 (decision 050). Each stack holds up to CONNECTIONS_PER_STACK Postgres
-  // connections; the global setup checks the server has room for them all.
+  // connections; the global setup warns when the server has no room for them all.
   workers: Number(process.env.E2E_WORKERS ?? 3),
   forbidOnly: !!process.env.CI,
   retries: 0,

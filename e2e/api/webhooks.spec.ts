@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { products } from "@/server/db/schema";
 import type { OrderView } from "@/server/orders/order-view";
-import { expectErrorBody, getOrder, placeOrder, waitForStatus } from "../support/api";
+import { expectErrorBody, getOrder, PAID_PATH, placeOrder, waitForStatus } from "../support/api";
 import { openJobsForOrder } from "../support/db";
 import { type Shopper, type Stack } from "../support/stack";
 import { hexSignature, newWebhookId, nowSeconds, postWebhook, sendWebhook, xWebhookHeaders } from "../support/webhooks";
@@ -24,7 +24,6 @@ test.beforeAll(async ({ stack }) => {
 });
 
 const WRONG_SECRET = `whsec_${Buffer.from("not-the-configured-secret").toString("base64")}`;
-const PAID_PATH = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"];
 
 const completed = (orderId: string, amount = 49.98) => ({
   event: "payment.completed",

@@ -8,6 +8,7 @@ import { type Browser, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { shopperMeasurements } from "@/server/db/schema";
 import { signInAsAdmin } from "../support/admin-session";
+import { PAID_PATH } from "../support/api";
 import { expect, startFromCleanShop, test } from "../support/fixtures";
 import type { Stack } from "../support/stack";
 import { addToCart, orderElement, placeOrder } from "../support/shop";
@@ -47,7 +48,7 @@ test("a checkout reports click → optimistic row → answer → each status (ov
   const shown = timings.filter((r) => r.metric.startsWith("status."));
   for (const row of shown) expect(row.transport, row.metric).toBe("sse");
   // Whatever was shown came in the pipeline's order, never an older status after a newer one.
-  const pipelineOrder = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"].map((status) => `status.${status}`);
+  const pipelineOrder = PAID_PATH.map((status) => `status.${status}`);
   const timesInPipelineOrder = pipelineOrder.flatMap((metric) => shown.filter((r) => r.metric === metric).map((r) => r.valueMs));
   expect(timesInPipelineOrder).toHaveLength(shown.length);
   expect(timesInPipelineOrder).toEqual([...timesInPipelineOrder].sort((a, b) => a - b));

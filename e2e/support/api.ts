@@ -3,6 +3,9 @@ import { expect } from "@playwright/test";
 import type { OrderView } from "@/server/orders/order-view";
 import type { Shopper, Stack } from "./stack";
 
+/** The statuses a paid, stocked order passes through, in order, to `shipped`. */
+export const PAID_PATH = ["pending", "payment_processing", "payment_confirmed", "confirmed", "shipped"];
+
 export const TWO_WIDGETS = { items: [{ sku: "WIDGET-42", quantity: 2 }], payment_method: "pm_visa_4242" };
 
 export async function postOrder(

@@ -19,8 +19,8 @@ export type Shopper = { id: string; email: string; apiKey: string; headers: Reco
  * Postgres connections one busy stack may hold at once, the suite's own included: web 4, its
  * pg-boss sends 2, the event listener 1, worker 8 (WORKER_CONCURRENCY 4 + 4) and its pg-boss 5,
  * simulators 4 + their listener 1, the suite's pool 2 — 27, and a little room for a file that
- * raises WORKER_CONCURRENCY (crash-recovery). The global setup checks that the server holds
- * one per Playwright worker.
+ * raises WORKER_CONCURRENCY (crash-recovery). The global setup warns when the server has no
+ * room for one per Playwright worker.
  */
 export const CONNECTIONS_PER_STACK = 30;
 
@@ -81,10 +81,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       DATABASE_URL: database.url,
       APP_URL: baseURL,
       SIMULATOR_PORT: String(simulatorPort),
-      // Three stacks run side by side on one Postgres (max_connections 100, a few reserved):
-      // each keeps to about 30 connections when busy (web 4 + 2 for pg-boss's sends + 1 for
-      // events, worker 8 + pg-boss 4, simulators 4 + 1, the suite's own 2). On two cores more
-      // connections per process only queue inside Postgres instead of inside the pool.
+      // Three stacks share one Postgres: these keep each within CONNECTIONS_PER_STACK. On two
+      // cores more connections per process only queue inside Postgres instead of in the pool.
       WORKER_CONCURRENCY: "4",
       DB_POOL_MAX: "4",
       TEST_CONTROLS_TOKEN: testControlsToken,
