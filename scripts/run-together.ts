@@ -1,12 +1,17 @@
 /**
- * `npm test`'s first step: runs the npm scripts named on the command line at the same time
- * and fails if any of them fails. None of type checking, linting, the browser install, the
- * unit tests and the build needs another's result (the build skips its own type check because
- * `typecheck` runs beside it, and a failure of either fails the step), and none keeps both
- * cores busy alone: the unit tests wait on Postgres, the install on the network. On the
- * 2-core machine the five took 85 s side by side against about 105 s one after another. Each
- * output line is prefixed with its script's name, so interleaved lines still say where they
- * came from.
+ * Runs the npm scripts named on the command line at the same time and fails if any of them
+ * fails; `npm test` runs it twice (docs/decisions/051).
+ *
+ * 1. The browser install, the unit tests and the build: none needs another's result (the
+ *    build skips its own type check because `typecheck` runs later in the same `npm test`,
+ *    and a failure of either fails it).
+ * 2. The browser suite with the type check and lint beside it. The suite leaves a quarter of
+ *    the machine idle while its tests wait on retries, slow providers and restarts, and those
+ *    two need neither Postgres nor the build. The unit tests stay in the first step: they
+ *    open Postgres connections that the suite's three stacks budget for themselves (decision 050).
+ *
+ * Each output line is prefixed with its script's name, so interleaved lines still say where
+ * they came from.
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
