@@ -25,6 +25,7 @@
  *      runs this phase alone).
  *   BENCH_ONLY=intake runs phases 1 and 2 alone (intake, its CPU per order, the raw ceiling);
  *   BENCH_ONLY=sse runs phase 3 alone.
+ *   BENCH_ONLY=busy runs phase 1 and then phase 6 (intake with the pipeline busy), nothing between.
  *   BENCH_ONLY=pipeline runs phases 4 and 5 alone (latency, then the bursts and their CPU per order).
  *   BENCH_ONLY=workers runs the workers phase alone (in the full run it follows phase 6): a
  *   burst with one worker process, then with two, same database — orders/s, CPU per order of
@@ -82,8 +83,8 @@ async function main(): Promise<void> {
   const burst = Math.round(positiveNumber("BENCH_BURST", BURST_ORDERS));
   const build = requireProductionBuild();
   // Measured before the app starts, so its build does not compete with the load phases.
-  // BENCH_ONLY=pipeline is run again and again while the pipeline is worked on: it skips building the bare app.
-  const firstLoadJs = process.env.BENCH_ONLY === "pipeline" ? undefined : measureBundleSizes(build.distDir, log);
+  // BENCH_ONLY=pipeline and busy are run again and again while the pipeline is worked on: they skip building the bare app.
+  const firstLoadJs = process.env.BENCH_ONLY === "pipeline" || process.env.BENCH_ONLY === "busy" ? undefined : measureBundleSizes(build.distDir, log);
   // Other work on the machine competes with every process of the app: note how much there was before we add ours.
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
@@ -155,21 +156,19 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
     return { machine, intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs }, raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) }, intake_to_raw_ratio: round(rawRatio, 3) };
   }
 
+  if (process.env.BENCH_ONLY === "busy") {
+    const discarded = await discardQueuedJobs(stack.pool);
+    log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
+    await stack.startWorkers();
+    return { machine, intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs }, ...(await busyIntakePhase(stack, intake, burst, seconds)) };
+  }
+
   // While no worker runs, intake's orders stay pending: streams on them stay open.
   const sse = await ssePhase(stack);
 
   const pipeline = await pipelinePhases(stack, burst);
 
-  const backlogOrders = Math.min(burst, INTAKE_BACKLOG_ORDERS);
-  log(`intake with the pipeline busy: a burst of ${backlogOrders} orders first, then ${CLIENTS} clients, ${WARMUP_SECONDS} s warm-up + ${seconds} s while the workers work it off…`);
-  const shippedBefore = await shippedCount(stack.pool);
-  await placeBurst(stack, backlogOrders);
-  const busyIntake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
-  const backlogAtEnd = await pipelineBacklog(stack.pool);
-  const shippedMeanwhile = (await shippedCount(stack.pool)) - shippedBefore;
-  const share = busyIntake.orders_per_s / intake.orders_per_s;
-  log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
-  log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
+  const busy = await busyIntakePhase(stack, intake, burst, seconds);
 
   // Four bursts and two warm-ups: at most 1,000 orders each keeps the full run's length in bounds.
   const workers = await workersPhase(stack, Math.min(burst, 1000));
@@ -182,8 +181,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
     machine,
     workers,
     intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs },
-    intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
-    intake_with_pipeline_share: round(share, 3),
+    ...busy,
     admin_at_100k_orders: admin,
     raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) },
     intake_to_raw_ratio: round(rawRatio, 3),
@@ -201,6 +199,24 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
       insert_commit_p99_ms: round(sse.insert_commit_p99_ms),
       event_after_commit_p99_ms: round(sse.event_after_commit_p99_ms),
     },
+  };
+}
+
+/** Phase 6 (BENCH_ONLY=busy runs it after phase 1 alone): intake again while the workers work off a backlog. */
+async function busyIntakePhase(stack: BenchStack, intake: { orders_per_s: number }, burst: number, seconds: number) {
+  const backlogOrders = Math.min(burst, INTAKE_BACKLOG_ORDERS);
+  log(`intake with the pipeline busy: a burst of ${backlogOrders} orders first, then ${CLIENTS} clients, ${WARMUP_SECONDS} s warm-up + ${seconds} s while the workers work it off…`);
+  const shippedBefore = await shippedCount(stack.pool);
+  await placeBurst(stack, backlogOrders);
+  const busyIntake = await measureIntake(stack.baseUrl, stack.apiKeys, WARMUP_SECONDS, seconds);
+  const backlogAtEnd = await pipelineBacklog(stack.pool);
+  const shippedMeanwhile = (await shippedCount(stack.pool)) - shippedBefore;
+  const share = busyIntake.orders_per_s / intake.orders_per_s;
+  log(`  ${round(busyIntake.orders_per_s)} orders/s accepted, p50 ${ms(busyIntake.p50_ms)}, p99 ${ms(busyIntake.p99_ms)}, non-202: ${busyIntake.non_202}; ${round(share, 3)} of intake alone`);
+  log(`  meanwhile the pipeline shipped ${shippedMeanwhile} orders; ${backlogAtEnd} jobs still queued or running at the end${backlogAtEnd === 0 ? " (warning: the pipeline ran dry — not flat out)" : ""}`);
+  return {
+    intake_with_pipeline: { ...roundedIntake(busyIntake), backlog_orders: backlogOrders, pipeline_jobs_left_at_end: backlogAtEnd, shipped_meanwhile: shippedMeanwhile },
+    intake_with_pipeline_share: round(share, 3),
   };
 }
 
