@@ -90,6 +90,14 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     },
   });
   const { db, pool } = createDatabase(database.url, 2);
+  // The suite's own idle connections die when a test stops or cuts off Postgres on purpose
+  // (api/database-outages.spec.ts: 57P01, "terminating connection due to administrator
+  // command"); the pool replaces them, and the app's error log line for each was noise in
+  // the run's output. Any other idle-connection error is still logged.
+  pool.removeAllListeners("error");
+  pool.on("error", (err: Error & { code?: string }) => {
+    if (err.code !== "57P01") console.error("suite database pool: idle client error", err);
+  });
   try {
     await waitUntilHealthy(`${baseURL}/api/health`, 90_000);
   } catch (err) {
