@@ -17,10 +17,10 @@ export type Shopper = { id: string; email: string; apiKey: string; headers: Reco
 
 /**
  * Postgres connections one busy stack may hold at once, the suite's own included: web 4, its
- * pg-boss sends 2, the event listener 1, worker 8 (WORKER_CONCURRENCY 4 + 4) and its pg-boss 5,
- * simulators 4 + their listener 1, the suite's pool 2 — 27, and a little room for a file that
- * raises WORKER_CONCURRENCY (crash-recovery). The global setup warns when the server has no
- * room for one per Playwright worker.
+ * pg-boss sends 2, the event listener 1, worker 4 (WORKER_DB_POOL_MAX, decision 053) and its
+ * pg-boss 4 + LISTEN 1, simulators 4 + their listener 1, the suite's pool 2 — 23, and room for
+ * a file that raises WORKER_CONCURRENCY past 8 (pg-boss's pool grows with it). The global
+ * setup warns when the server has no room for one per Playwright worker.
  */
 export const CONNECTIONS_PER_STACK = 30;
 
