@@ -152,15 +152,14 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   const rawRatio = intake.orders_per_s / raw.tx_per_s;
   log(`  ${round(raw.tx_per_s)} tx/s; intake / raw insert = ${round(rawRatio, 3)}`);
   const intakeCpuMs = { web: round(intakeCpu.by_group.web ?? 0, 2), postgres: round(intakeCpu.by_group.postgres ?? 0, 2), commits_per_order: round(commitsPerOrder, 2) };
+  const intakeReport = { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs };
   if (process.env.BENCH_ONLY === "intake") {
-    return { machine, intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs }, raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) }, intake_to_raw_ratio: round(rawRatio, 3) };
+    return { machine, intake: intakeReport, raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) }, intake_to_raw_ratio: round(rawRatio, 3) };
   }
 
   if (process.env.BENCH_ONLY === "busy") {
-    const discarded = await discardQueuedJobs(stack.pool);
-    log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
-    await stack.startWorkers();
-    return { machine, intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs }, ...(await busyIntakePhase(stack, intake, burst, seconds)) };
+    await startWorkersWithoutIntakeBacklog(stack);
+    return { machine, intake: intakeReport, ...(await busyIntakePhase(stack, intake, burst, seconds)) };
   }
 
   // While no worker runs, intake's orders stay pending: streams on them stay open.
@@ -180,7 +179,7 @@ async function runPhases(stack: BenchStack, seconds: number, burst: number, load
   return {
     machine,
     workers,
-    intake: { ...roundedIntake(intake), cpu_per_order_ms: intakeCpuMs },
+    intake: intakeReport,
     ...busy,
     admin_at_100k_orders: admin,
     raw_insert: { ...raw, tx_per_s: round(raw.tx_per_s) },
@@ -220,11 +219,16 @@ async function busyIntakePhase(stack: BenchStack, intake: { orders_per_s: number
   };
 }
 
-/** Phases 4–5 (BENCH_ONLY=pipeline runs them alone): paced latency, then the bursts with the CPU per order of every process. */
-async function pipelinePhases(stack: BenchStack, burst: number) {
+/** The workers start on an empty queue: the jobs of phase 1's orders are discarded first. */
+async function startWorkersWithoutIntakeBacklog(stack: BenchStack): Promise<void> {
   const discarded = await discardQueuedJobs(stack.pool);
   log(`starting ${stack.workerProcesses} worker process(es) (${discarded} queued intake jobs discarded first)…`);
   await stack.startWorkers();
+}
+
+/** Phases 4–5 (BENCH_ONLY=pipeline runs them alone): paced latency, then the bursts with the CPU per order of every process. */
+async function pipelinePhases(stack: BenchStack, burst: number) {
+  await startWorkersWithoutIntakeBacklog(stack);
 
   log(`pipeline latency: ${LATENCY_ORDERS} orders at ${LATENCY_ORDERS_PER_SECOND}/s (after ${PIPELINE_WARMUP_ORDERS} warm-up orders)…`);
   await waitUntilShipped(stack.pool, await placePaced(stack, PIPELINE_WARMUP_ORDERS, LATENCY_ORDERS_PER_SECOND));

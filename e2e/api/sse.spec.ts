@@ -10,7 +10,6 @@ import { type Shopper, type Stack } from "../support/stack";
 // A short heartbeat (0.5 s) so the heartbeat test does not wait the default 15 s.
 useSharedStack("quickTimers");
 
-
 function eventsUrl(baseURL: string, orderId: string): string {
   return `${baseURL}/api/orders/${orderId}/events`;
 }
