@@ -75,9 +75,10 @@ const NOTIFY_CHANNEL = sql.raw(`('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}
  * takes it, ON CONFLICT DO NOTHING keeps the deterministic ids' dedupe, and each notify-enabled
  * queue with a job runnable now gets one NOTIFY, as send() gives it. `inserted` must appear in
  * the caller's SELECT: it is what makes Postgres run the NOTIFY CTE.
+ * `onlyIf`, a condition on the caller's own CTEs, inserts the jobs only where it holds.
  * jobs/step-queue.test.ts holds the rows equal to send()'s, so a pg-boss upgrade that changes them shows.
  */
-export function jobInsertCtes(jobs: PlannedJob[]): { ctes: SQL; inserted: SQL } {
+export function jobInsertCtes(jobs: PlannedJob[], onlyIf?: SQL): { ctes: SQL; inserted: SQL } {
   const rows = JSON.stringify(jobs.map((j) => ({ id: stepJobId(j.queue, j.key), name: j.queue, data: j.data, start_after_seconds: j.startAfterSeconds ?? 0 })));
   const schema = sql.raw(BOSS_SCHEMA);
   const ctes = sql`step_jobs AS (
@@ -92,7 +93,8 @@ export function jobInsertCtes(jobs: PlannedJob[]): { ctes: SQL; inserted: SQL } 
       SELECT x.id, x.name, x.data, ${schema}.job_now() + x.start_after_seconds * interval '1s' AS start_after
       FROM json_to_recordset(${rows}::json) AS x (id uuid, name text, data jsonb, start_after_seconds int)
     ) j
-    JOIN ${schema}.queue q ON q.name = j.name
+    JOIN ${schema}.queue q ON q.name = j.name${onlyIf ? sql`
+    WHERE ${onlyIf}` : sql``}
     ON CONFLICT DO NOTHING
     RETURNING name, start_after
   ),

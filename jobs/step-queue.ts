@@ -1,7 +1,7 @@
 import "server-only";
 import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
-import type { StepQueue } from "@/server/pipeline/step-queue";
+import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
 import { jobTraceFields, joinTraceFields } from "@/server/telemetry/spans";
 import { enqueueInTx, jobInsertCtes, type JobSender, type PlannedJob } from "./boss";
@@ -11,7 +11,7 @@ import { enqueueInTx, jobInsertCtes, type JobSender, type PlannedJob } from "./b
  * condition holds, in the caller's transaction, with a deterministic job id per
  * (queue, key) so an outcome reported twice enqueues nothing twice (decision 003).
  */
-export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSettings()): StepQueue {
+export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSettings()): FoldingStepQueue {
   return {
     async advance(tx: Transaction, from, outcome, ctx) {
       const enqueued: StepName[] = [];
@@ -21,9 +21,9 @@ export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSe
       }
       return enqueued;
     },
-    foldAdvance(from, outcome, contexts) {
+    foldAdvance(from, outcome, contexts, onlyIf) {
       const planned = contexts.flatMap((ctx) => planJobs(from, outcome, ctx, settings));
-      return jobInsertCtes(planned.map((p) => p.job));
+      return jobInsertCtes(planned.map((p) => p.job), onlyIf);
     },
   };
 }

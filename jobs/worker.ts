@@ -56,10 +56,13 @@ async function main(): Promise<void> {
   // busy pipeline fell from ~143 to ~110 ms with 4 connections instead of 12 (decision 053).
   const { db, pool } = createDatabase(databaseUrl(), config.WORKER_DB_POOL_MAX);
   tracing.attachStore(pool);
+  // pg-boss's fetches and completions get a pool of the same size, whatever WORKER_CONCURRENCY
+  // (it grew with it before decision 054): the process's connections stay inside the budget of
+  // docs/scaling.md however many jobs run at once.
   const boss = new PgBoss(withNamedStatements({
     connectionString: databaseUrl(),
     application_name: "conveyor-worker",
-    max: Math.max(4, Math.ceil(concurrency / 2)),
+    max: config.WORKER_DB_POOL_MAX,
     useListenNotify: true,
     migrate: false,
     superviseIntervalSeconds: config.JOB_SUPERVISE_SECONDS,

@@ -60,9 +60,9 @@ const envSchema = z.object({
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(16).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
-  // Connections of a worker process for its jobs' statements (pg-boss keeps its own few).
+  // Connections of a worker process for its jobs' statements, and as many again for pg-boss's.
   // Jobs wait for one in the pool rather than queue as runnable backends beside intake's
-  // (decision 053): 4 suits a database of two cores; a bigger one wants more.
+  // (decisions 053, 054): 4 suits a database of two cores; a bigger one wants more.
   WORKER_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(4),
   // A charge with no verdict this long after it was requested is looked up at the provider.
   PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().min(1).default(300),

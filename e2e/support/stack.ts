@@ -18,8 +18,8 @@ export type Shopper = { id: string; email: string; apiKey: string; headers: Reco
 /**
  * Postgres connections one busy stack may hold at once, the suite's own included: web 4, its
  * pg-boss sends 2, the event listener 1, worker 4 (WORKER_DB_POOL_MAX, decision 053) and its
- * pg-boss 4 + LISTEN 1, simulators 4 + their listener 1, the suite's pool 2 — 23, and room for
- * a file that raises WORKER_CONCURRENCY past 8 (pg-boss's pool grows with it). The global
+ * pg-boss 4 (the same WORKER_DB_POOL_MAX, decision 054) + LISTEN 1, simulators 4 + their
+ * listener 1, the suite's pool 2 — 23, and room to spare. The global
  * setup warns when the server has no room for one per Playwright worker.
  */
 export const CONNECTIONS_PER_STACK = 30;

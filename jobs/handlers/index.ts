@@ -18,7 +18,7 @@ import { pruneShopperMeasurements } from "@/server/beacons/prune-shopper-measure
 import { reconcilePayment } from "@/server/payments/reconcile-payment";
 import { chargePayment } from "@/server/payments/charge-payment";
 import { reversePayment } from "@/server/payments/reverse-payment";
-import type { StepQueue } from "@/server/pipeline/step-queue";
+import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import type { QueuedStepName } from "@/server/pipeline/steps";
 import { expireReview } from "@/server/reviews/expire-review";
 import { sweepIdleGuests } from "@/server/auth/sweep-idle-guests";
@@ -35,7 +35,7 @@ import { placeBatchLines } from "@/server/batches/place-batch-lines";
 
 export type JobDependencies = {
   db: Database;
-  queue: StepQueue;
+  queue: FoldingStepQueue;
   payments: PaymentProvider;
   invoicing: InvoicingService;
   email: EmailService;

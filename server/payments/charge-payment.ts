@@ -1,12 +1,11 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { isFinalStatus } from "@/lib/order-state";
+import { eq, sql } from "drizzle-orm";
+import { FINAL_STATUSES, isFinalStatus, PAYMENT_FACT_FROM } from "@/lib/order-state";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
-import { payments } from "@/server/db/schema";
-import { lockOrder, recordPaymentFact, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
-import type { StepQueue } from "@/server/pipeline/step-queue";
-import { getManualReview } from "@/server/reviews/manual-review-setting";
+import { orders, payments, pipelineSettings, type Order } from "@/server/db/schema";
+import { transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
+import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import type { PaymentProvider } from "./payment-provider";
 
 /** The provider's idempotency key for an order's charge: a retried job can never charge twice. */
@@ -15,36 +14,27 @@ export function chargeIdempotencyKey(orderId: string): string {
 }
 
 /**
- * Asks the provider to charge the order. Before the call, in one transaction, it records
- * that a charge may now exist (payment_state `processing`) and queues the reconciliation
- * lookup: from here on a cancel or a failure reverses by the charge's idempotency key, and
- * a verdict that never arrives is fetched — even if this call times out after the provider
- * accepted it. The HTTP call itself is made outside any transaction, so no row lock is held
- * while a third party thinks.
+ * Asks the provider to charge the order. Before the call, one statement records that a charge
+ * may now exist (payment_state `processing`), writes the payment row and queues the
+ * reconciliation lookup (decision 054): from here on a cancel or a failure reverses by the
+ * charge's idempotency key, and a verdict that never arrives is fetched — even if this call
+ * times out after the provider accepted it. The HTTP call itself is made outside any
+ * transaction, so no row lock is held while a third party thinks.
  */
-export async function chargePayment(db: Database, queue: StepQueue, provider: PaymentProvider, orderId: string): Promise<"requested" | "skipped"> {
-  const order = await db.transaction(async (tx) => {
-    const current = await lockOrder(tx, orderId);
-    if (!current || isFinalStatus(current.status) || (current.paymentState !== "none" && current.paymentState !== "processing")) return null;
-    const requested = await recordPaymentFact(tx, orderId, "processing");
-    if (requested) {
-      await recordPaymentRequested(tx, { orderId, amountCents: current.totalCents, currency: current.currency });
-      await queue.advance(tx, "chargePayment", "requested", { order: requested, attempt: 0 });
-    }
-    return requested ?? current;
-  });
-  if (!order) return "skipped";
+export async function chargePayment(db: Database, queue: FoldingStepQueue, provider: PaymentProvider, orderId: string): Promise<"requested" | "skipped"> {
+  const found = await chargeableOrder(db, queue, orderId);
+  if (!found) return "skipped";
+  const { order, manualReview } = found;
 
   // Manual review on: a risky charge is captured and held for an admin rather than blocked.
   // A retry asks again; the provider keeps what the first request asked (idempotency key).
-  const manualReview = await getManualReview(db);
   const charge = await provider.createCharge({
     idempotencyKey: chargeIdempotencyKey(orderId),
     orderId,
     amountCents: order.totalCents,
     currency: order.currency,
     paymentMethod: order.paymentMethod,
-    riskAction: manualReview.enabled ? "review" : "block",
+    riskAction: manualReview ? "review" : "block",
   });
 
   // One statement (decision 046): the transition, and the charge's id on the payment row. The
@@ -58,12 +48,57 @@ export async function chargePayment(db: Database, queue: StepQueue, provider: Pa
   return "requested";
 }
 
+type Chargeable = { order: Order; manualReview: boolean };
+
+/**
+ * The order when it may be charged (with the manual-review switch, read with it), having
+ * recorded the request first when nothing has been asked yet; null when the step has nothing
+ * to do. Two round trips where a locked transaction took seven (decision 054): the write's own
+ * conditions (the payment fact still `none`, the order not final) are checked under the row
+ * lock the UPDATE takes, so a cancel or a second run of this job that got there between the
+ * read and the write makes it write nothing, and the order is read again to decide as before.
+ */
+async function chargeableOrder(db: Database, queue: FoldingStepQueue, orderId: string): Promise<Chargeable | null> {
+  const [found] = await orderWithManualReview(db, { orderId });
+  if (!found || !mayCharge(found.order)) return null;
+  if (found.order.paymentState !== "none" || (await recordChargeRequested(db, queue, found.order))) return found;
+  const [again] = await orderWithManualReview(db, { orderId });
+  return again && mayCharge(again.order) && again.order.paymentState === "processing" ? again : null;
+}
+
+/** Not final, and no verdict yet: nothing asked (`none`), or asked by an attempt whose outcome is unknown (`processing`). */
+const mayCharge = (order: Order) => !isFinalStatus(order.status) && (order.paymentState === "none" || order.paymentState === "processing");
+
+/**
+ * The payment fact `processing`, the payment row and the step's next jobs (the reconciliation
+ * lookup), in one statement that writes all of them or, when the order moved meanwhile, none.
+ */
+async function recordChargeRequested(db: Database, queue: FoldingStepQueue, order: Order): Promise<boolean> {
+  const requested = sql`EXISTS (SELECT 1 FROM requested)`;
+  const jobs = queue.foldAdvance("chargePayment", "requested", [{ order, attempt: 0 }], requested);
+  const { rows } = await db.execute<{ moved: number }>(sql`
+    WITH requested AS (
+      UPDATE ${orders} SET payment_state = 'processing', updated_at = now()
+      WHERE ${orders.id} = ${order.id} AND ${orders.paymentState} IN ${[...PAYMENT_FACT_FROM.processing]}
+        AND ${orders.status} NOT IN ${[...FINAL_STATUSES]}
+      RETURNING ${orders.id}, ${orders.totalCents}, ${orders.currency}
+    ),
+    payment_row AS (
+      INSERT INTO ${payments} (order_id, amount_cents, currency, status)
+      SELECT id, total_cents, currency, 'requested' FROM requested
+      ON CONFLICT DO NOTHING
+    ),
+    ${jobs.ctes}
+    SELECT (SELECT count(*) FROM requested)::int AS moved, ${jobs.inserted} AS jobs`);
+  return rows[0]!.moved > 0;
+}
+
 // The step's statements, built once (decision 046).
-const recordPaymentRequested = builtOnce((db) =>
+const orderWithManualReview = builtOnce<{ orderId: string }, Chargeable[]>((db) =>
   db
-    .insert(payments)
-    .values({ orderId: sql.placeholder("orderId"), amountCents: sql.placeholder("amountCents"), currency: sql.placeholder("currency"), status: "requested" })
-    .onConflictDoNothing(),
+    .select({ order: orders, manualReview: sql<boolean>`coalesce((SELECT ${pipelineSettings.manualReview} FROM ${pipelineSettings} LIMIT 1), false)` })
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder("orderId"))),
 );
 
 /** Whether or not the order moved (the count only orders it after the transition's lock). */

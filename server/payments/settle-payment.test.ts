@@ -9,7 +9,7 @@ import { useServiceDatabase } from "@/tests/support/service-database";
 import { failPaymentAfterRetries } from "./fail-payment-after-retries";
 import type { PaymentProvider, ProviderCharge } from "./payment-provider";
 import { reconcilePayment } from "./reconcile-payment";
-import { chargePayment } from "./charge-payment";
+import { chargeIdempotencyKey, chargePayment } from "./charge-payment";
 import { reversePayment } from "./reverse-payment";
 import { settlePayment, type PaymentVerdict } from "./settle-payment";
 
@@ -243,5 +243,39 @@ describe("reconciliation", () => {
     expect((await db.select().from(payments).where(eq(payments.orderId, orderId)))[0]).toMatchObject({ reversal: "void", reversedAt: expect.any(Date) });
     expect((await jobs("reconcilePayment", orderId)).map((j) => j.data.attempt)).toEqual([0]);
     expect(await reversePayment(db, fake.provider, orderId)).toBe("already_reversed");
+  });
+});
+
+describe("the charge request (one statement before the provider is asked, decision 054)", () => {
+  async function paymentRows(orderId: string) {
+    return svc().db.select().from(payments).where(eq(payments.orderId, orderId));
+  }
+
+  it("run twice, and twice at once (at-least-once delivery), records one request: one payment row, one lookup, one charge at the provider", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const [one, other] = [await newOrder(), await newOrder()];
+    expect(await chargePayment(db, queue, fake.provider, one)).toBe("requested");
+    expect(await chargePayment(db, queue, fake.provider, one)).toBe("requested");
+    expect(await Promise.all([chargePayment(db, queue, fake.provider, other), chargePayment(db, queue, fake.provider, other)])).toEqual(["requested", "requested"]);
+    for (const orderId of [one, other]) {
+      expect(await order(orderId)).toMatchObject({ status: "payment_processing", paymentState: "processing" });
+      expect(await paymentRows(orderId)).toHaveLength(1);
+      expect(await jobs("reconcilePayment", orderId)).toHaveLength(1);
+      expect(fake.charges.has(chargeIdempotencyKey(orderId))).toBe(true);
+    }
+    expect(fake.charges.size).toBe(2);
+  });
+
+  it("an order cancelled before its charge is not charged: nothing is recorded and the provider is not asked", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const orderId = await newOrder();
+    await cancelOrder(db, queue, null, orderId);
+    expect(await chargePayment(db, queue, fake.provider, orderId)).toBe("skipped");
+    expect(await order(orderId)).toMatchObject({ status: "cancelled", paymentState: "none" });
+    expect(await paymentRows(orderId)).toHaveLength(0);
+    expect(await jobs("reconcilePayment", orderId)).toHaveLength(0);
+    expect(fake.charges.size).toBe(0);
   });
 });

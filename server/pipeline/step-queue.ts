@@ -17,8 +17,15 @@ export interface StepQueue {
    * <inserted>, …`), for the hot path that cannot spend a round trip per job (intake, decision
    * 022). Without it callers use `advance`.
    */
-  foldAdvance?<S extends StepName>(from: S, outcome: Outcome<S>, contexts: StepContext[]): FoldedAdvance;
+  foldAdvance?<S extends StepName>(from: S, outcome: Outcome<S>, contexts: StepContext[], onlyIf?: SQL): FoldedAdvance;
 }
+
+/**
+ * A step queue that can fold, for a step whose outcome is decided by the very statement that
+ * enqueues its next steps (chargePayment, decision 054): `onlyIf` is a condition of that
+ * statement (`EXISTS (SELECT 1 FROM <its CTE>)`), and the jobs are inserted only where it holds.
+ */
+export type FoldingStepQueue = StepQueue & Required<Pick<StepQueue, "foldAdvance">>;
 
 /** The jobs of an outcome as part of the caller's statement; `inserted` counts the rows that were new. */
 export type FoldedAdvance = { ctes: SQL; inserted: SQL };

@@ -12,7 +12,7 @@ import { pgBossPipelineJobs } from "@/jobs/pipeline-jobs";
 import { pgBossStepQueue } from "@/jobs/step-queue";
 import type { BatchJobs } from "@/server/batches/batch-jobs";
 import type { PipelineJobs } from "@/server/pipeline/pipeline-jobs";
-import type { StepQueue } from "@/server/pipeline/step-queue";
+import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import { createTestDatabase, type TestDatabase } from "./test-postgres";
 import type pg from "pg";
 
@@ -20,7 +20,7 @@ export type ServiceDatabase = {
   db: Database;
   pool: pg.Pool;
   boss: PgBoss;
-  queue: StepQueue;
+  queue: FoldingStepQueue;
   /** The operator tooling's port over the same pg-boss, injected into the server/ code under test. */
   pipeline: PipelineJobs;
   /** The batches' port over the same pg-boss. */
