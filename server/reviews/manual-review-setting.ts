@@ -8,7 +8,8 @@ export type ManualReviewSetting = { enabled: boolean; updatedAt: string; updated
 
 /**
  * Whether risk-flagged payments are held for an admin (docs/decisions/029-manual-review.md).
- * Read from the database on every charge request, so an admin's switch takes effect for the
+ * The charge step reads the same row beside the order on every charge request
+ * (server/payments/charge-payment.ts, decision 054), so an admin's switch takes effect for the
  * next charge in every worker; a charge already requested keeps what it asked for.
  */
 export async function getManualReview(db: DbOrTx): Promise<ManualReviewSetting> {
@@ -26,5 +27,5 @@ export async function setManualReview(db: DbOrTx, enabled: boolean, by: string |
   return { enabled: row!.manualReview, updatedAt: row!.updatedAt.toISOString(), updatedBy: row!.updatedBy };
 }
 
-/** Read on every charge request: built once (decision 046). */
+/** Read by the admin's pages and API: built once (decision 046). */
 const settingsRow = builtOnce((db) => db.select().from(pipelineSettings));
