@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { allowedPrevious, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
+import { allowedPrevious, FINAL_STATUSES, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
 import { builtOnce, builtOncePerShape, placeholderValue } from "@/server/db/built-once";
 import type { DbOrTx, Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
@@ -109,6 +109,18 @@ export async function recordPaymentFact(tx: Transaction, orderId: string, to: Pa
   const span = paymentSpan(to);
   const [updated] = await paymentFact(tx, "paymentTraceParent" in span, { orderId, to, from: [...PAYMENT_FACT_FROM[to]], ...span });
   return updated ?? null;
+}
+
+/**
+ * The same payment fact as an UPDATE for a caller that writes more in one statement (its CTE
+ * body, without RETURNING; chargePayment, decision 054): the fact's rule as above, and with
+ * `unlessFinal` the order's status must not be final either — the check a locked transaction
+ * made before, now made under the lock the UPDATE itself takes.
+ */
+export function paymentFactUpdate(orderId: string, to: Exclude<PaymentState, "none">, options: { unlessFinal?: boolean } = {}): SQL {
+  const span = paymentSpan(to);
+  return sql`UPDATE ${orders} SET payment_state = ${to}${"paymentTraceParent" in span ? sql`, payment_trace_parent = ${span.paymentTraceParent}` : sql``}, updated_at = now()
+    WHERE ${orders.id} = ${orderId} AND ${orders.paymentState} IN ${[...PAYMENT_FACT_FROM[to]]}${options.unlessFinal ? sql` AND ${orders.status} NOT IN ${[...FINAL_STATUSES]}` : sql``}`;
 }
 
 const paymentFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) =>

@@ -1,10 +1,10 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { FINAL_STATUSES, isFinalStatus, PAYMENT_FACT_FROM } from "@/lib/order-state";
+import { isFinalStatus } from "@/lib/order-state";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { orders, payments, pipelineSettings, type Order } from "@/server/db/schema";
-import { transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
+import { paymentFactUpdate, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
 import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import type { PaymentProvider } from "./payment-provider";
 
@@ -78,9 +78,7 @@ async function recordChargeRequested(db: Database, queue: FoldingStepQueue, orde
   const jobs = queue.foldAdvance("chargePayment", "requested", [{ order, attempt: 0 }], requested);
   const { rows } = await db.execute<{ moved: number }>(sql`
     WITH requested AS (
-      UPDATE ${orders} SET payment_state = 'processing', updated_at = now()
-      WHERE ${orders.id} = ${order.id} AND ${orders.paymentState} IN ${[...PAYMENT_FACT_FROM.processing]}
-        AND ${orders.status} NOT IN ${[...FINAL_STATUSES]}
+      ${paymentFactUpdate(order.id, "processing", { unlessFinal: true })}
       RETURNING ${orders.id}, ${orders.totalCents}, ${orders.currency}
     ),
     payment_row AS (
