@@ -4,9 +4,9 @@
  * webhook endpoint and sees its deliveries by `data-delivery-state`, and retries a failed one.
  * Screenshots at 1280 and 375 px go to docs/images/account-developers*.png (`npm run docs:screenshots`).
  */
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test, useSharedStack } from "../support/fixtures";
+import { seriousViolations } from "../support/accessibility";
 import { TWO_WIDGETS } from "../support/api";
 import { addToCart } from "../support/shop";
 import { startReceiver } from "../support/webhook-receiver";
@@ -75,9 +75,7 @@ test("an account creates and revokes an API key, adds an endpoint, sees its deli
     const failed = endpoint.locator('[data-delivery-state="failed"]');
     await expect(failed.first()).toBeVisible({ timeout: 90_000 });
     await screenshots(page);
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     answer = 200;
     const messageId = (await failed.first().getAttribute("data-message-id"))!;

@@ -4,9 +4,9 @@
  * screenshot of every page at desktop width and at 375 px (docs/images/admin-*.png, taken by
  * `npm run docs:screenshots`).
  */
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type Page } from "@playwright/test";
 import { expect, startFromCleanShop, test } from "../support/fixtures";
+import { seriousViolations } from "../support/accessibility";
 import { ORDER_STATUSES } from "@/lib/order-state";
 import { placeOrder, waitForStatus } from "../support/api";
 import { signInAsAdmin } from "../support/admin-session";
@@ -197,9 +197,7 @@ test("every page passes an accessibility scan (and is captured at desktop and 37
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${stack.baseURL}${path}`);
     await expect(page.getByRole("navigation", { name: "Admin" })).toBeVisible();
-    const scan = await new AxeBuilder({ page }).analyze();
-    const serious = scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), name).toEqual([]);
+    expect(await seriousViolations(page), name).toEqual([]);
     // The lab's and the review desk's pictures are taken with data on them (lab run; e2e/admin/reviews.spec.ts).
     if (name !== "lab" && name !== "reviews") await screenshots(page, name);
   }

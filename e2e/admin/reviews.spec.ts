@@ -4,8 +4,8 @@
  * the order under review live, the admin approves it on /admin/reviews, and the shopper's
  * page follows it to shipped. Captures /admin/reviews at 1280 and 375 px (docs/images).
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "../support/fixtures";
+import { seriousViolations } from "../support/accessibility";
 import { signInAsAdmin } from "../support/admin-session";
 import { adminCall } from "../support/admin-trpc";
 import { chargesFor, providerLedger } from "../support/db";
@@ -45,8 +45,7 @@ test("the admin switches manual review on, the shopper's risky order waits under
     await expect(row.getByRole("link", { name: orderId })).toHaveAttribute("href", `/admin/orders/${orderId}`);
     await expect(row).toContainText("$12.50");
     await expect(row).toContainText("0.92");
-    const scan = await new AxeBuilder({ page: adminPage }).analyze();
-    expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    expect(await seriousViolations(adminPage)).toEqual([]);
     if (TAKING_DOCS_SCREENSHOTS) {
       for (const [width, height, file] of [
         [1280, 900, "admin-reviews.png"],

@@ -1,15 +1,13 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { seriousViolations } from "../support/accessibility";
 import { addToCart, orderElement, placeOrder } from "../support/shop";
 
 // Each test keeps to its own shopper and orders: they run on any worker, in any order.
 test.describe.configure({ mode: "parallel" });
 
 async function expectNoSeriousViolations(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${name}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(await seriousViolations(page), name).toEqual([]);
 }
 
 // One test per page or state, each starting from its own visitor: none waits on the others.
