@@ -22,6 +22,9 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     ...devices["Desktop Chrome"],
+    // Conveyor's pulsing live dot makes a headless browser draw frames while a test waits on a
+    // page; with reduced motion it stops (docs/testing.md, "Wait on state, never on time").
+    reducedMotion: "reduce",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || undefined,
       args: runningAsRoot ? ["--no-sandbox"] : [],
