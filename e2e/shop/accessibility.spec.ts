@@ -10,6 +10,14 @@ async function expectNoSeriousViolations(page: Page, name: string) {
   expect(await seriousViolations(page), name).toEqual([]);
 }
 
+// The scans below pass on an empty list; this one shows the scan (axe in the page, legacy mode)
+// still finds what a person would be blocked by, so a scan that stopped scanning fails here.
+test("the scan reports a violation planted in the page: a nameless button", async ({ stack, page }) => {
+  await page.goto(`${stack.baseURL}/sign-in`);
+  await page.evaluate(() => document.querySelector("main")!.append(Object.assign(document.createElement("button"), { id: "planted" })));
+  expect(await seriousViolations(page)).toEqual([expect.stringMatching(/^button-name — .*\(#planted\)$/)]);
+});
+
 // One test per page or state, each starting from its own visitor: none waits on the others.
 for (const [name, path] of [
   ["catalog", "/"],
