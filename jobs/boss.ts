@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { fromDrizzle, PgBoss, type ConstructorOptions, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
-import type { Transaction } from "@/server/db/client";
+import { IDLE_CONNECTIONS, type Transaction } from "@/server/db/client";
 import { loggerFor } from "@/server/logging/logger";
 import { PgBossNamedStatementClient } from "@/server/db/named-statements";
 
@@ -19,12 +19,13 @@ export function sendOnlyBossOptions(connectionString: string, applicationName: s
 
 /**
  * pg-boss's fetches and inserts sent as named statements, like the app's own (decision 036);
- * its statements on a list of job ids stay unnamed (decision 047). pg-boss 12.35 hands its
- * whole configuration to `new pg.Pool()` (dist/db.js), so pg's `Client` option reaches the
- * pool; its types do not declare it.
+ * its statements on a list of job ids stay unnamed (decision 047); and its idle connections
+ * kept as our pools keep theirs (IDLE_CONNECTIONS, decision 056), so the named statements
+ * outlive a quiet minute. pg-boss 12.35 hands its whole configuration to `new pg.Pool()`
+ * (dist/db.js), so pg's `Client` and pool options reach the pool; its types do not declare them.
  */
 export function withNamedStatements(options: ConstructorOptions): ConstructorOptions {
-  return Object.assign(options, { Client: PgBossNamedStatementClient });
+  return Object.assign(options, { Client: PgBossNamedStatementClient }, IDLE_CONNECTIONS);
 }
 
 /** A started send-only pg-boss (see sendOnlyBossOptions): what the web process and the scripts need. */

@@ -56,11 +56,27 @@ export type DatabaseOptions = {
   asyncCommit?: boolean;
 };
 
+/**
+ * How every pool of ours (and pg-boss's, jobs/boss.ts) treats an idle connection: kept for five
+ * minutes instead of pg's 10 s. A new connection costs Postgres a backend start and cold caches,
+ * and loses the named statements of decision 036 that the old one had prepared; with 10 s, a
+ * shop whose orders come more than 10 s apart paid that on almost every order (decision 056:
+ * 67–71 new connections for 24 orders placed three at a time 12 s apart, Postgres CPU 4.9–5.2 s,
+ * against 7 connections and 2.0–2.1 s). A pool never holds more than its `max`, so the
+ * connection budgets (docs/scaling.md, decision 050) are unchanged. Idle connections do not keep
+ * a script's process alive (`allowExitOnIdle`).
+ */
+export const IDLE_CONNECTIONS: Pick<pg.PoolConfig, "idleTimeoutMillis" | "allowExitOnIdle"> = {
+  idleTimeoutMillis: 5 * 60_000,
+  allowExitOnIdle: true,
+};
+
 export function createDatabase(url: string, max = env().DB_POOL_MAX, { asyncCommit = false }: DatabaseOptions = {}): Handles {
   // Repeated statements go out named, so Postgres stops parsing and planning them (decision 036).
   const pool = new TransactionSafePool({
     connectionString: url,
     max,
+    ...IDLE_CONNECTIONS,
     application_name: process.env.PROCESS_ROLE ?? "conveyor",
     Client: NamedStatementClient,
     ...(asyncCommit ? { options: "-c synchronous_commit=off" } : {}),
