@@ -14,7 +14,11 @@ async function expectNoSeriousViolations(page: Page, name: string) {
 // still finds what a person would be blocked by, so a scan that stopped scanning fails here.
 test("the scan reports a violation planted in the page: a nameless button", async ({ stack, page }) => {
   await page.goto(`${stack.baseURL}/sign-in`);
+  // Plant only once React has hydrated (the form's button turns enabled): hydration may render
+  // <main> afresh and drop a node it does not know, and then there would be nothing to find.
+  await expect(page.locator("form button[type=submit]")).toBeEnabled();
   await page.evaluate(() => document.querySelector("main")!.append(Object.assign(document.createElement("button"), { id: "planted" })));
+  await expect(page.locator("#planted")).toBeAttached();
   expect(await seriousViolations(page)).toEqual([expect.stringMatching(/^button-name — .*\(#planted\)$/)]);
 });
 
