@@ -60,8 +60,8 @@ async function receivePaymentWebhook(services: ProcessServices, request: Request
   }
   const delivery = { raw, webhookId: webhook.id, orderId: parsed.data.order_id, event: parsed.data.event };
   try {
-    const outcome = await handlePaymentWebhook(db, (await services.jobs()).steps, webhook.id, parsed.data);
-    await logWebhookDelivery(db, { ...delivery, outcome });
+    // Logged by the handling statement itself (decision 057).
+    const outcome = await handlePaymentWebhook(db, (await services.jobs()).steps, webhook.id, parsed.data, raw);
     log.debug({ order_id: delivery.orderId, webhook_id: webhook.id, event: delivery.event, outcome }, "payment webhook received");
     return json(200, { received: true, duplicate: outcome === "duplicate" });
   } catch (err) {

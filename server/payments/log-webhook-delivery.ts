@@ -12,8 +12,10 @@ const MAX_LOGGED_BYTES = 16 * 1024;
 export type WebhookDelivery = { outcome: WebhookOutcome; raw: Buffer; webhookId?: string | null; orderId?: string | null; event?: string | null; detail?: string };
 
 /**
- * Records a signed delivery to /webhooks/payments, whatever became of it. Best effort: the
- * log is for people, so a failure to write it never changes the provider's answer.
+ * Records a signed delivery to /webhooks/payments that was refused (not JSON, off the schema,
+ * an unknown order). Best effort: the log is for people, so a failure to write it never
+ * changes the provider's answer. A delivery that was handled is logged by the statement that
+ * handles it (handle-payment-webhook.ts, decision 057).
  */
 export async function logWebhookDelivery(db: Database, delivery: WebhookDelivery): Promise<void> {
   await logRow(db, {
@@ -22,8 +24,13 @@ export async function logWebhookDelivery(db: Database, delivery: WebhookDelivery
     orderId: delivery.orderId ?? null,
     event: delivery.event ?? null,
     detail: delivery.detail ?? null,
-    payload: delivery.raw.subarray(0, MAX_LOGGED_BYTES).toString("utf8"),
+    payload: loggedPayload(delivery.raw),
   }).catch((err: Error) => log.error({ err, order_id: delivery.orderId }, "could not log a delivery"));
+}
+
+/** The body as the log keeps it: as received, cut at 16 KiB. */
+export function loggedPayload(raw: Buffer): string {
+  return raw.subarray(0, MAX_LOGGED_BYTES).toString("utf8");
 }
 
 /** Every payment webhook writes one: built once (decision 046). */

@@ -141,6 +141,28 @@ describe("payment outcomes", () => {
     });
   }
 
+  // The verdict rides on the transition's statement (decision 057): it must land on our payment
+  // row in every branch, and also when the order does not move (it was cancelled first).
+  for (const [name, verdict, row] of [
+    ["paid", PAID, { status: "completed", riskScore: null, failureReason: null }],
+    ["declined", { event: "payment.failed", reason: "card_declined" }, { status: "failed", riskScore: null, failureReason: "card_declined" }],
+    ["flagged", { event: "payment.flagged", risk_score: 0.97 }, { status: "flagged", riskScore: 0.97, failureReason: "fraud_or_risk" }],
+    ["held for review", { ...PAID, review: { risk_score: 0.92 } }, { status: "completed", riskScore: 0.92, failureReason: null }],
+    ["paid, the wrong amount", { event: "payment.completed", amount: 0.01, currency: "USD" }, { status: "completed", riskScore: null, failureReason: "amount_mismatch" }],
+  ] as const) {
+    for (const cancelledFirst of [false, true]) {
+      it(`the verdict (${name}) is on our payment row${cancelledFirst ? ", also for an order cancelled before it came" : ""}`, async () => {
+        const { db, queue } = svc();
+        const orderId = await newOrder();
+        if (cancelledFirst) expect(await cancelOrder(db, queue, null, orderId)).toMatchObject({ status: "cancelled" });
+        expect(await deliver(orderId, verdict as PaymentVerdict)).toBe("applied");
+        const [payment] = await db.select().from(payments).where(eq(payments.orderId, orderId));
+        expect(payment).toMatchObject({ ...row, riskScore: row.riskScore === null ? null : expect.closeTo(row.riskScore, 5), amountCents: 2500, currency: "USD", settledAt: expect.any(Date) });
+        if (cancelledFirst) expect((await order(orderId)).status).toBe("cancelled");
+      });
+    }
+  }
+
   it("a completion for the wrong amount fails the order and queues the refund of the capture", async () => {
     const orderId = await newOrder();
     await deliver(orderId, { event: "payment.completed", amount: 0.01, currency: "USD" });

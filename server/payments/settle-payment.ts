@@ -1,11 +1,10 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
-import { builtOnce } from "@/server/db/built-once";
 import { isFinalStatus } from "@/lib/order-state";
 import { payments, reviews, type Order, type PaymentState } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
-import { recordPaymentFact, transitionOrder } from "@/server/orders/order-state-machine";
+import { recordPaymentFact, transitionOrder, type AlongsideMoved, type AlongsideWrite } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 
 /** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
@@ -39,7 +38,9 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
   const review = captured && !mismatch ? verdict.review : undefined;
   const riskScore = verdict.event === "payment.flagged" ? (verdict.risk_score ?? null) : (review?.risk_score ?? null);
   const chargeStatus = captured ? "completed" : verdict.event === "payment.failed" ? "failed" : "flagged";
-  await recordVerdict(tx, { orderId: order.id, amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason });
+  // The verdict on our payment row rides on the transition below, in its statement, whether
+  // or not the order moves (decision 057).
+  const alongside = verdictWrite({ amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason });
   // The fact rides on the transition (one statement) when the order moves; on its own when
   // it does not (the order already ended on our side).
   const recordFactAlone = async (fact: PaymentState = chargeStatus) => (await recordPaymentFact(tx, order.id, fact)) ?? order;
@@ -48,7 +49,7 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
     // Held for review: a back-ordered order stays `backordered` (the review goes on); one
     // cancelled meanwhile has money held on an order that will not ship, which the rule returns.
     const detail = { reason: review.reason ?? "high_risk_score", risk_score: review.risk_score };
-    const held = (await transitionOrder(tx, order.id, "in_review", { set: { paymentState: "held" }, detail })) ?? (await recordFactAlone("held"));
+    const held = (await transitionOrder(tx, order.id, "in_review", { set: { paymentState: "held" }, detail, alongside })) ?? (await recordFactAlone("held"));
     if (!isFinalStatus(held.status)) {
       await tx.insert(reviews).values({ orderId: order.id, riskScore: review.risk_score, reason: detail.reason }).onConflictDoNothing();
     }
@@ -56,13 +57,13 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
     return "applied";
   }
   if (captured && !mismatch) {
-    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed", { set: { paymentState: chargeStatus } });
+    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed", { set: { paymentState: chargeStatus }, alongside });
     await queue.advance(tx, "settlePayment", "paid", { order: confirmed ?? (await recordFactAlone()) });
     return "applied";
   }
   const to = verdict.event === "payment.flagged" ? "rejected" : "payment_failed";
   const detail = verdict.event === "payment.flagged" ? { reason, risk_score: riskScore } : { reason };
-  const moved = await transitionOrder(tx, order.id, to, { set: { failureReason: reason, paymentState: chargeStatus }, detail });
+  const moved = await transitionOrder(tx, order.id, to, { set: { failureReason: reason, paymentState: chargeStatus }, detail, alongside });
   if (moved) await releaseOrderStock(tx, order.id);
   await queue.advance(tx, "settlePayment", moved ? "failed" : "late", { order: moved ?? (await recordFactAlone()) });
   return "applied";
@@ -91,21 +92,32 @@ function paysOrder(verdict: { amount: number; currency: string }, order: Order):
   return Math.round(verdict.amount * 100) === order.totalCents && verdict.currency === order.currency;
 }
 
-/** Every verdict writes it: built once (decision 046). The update takes the values the insert was given. */
-const recordVerdict = builtOnce((db) =>
-  db
-    .insert(payments)
-    .values({
-      orderId: sql.placeholder("orderId"),
-      amountCents: sql.placeholder("amountCents"),
-      currency: sql.placeholder("currency"),
-      status: sql.placeholder("status"),
-      riskScore: sql.placeholder("riskScore"),
-      failureReason: sql.placeholder("failureReason"),
-      settledAt: sql`now()`,
-    })
-    .onConflictDoUpdate({
-      target: payments.orderId,
-      set: { status: sql`excluded.status`, riskScore: sql`excluded.risk_score`, failureReason: sql`excluded.failure_reason`, settledAt: sql`now()` },
-    }),
-);
+type Verdict = { amountCents: number; currency: string; status: "completed" | "failed" | "flagged"; riskScore: number | null; failureReason: string | null };
+
+/**
+ * The verdict on our payment row, as a write alongside the transition (decision 057): every
+ * verdict writes it, whether or not the order moves — it reads `moved` only to run after the
+ * order's row lock. The insert's values are the update's. Its placeholders are prefixed, so
+ * none is taken for one of the transition's own (`failureReason` is an order column too).
+ */
+function verdictWrite(verdict: Verdict): AlongsideWrite {
+  return {
+    name: "verdict",
+    write: recordVerdict,
+    values: {
+      verdictAmountCents: verdict.amountCents,
+      verdictCurrency: verdict.currency,
+      verdictStatus: verdict.status,
+      verdictRiskScore: verdict.riskScore,
+      verdictFailureReason: verdict.failureReason,
+    },
+  };
+}
+
+const recordVerdict = (moved: AlongsideMoved) =>
+  sql`INSERT INTO ${payments} (order_id, amount_cents, currency, status, risk_score, failure_reason, settled_at)
+      SELECT ${sql.placeholder("orderId")}, ${sql.placeholder("verdictAmountCents")}::int, ${sql.placeholder("verdictCurrency")}, ${sql.placeholder("verdictStatus")},
+             ${sql.placeholder("verdictRiskScore")}::real, ${sql.placeholder("verdictFailureReason")}, now()
+       WHERE (SELECT count(*) FROM ${moved}) >= 0
+      ON CONFLICT (order_id) DO UPDATE
+        SET status = excluded.status, risk_score = excluded.risk_score, failure_reason = excluded.failure_reason, settled_at = now()`;

@@ -89,7 +89,8 @@ let webhooks = 0;
 /** A verified provider webhook, as the route hands it over (each call a new webhook id unless given). */
 function webhook(orderId: string, verdict: PaymentVerdict, id = `evt_test${++webhooks}`) {
   const { db, queue } = svc();
-  return handlePaymentWebhook(db, queue, id, { ...verdict, order_id: orderId } as never);
+  const payload = { ...verdict, order_id: orderId };
+  return handlePaymentWebhook(db, queue, id, payload as never, Buffer.from(JSON.stringify(payload)));
 }
 
 const HELD: PaymentVerdict = { event: "payment.completed", amount: TOTAL, currency: "USD", review: { risk_score: 0.92, reason: "high_risk_score" } };
