@@ -49,20 +49,21 @@ async function lockOrderAndRecordReceipt(tx: Transaction, webhookId: string, pay
 
 /** Every payment webhook runs it: built once (decision 046). */
 const lockedOrderWithReceipt = builtOnce((db) => {
-  const orderExists = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${sql.placeholder("orderId")})`;
+  // The order's id when it exists: the receipt and the log line are written only then.
+  const known = db.$with("known", {}).as(sql`SELECT ${orders.id} FROM ${orders} WHERE ${orders.id} = ${sql.placeholder("orderId")}`);
   const receipt = db.$with("receipt", {}).as(
     sql`INSERT INTO ${webhookReceipts} (webhook_id, event, order_id)
-        SELECT ${sql.placeholder("webhookId")}, ${sql.placeholder("event")}, ${sql.placeholder("orderId")} WHERE ${orderExists}
+        SELECT ${sql.placeholder("webhookId")}, ${sql.placeholder("event")}, id FROM known
         ON CONFLICT DO NOTHING RETURNING webhook_id`,
   );
   const logged = db.$with("logged", {}).as(
     sql`INSERT INTO ${webhookLog} (webhook_id, order_id, event, outcome, payload)
-        SELECT ${sql.placeholder("webhookId")}, ${sql.placeholder("orderId")}, ${sql.placeholder("event")},
+        SELECT ${sql.placeholder("webhookId")}, id, ${sql.placeholder("event")},
                CASE WHEN EXISTS (SELECT 1 FROM receipt) THEN 'processed' ELSE 'duplicate' END, ${sql.placeholder("payload")}
-        WHERE ${orderExists}`,
+          FROM known`,
   );
   return db
-    .with(receipt, logged)
+    .with(known, receipt, logged)
     .select({ order: orders, fresh: sql<boolean>`EXISTS (SELECT 1 FROM receipt)` })
     .from(orders)
     .where(eq(orders.id, sql.placeholder("orderId")))

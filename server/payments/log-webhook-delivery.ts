@@ -9,7 +9,10 @@ const log = loggerFor("webhooks");
 
 const MAX_LOGGED_BYTES = 16 * 1024;
 
-export type WebhookDelivery = { outcome: WebhookOutcome; raw: Buffer; webhookId?: string | null; orderId?: string | null; event?: string | null; detail?: string };
+/** The outcomes this module logs: a handled delivery (`processed`, `duplicate`) is logged by the statement that handles it. */
+type RefusedOutcome = Exclude<WebhookOutcome, "processed" | "duplicate">;
+
+export type WebhookDelivery = { outcome: RefusedOutcome; raw: Buffer; webhookId?: string | null; orderId?: string | null; event?: string | null; detail?: string };
 
 /**
  * Records a signed delivery to /webhooks/payments that was refused (not JSON, off the schema,
