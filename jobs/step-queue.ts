@@ -2,9 +2,9 @@ import "server-only";
 import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
 import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
-import { nextSteps, stepRow, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
+import { nextSteps, stepRow, withdrawnSteps, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
 import { jobTraceFields, joinTraceFields } from "@/server/telemetry/spans";
-import { enqueueInTx, jobInsertCtes, type JobSender, type PlannedJob } from "./boss";
+import { enqueueInTx, jobInsertCtes, stepJobId, waitingJobsDelete, type JobSender, type PlannedJob } from "./boss";
 
 /**
  * The pg-boss side of the step table: for an outcome, enqueue every next step whose
@@ -24,6 +24,14 @@ export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSe
     foldAdvance(from, outcome, contexts, onlyIf) {
       const planned = contexts.flatMap((ctx) => planJobs(from, outcome, ctx, settings));
       return jobInsertCtes(planned.map((p) => p.job), onlyIf);
+    },
+    withdrawWaiting(from, ctx) {
+      return withdrawnSteps(from).map((step) => {
+        const keys = stepRow(step).keys?.(ctx);
+        if (!keys) throw new Error(`${from} withdraws ${step}, whose row does not list its keys.`);
+        const ids = `${step}WithdrawnIds`;
+        return { name: `withdraw:${step}`, write: (moved) => waitingJobsDelete(step, ids, moved), values: { [ids]: keys.map((key) => stepJobId(step, key)) } };
+      });
     },
   };
 }

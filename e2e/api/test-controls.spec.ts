@@ -224,6 +224,11 @@ test("PUT /api/test/stock/{sku}: a back-order waits for stock (settle is idle me
   }
 });
 
+async function waitingLookUps(stack: Stack, orderId: string): Promise<number> {
+  const { rows } = await stack.pool.query("SELECT 1 FROM pgboss.job WHERE name = 'reconcilePayment' AND data->>'orderId' = $1 AND state = 'created'", [orderId]);
+  return rows.length;
+}
+
 test("POST /api/test/settle: waits for the payment provider's webhook, not for a look-up scheduled minutes later nor for dead letters; a bad timeout is a 400", async ({ stack }) => {
   test.setTimeout(120_000);
   for (const bad of ["abc", "61", "-1", "", "1e3"]) {
@@ -234,12 +239,21 @@ test("POST /api/test/settle: waits for the payment provider's webhook, not for a
   expect(await settle(stack, 30)).toEqual({ idle: true });
   const shopper = await newShopper(stack);
 
-  // Every charge leaves a payment look-up scheduled minutes away: settle does not wait for it.
+  // Every charge schedules a payment look-up minutes away, and its verdict withdraws it (decision 058).
   const plain = await order(stack, shopper);
   expect(await settle(stack, 30)).toEqual({ idle: true });
   expect(await statusOf(stack, shopper, plain)).toBe("shipped");
-  const { rows } = await stack.pool.query("SELECT 1 FROM pgboss.job WHERE name = 'reconcilePayment' AND data->>'orderId' = $1 AND state = 'created'", [plain]);
-  expect(rows).toHaveLength(1);
+  expect(await waitingLookUps(stack, plain)).toBe(0);
+  // A charge whose webhook is lost keeps its look-up, and settle does not wait for it.
+  await stack.setDownstream("payment", { dropWebhooks: true });
+  try {
+    const lost = await order(stack, shopper);
+    expect(await settle(stack, 30)).toEqual({ idle: true });
+    expect(await statusOf(stack, shopper, lost)).toBe("payment_processing");
+    expect(await waitingLookUps(stack, lost)).toBe(1);
+  } finally {
+    await stack.setDownstream("payment", { dropWebhooks: false });
+  }
 
   // The provider cannot decide while fraud screening is down: no job runs, but a webhook is owed.
   await control(stack, "PUT", "downstream/fraud", { outage: true });

@@ -33,13 +33,14 @@ export async function transitionOrder(
   on: DbOrTx,
   orderId: string,
   to: OrderStatus,
-  options: { set?: OrderColumns; detail?: Record<string, unknown>; alongside?: AlongsideWrite } = {},
+  options: { set?: OrderColumns; detail?: Record<string, unknown>; alongside?: AlongsideWrite | readonly AlongsideWrite[] } = {},
 ): Promise<Order | null> {
   const set = { ...options.set, ...paymentSpan(options.set?.paymentState) };
   const paymentFrom = options.set?.paymentState === undefined ? undefined : [...PAYMENT_FACT_FROM[options.set.paymentState]];
-  const shape: TransitionShape = { columns: Object.keys(set).sort(), checksPaymentFact: paymentFrom !== undefined, alongside: options.alongside };
+  const alongside = options.alongside === undefined ? [] : "name" in options.alongside ? [options.alongside] : [...options.alongside];
+  const shape: TransitionShape = { columns: Object.keys(set).sort(), checksPaymentFact: paymentFrom !== undefined, alongside };
   const [updated] = await transition(on, shape, {
-    ...options.alongside?.values,
+    ...Object.assign({}, ...alongside.map((write) => write.values)),
     ...set,
     orderId,
     to,
@@ -58,18 +59,19 @@ export async function transitionOrder(
  * order's row when it moved, no row otherwise) when it must happen only with the move, and
  * should read it anyway to run after the order's row is locked (Postgres runs a statement's
  * CTEs in no promised order, but one that reads another waits for its rows). `name` tells
- * the statements apart: one built statement per name.
+ * the statements apart: one built statement per name. A transition takes several, each its own
+ * CTE; their placeholders must not share a name.
  */
 export type AlongsideWrite = { name: string; write: (moved: AlongsideMoved) => SQL; values: Record<string, unknown> };
 
 /** The `moved` CTE as a write alongside reads it: `${moved}` in FROM, `${moved.id}` for the order's id. */
 export type AlongsideMoved = SQLWrapper & { id: SQLWrapper };
 
-type TransitionShape = { columns: string[]; checksPaymentFact: boolean; alongside?: AlongsideWrite };
+type TransitionShape = { columns: string[]; checksPaymentFact: boolean; alongside: AlongsideWrite[] };
 
 /** Which columns a transition sets, whether it checks the payment fact, what it writes alongside: one built statement each. */
 const transition = builtOncePerShape<TransitionShape, Record<string, unknown>, Order[]>(
-  (shape) => [...shape.columns, shape.checksPaymentFact ? "?paymentFact" : "", shape.alongside ? `+${shape.alongside.name}` : ""].join(","),
+  (shape) => [...shape.columns, shape.checksPaymentFact ? "?paymentFact" : "", ...shape.alongside.map((write) => `+${write.name}`)].join(","),
   (db, shape) => {
     const moved = db.$with("moved").as(
       db
@@ -81,9 +83,8 @@ const transition = builtOncePerShape<TransitionShape, Record<string, unknown>, O
     const event = db.$with("event", {}).as(
       sql`INSERT INTO ${orderEvents} (id, order_id, status, detail) SELECT ${sql.placeholder("eventId")}, ${moved.id}, ${sql.placeholder("to")}, ${sql.placeholder("detail")}::jsonb FROM ${moved}`,
     );
-    if (!shape.alongside) return db.with(moved, event).select().from(moved);
-    const alongside = db.$with("alongside", {}).as(shape.alongside.write(moved as unknown as AlongsideMoved));
-    return db.with(moved, event, alongside).select().from(moved);
+    const alongside = shape.alongside.map((write, i) => db.$with(`alongside${i}`, {}).as(write.write(moved as unknown as AlongsideMoved)));
+    return db.with(moved, event, ...alongside).select().from(moved);
   },
 );
 

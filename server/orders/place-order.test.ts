@@ -53,6 +53,7 @@ describe("placeOrder", () => {
         if (enqueued.length > 0) throw new Error("boom after enqueue");
         return enqueued;
       },
+      withdrawWaiting: queue.withdrawWaiting,
     };
     const shopperId = await newShopperId();
     await expect(placeOrder(db, failingAfterEnqueue, { shopperId, body: BODY, idempotencyKey: "atomic-1" })).rejects.toThrow("boom after enqueue");
@@ -235,6 +236,7 @@ describe("placeOrder under concurrency: requests share transactions (group commi
         if (ctx.order?.shopperId === badShopper) throw new Error("this order breaks the group");
         return queue.advance(tx, from, outcome, ctx);
       },
+      withdrawWaiting: queue.withdrawWaiting,
     };
     // Last, so it waits for a slot and shares a group with the others that waited.
     const all = [...goodShoppers, badShopper!].map((shopperId) => placeOrder(db, failingForOne, { shopperId, body: BODY, idempotencyKey: "k" }));

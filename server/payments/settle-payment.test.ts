@@ -163,6 +163,51 @@ describe("payment outcomes", () => {
     }
   }
 
+  // A verdict withdraws the look-up the charge request queued (decision 058): it would only
+  // read the payment row the verdict just wrote and stop.
+  for (const [name, verdict] of [
+    ["paid", PAID],
+    ["declined", { event: "payment.failed", reason: "card_declined" }],
+    ["flagged", { event: "payment.flagged", risk_score: 0.97 }],
+    ["held for review", { ...PAID, review: { risk_score: 0.92 } }],
+  ] as const) {
+    it(`the verdict (${name}) withdraws the look-up waiting for it, with the verdict's transaction`, async () => {
+      const { db, queue } = svc();
+      const fake = fakeProvider();
+      const orderId = await newOrder();
+      await chargePayment(db, queue, fake.provider, orderId);
+      expect(await jobs("reconcilePayment", orderId)).toMatchObject([{ state: "created", data: { attempt: 0 } }]);
+      // Rolled back with the verdict, the withdrawal is too.
+      await expect(
+        db.transaction(async (tx) => {
+          await settlePayment(tx, queue, (await lockOrder(tx, orderId))!, verdict as PaymentVerdict);
+          throw new Error("the webhook's transaction fails");
+        }),
+      ).rejects.toThrow("the webhook's transaction fails");
+      expect(await jobs("reconcilePayment", orderId)).toHaveLength(1);
+
+      expect(await deliver(orderId, verdict as PaymentVerdict)).toBe("applied");
+      expect(await jobs("reconcilePayment", orderId)).toEqual([]);
+      expect(await reconcilePayment(db, queue, fake.provider, { orderId, attempt: 0 })).toBe("settled");
+    });
+  }
+
+  it("a verdict for an order cancelled first withdraws its look-up too; one running is left to finish", async () => {
+    const { db, queue } = svc();
+    const fake = fakeProvider();
+    const [cancelled, looking] = [await newOrder(), await newOrder()];
+    for (const orderId of [cancelled, looking]) await chargePayment(db, queue, fake.provider, orderId);
+    await cancelOrder(db, queue, null, cancelled);
+    expect(await deliver(cancelled, PAID)).toBe("applied");
+    expect(await jobs("reconcilePayment", cancelled)).toEqual([]);
+
+    // A later look-up waits (the first found nothing); another is running right now.
+    expect(await reconcilePayment(db, queue, fake.provider, { orderId: looking, attempt: 0 })).toBe("unsettled");
+    await svc().boss.getDb().executeSql("UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = 'reconcilePayment' AND data->>'orderId' = $1 AND data->>'attempt' = '0'", [looking]);
+    expect(await deliver(looking, PAID)).toBe("applied");
+    expect((await jobs("reconcilePayment", looking)).map((j) => [j.data.attempt, j.state])).toEqual([[0, "active"]]);
+  });
+
   it("a completion for the wrong amount fails the order and queues the refund of the capture", async () => {
     const orderId = await newOrder();
     await deliver(orderId, { event: "payment.completed", amount: 0.01, currency: "USD" });

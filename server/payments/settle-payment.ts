@@ -39,8 +39,12 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
   const riskScore = verdict.event === "payment.flagged" ? (verdict.risk_score ?? null) : (review?.risk_score ?? null);
   const chargeStatus = captured ? "completed" : verdict.event === "payment.failed" ? "failed" : "flagged";
   // The verdict on our payment row rides on the transition below, in its statement, whether
-  // or not the order moves (decision 057).
-  const alongside = verdictWrite({ amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason });
+  // or not the order moves (decision 057); so does the withdrawal of the look-up waiting for
+  // it, which would only read that row and stop (decision 058).
+  const alongside = [
+    verdictWrite({ amountCents: order.totalCents, currency: order.currency, status: chargeStatus, riskScore, failureReason: reason }),
+    ...queue.withdrawWaiting("settlePayment", { order }),
+  ];
   // The fact rides on the transition (one statement) when the order moves; on its own when
   // it does not (the order already ended on our side).
   const recordFactAlone = async (fact: PaymentState = chargeStatus) => (await recordPaymentFact(tx, order.id, fact)) ?? order;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { SQL } from "drizzle-orm";
 import type { Transaction } from "@/server/db/client";
+import type { AlongsideWrite } from "@/server/orders/order-state-machine";
 import type { Outcome, StepContext, StepName } from "./steps";
 
 /**
@@ -18,6 +19,13 @@ export interface StepQueue {
    * 022). Without it callers use `advance`.
    */
   foldAdvance?<S extends StepName>(from: S, outcome: Outcome<S>, contexts: StepContext[], onlyIf?: SQL): FoldedAdvance;
+  /**
+   * The jobs for this context of the steps the table says `from` withdraws (`withdraws`), that
+   * are still waiting to start, deleted by a write the caller's transition makes alongside
+   * (decision 058): they commit or roll back with the outcome that made them pointless. A job
+   * already running is left to finish; it finds nothing to do.
+   */
+  withdrawWaiting(from: StepName, ctx: StepContext): AlongsideWrite[];
 }
 
 /**

@@ -55,6 +55,13 @@ type StepRow = {
   fanIn?: (ctx: StepContext) => Record<string, string | null>;
   /** The job for this step; `from`/`outcome` name the trigger, for the dedupe key. */
   job?: (ctx: StepContext, trigger: string, settings: StepSettings) => JobSpec;
+  /**
+   * Queued steps whose jobs for the order, still waiting to start, every outcome of this one
+   * makes pointless: withdrawn in the statement that records the outcome (decision 058).
+   */
+  withdraws?: readonly string[];
+  /** Every dedupe key this step's jobs for the context may have, so a waiting one can be withdrawn. */
+  keys?: (ctx: StepContext) => string[];
 };
 
 /** Environment-driven numbers the table needs (filled by the adapter from env). */
@@ -79,6 +86,8 @@ export const REVIEW_EXPIRES_AFTER_SECONDS = 72 * 3600;
 /** Lookups of a charge with no verdict: the first after RECONCILE seconds, then spaced out, then give up. */
 export const RECONCILE_MAX_ATTEMPTS = 12;
 
+const reconcileKey = (orderId: string, attempt: number) => `${orderId}:${attempt}`;
+
 export const STEPS = {
   // Entry points: not queued (no `job`), but they report outcomes like steps do; each is the
   // service function of that name (failPayment: failPaymentAfterRetries).
@@ -88,6 +97,8 @@ export const STEPS = {
   },
   settlePayment: {
     summary: "the provider's verdict, by signed webhook or by reconciliation",
+    // With a verdict on our payment row a look-up would only read it and stop: it is withdrawn.
+    withdraws: ["reconcilePayment"],
     next: {
       paid: ["createInvoice", "reversePayment"],
       held: ["expireReview", "reversePayment"],
@@ -129,11 +140,12 @@ export const STEPS = {
       const orderId = orderOf(ctx).id;
       return {
         data: { orderId, attempt },
-        key: `${orderId}:${attempt}`,
+        key: reconcileKey(orderId, attempt),
         // The first look after the threshold, later ones further apart (capped at 1 h).
         startAfterSeconds: Math.min(settings.reconcileAfterSeconds * 2 ** attempt, 3600),
       };
     },
+    keys: (ctx) => Array.from({ length: RECONCILE_MAX_ATTEMPTS }, (_, attempt) => reconcileKey(orderOf(ctx).id, attempt)),
   },
   reserveStock: {
     summary: "reserves every line, or back-orders the order",
@@ -196,12 +208,20 @@ type Steps = typeof STEPS;
 type NextNames = { [K in StepName]: Steps[K]["next"][keyof Steps[K]["next"]] }[StepName];
 type EveryNextIsAStep<T extends readonly StepName[]> = T;
 export type _NextNamesAreSteps = EveryNextIsAStep<Extract<NextNames, readonly unknown[]>>;
+/** Compile-time check: every name in a `withdraws` list is a queued step of the table. */
+type WithdrawnNames = { [K in StepName]: Steps[K] extends { withdraws: infer W } ? W : never }[StepName];
+export type _WithdrawnNamesAreQueuedSteps = EveryNextIsAStep<Extract<WithdrawnNames, readonly QueuedStepName[]>>;
 
 export type Outcome<S extends StepName> = keyof (typeof STEPS)[S]["next"] & string;
 
 /** The steps that follow `from` ending with `outcome`. */
 export function nextSteps<S extends StepName>(from: S, outcome: Outcome<S>): readonly StepName[] {
   return ((STEPS[from].next as Record<string, readonly StepName[]>)[outcome] ?? []);
+}
+
+/** The queued steps whose waiting jobs `from`'s outcomes withdraw (decision 058). */
+export function withdrawnSteps(from: StepName): readonly QueuedStepName[] {
+  return (stepRow(from).withdraws ?? []) as readonly QueuedStepName[];
 }
 
 /** A row as its general type, for adapters that read `when`/`job`. */
