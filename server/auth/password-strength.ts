@@ -16,8 +16,9 @@ let estimator: Promise<ZxcvbnFactory> | undefined;
 
 /**
  * zxcvbn with its dictionaries, loaded on the first password checked: importing them unpacks
- * some 30 MB of word lists (0.2 s of CPU), which every web process paid at start — the
- * test suite's and the launcher's restarts included — though most never see a password.
+ * their word lists (about 9 MB of a web process's resident memory, and CPU at start), which
+ * every web process paid when it started — each test stack's and each launcher restart's
+ * included — though most never see a password.
  */
 function passwordEstimator(): Promise<ZxcvbnFactory> {
   estimator ??= (async () => {
