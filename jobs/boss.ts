@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { fromDrizzle, PgBoss, type ConstructorOptions, type SendOptions } from "pg-boss";
 import { createHash } from "node:crypto";
 import { IDLE_CONNECTIONS, type Transaction } from "@/server/db/client";
@@ -72,13 +72,13 @@ const NOTIFY_CHANNEL = sql.raw(`('pgboss_' || left(encode(sha224('${BOSS_SCHEMA}
  * Deletes the jobs of `queue` with these ids (the placeholder `idsPlaceholder`, a uuid[]) that
  * are still waiting to start — created, or waiting for a retry — as a statement a caller
  * writes alongside its own (decision 058); a job already running, done or failed is left
- * alone. `after` is a subquery the caller's statement must finish first (the transition's
- * `moved`): reading it makes the delete wait for the order's row lock. Deleting a waiting job
+ * alone. `onlyAfter` is a condition of the caller's statement the delete must wait for (the
+ * transition's `afterTheMove`, so it runs after the order's row lock). Deleting a waiting job
  * is what pg-boss's own deleteJob does; its queue counts come from the table as it stands.
  */
-export function waitingJobsDelete(queue: string, idsPlaceholder: string, after: SQLWrapper): SQL {
+export function waitingJobsDelete(queue: string, idsPlaceholder: string, onlyAfter: SQL): SQL {
   return sql`DELETE FROM ${sql.raw(BOSS_SCHEMA)}.job
-    WHERE name = ${queue} AND id = ANY(${sql.placeholder(idsPlaceholder)}::uuid[]) AND state < 'active' AND (SELECT count(*) FROM ${after}) >= 0`;
+    WHERE name = ${queue} AND id = ANY(${sql.placeholder(idsPlaceholder)}::uuid[]) AND state < 'active' AND ${onlyAfter}`;
 }
 
 /**

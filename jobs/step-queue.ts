@@ -1,6 +1,7 @@
 import "server-only";
 import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
+import { afterTheMove } from "@/server/orders/order-state-machine";
 import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, withdrawnSteps, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
 import { jobTraceFields, joinTraceFields } from "@/server/telemetry/spans";
@@ -30,7 +31,7 @@ export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSe
         const keys = stepRow(step).keys?.(ctx);
         if (!keys) throw new Error(`${from} withdraws ${step}, whose row does not list its keys.`);
         const ids = `${step}WithdrawnIds`;
-        return { name: `withdraw:${step}`, write: (moved) => waitingJobsDelete(step, ids, moved), values: { [ids]: keys.map((key) => stepJobId(step, key)) } };
+        return { name: `withdraw:${step}`, write: (moved) => waitingJobsDelete(step, ids, afterTheMove(moved)), values: { [ids]: keys.map((key) => stepJobId(step, key)) } };
       });
     },
   };

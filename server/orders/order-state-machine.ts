@@ -67,6 +67,12 @@ export type AlongsideWrite = { name: string; write: (moved: AlongsideMoved) => S
 /** The `moved` CTE as a write alongside reads it: `${moved}` in FROM, `${moved.id}` for the order's id. */
 export type AlongsideMoved = SQLWrapper & { id: SQLWrapper };
 
+/**
+ * A condition that always holds but reads `moved`: a write alongside that must happen whether
+ * or not the order moved puts it in its WHERE, so it runs after the order's row lock.
+ */
+export const afterTheMove = (moved: AlongsideMoved): SQL => sql`(SELECT count(*) FROM ${moved}) >= 0`;
+
 type TransitionShape = { columns: string[]; checksPaymentFact: boolean; alongside: AlongsideWrite[] };
 
 /** Which columns a transition sets, whether it checks the payment fact, what it writes alongside: one built statement each. */

@@ -4,7 +4,7 @@ import { isFinalStatus } from "@/lib/order-state";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database } from "@/server/db/client";
 import { orders, payments, pipelineSettings, type Order } from "@/server/db/schema";
-import { paymentFactUpdate, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
+import { afterTheMove, paymentFactUpdate, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
 import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import type { PaymentProvider } from "./payment-provider";
 
@@ -99,8 +99,8 @@ const orderWithManualReview = builtOnce<{ orderId: string }, Chargeable[]>((db) 
     .where(eq(orders.id, sql.placeholder("orderId"))),
 );
 
-/** Whether or not the order moved (the count only orders it after the transition's lock). */
+/** Whether or not the order moved, after the transition's lock. */
 const recordChargeId = (moved: AlongsideMoved) =>
   sql`UPDATE ${payments} SET provider_charge_id = ${sql.placeholder("chargeId")},
         status = CASE WHEN ${payments.status} = 'requested' THEN 'processing' ELSE ${payments.status} END
-      WHERE ${payments.orderId} = ${sql.placeholder("orderId")} AND (SELECT count(*) FROM ${moved}) >= 0`;
+      WHERE ${payments.orderId} = ${sql.placeholder("orderId")} AND ${afterTheMove(moved)}`;

@@ -4,7 +4,7 @@ import type { Transaction } from "@/server/db/client";
 import { isFinalStatus } from "@/lib/order-state";
 import { payments, reviews, type Order, type PaymentState } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
-import { recordPaymentFact, transitionOrder, type AlongsideMoved, type AlongsideWrite } from "@/server/orders/order-state-machine";
+import { afterTheMove, recordPaymentFact, transitionOrder, type AlongsideMoved, type AlongsideWrite } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 
 /** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
@@ -122,6 +122,6 @@ const recordVerdict = (moved: AlongsideMoved) =>
   sql`INSERT INTO ${payments} (order_id, amount_cents, currency, status, risk_score, failure_reason, settled_at)
       SELECT ${sql.placeholder("orderId")}, ${sql.placeholder("verdictAmountCents")}::int, ${sql.placeholder("verdictCurrency")}, ${sql.placeholder("verdictStatus")},
              ${sql.placeholder("verdictRiskScore")}::real, ${sql.placeholder("verdictFailureReason")}, now()
-       WHERE (SELECT count(*) FROM ${moved}) >= 0
+       WHERE ${afterTheMove(moved)}
       ON CONFLICT (order_id) DO UPDATE
         SET status = excluded.status, risk_score = excluded.risk_score, failure_reason = excluded.failure_reason, settled_at = now()`;
