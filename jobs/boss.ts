@@ -81,22 +81,22 @@ export function waitingJobsDelete(queue: string, idsPlaceholder: string, onlyAft
     WHERE name = ${queue} AND id = ANY(${sql.placeholder(idsPlaceholder)}::uuid[]) AND state < 'active' AND ${onlyAfter}`;
 }
 
+/** One job as its insert reads it: the deterministic id, the queue, the payload and the delay. */
+export function jobRows(jobs: PlannedJob[]): string {
+  return JSON.stringify(jobs.map((j) => ({ id: stepJobId(j.queue, j.key), name: j.queue, data: j.data, start_after_seconds: j.startAfterSeconds ?? 0 })));
+}
+
 /**
- * The rows pg-boss's `send` would insert for these jobs, as two CTEs a caller puts in front of
- * its own statement so the jobs commit with it at no extra round trip (decision 023). It is
  * pg-boss 12.35's insertJobs plan (dist/plans.js) narrowed to the options the step table uses
- * (id, data, startAfter): every other column comes from the queue's row exactly as send()
- * takes it, ON CONFLICT DO NOTHING keeps the deterministic ids' dedupe, and each notify-enabled
- * queue with a job runnable now gets one NOTIFY, as send() gives it. `inserted` must appear in
- * the caller's SELECT: it is what makes Postgres run the NOTIFY CTE.
- * `onlyIf`, a condition on the caller's own CTEs, inserts the jobs only where it holds.
- * jobs/step-queue.test.ts holds the rows equal to send()'s, so a pg-boss upgrade that changes them shows.
+ * (id, data, startAfter), for the jobs in `rows` (JSON of jobRows()): every other column comes
+ * from the queue's row exactly as send() takes it, and ON CONFLICT DO NOTHING keeps the
+ * deterministic ids' dedupe. `onlyIf`, a condition on the caller's own CTEs, inserts the jobs
+ * only where it holds. jobs/step-queue.test.ts holds the rows equal to send()'s, so a pg-boss
+ * upgrade that changes them shows.
  */
-export function jobInsertCtes(jobs: PlannedJob[], onlyIf?: SQL): { ctes: SQL; inserted: SQL } {
-  const rows = JSON.stringify(jobs.map((j) => ({ id: stepJobId(j.queue, j.key), name: j.queue, data: j.data, start_after_seconds: j.startAfterSeconds ?? 0 })));
+function jobsInsert(rows: SQL, onlyIf: SQL | undefined, returning: SQL): SQL {
   const schema = sql.raw(BOSS_SCHEMA);
-  const ctes = sql`step_jobs AS (
-    INSERT INTO ${schema}.job (
+  return sql`INSERT INTO ${schema}.job (
       id, name, data, priority, start_after, created_on, expire_seconds, deletion_seconds, keep_until,
       retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter, heartbeat_seconds
     )
@@ -110,7 +110,19 @@ export function jobInsertCtes(jobs: PlannedJob[], onlyIf?: SQL): { ctes: SQL; in
     JOIN ${schema}.queue q ON q.name = j.name${onlyIf ? sql`
     WHERE ${onlyIf}` : sql``}
     ON CONFLICT DO NOTHING
-    RETURNING name, start_after
+    RETURNING ${returning}`;
+}
+
+/**
+ * The rows pg-boss's `send` would insert for these jobs (jobsInsert), as two CTEs a caller puts
+ * in front of its own statement so the jobs commit with it at no extra round trip (decision
+ * 023), and each notify-enabled queue with a job runnable now gets one NOTIFY, as send() gives
+ * it. `inserted` must appear in the caller's SELECT: it is what makes Postgres run the NOTIFY CTE.
+ */
+export function jobInsertCtes(jobs: PlannedJob[], onlyIf?: SQL): { ctes: SQL; inserted: SQL } {
+  const schema = sql.raw(BOSS_SCHEMA);
+  const ctes = sql`step_jobs AS (
+    ${jobsInsert(sql`${jobRows(jobs)}`, onlyIf, sql`name, start_after`)}
   ),
   step_jobs_notified AS (
     SELECT pg_notify(${NOTIFY_CHANNEL}, q.name)
@@ -119,4 +131,21 @@ export function jobInsertCtes(jobs: PlannedJob[], onlyIf?: SQL): { ctes: SQL; in
   )`;
   const inserted = sql`(SELECT count(*) FROM step_jobs WHERE (SELECT count(*) FROM step_jobs_notified) >= 0)::int`;
   return { ctes, inserted };
+}
+
+/**
+ * The same insert as a write alongside a transition (decision 060): the jobs' rows come from
+ * the placeholder `rowsPlaceholder` (jobRows()), so the statement is built once; `onlyIf` is
+ * the transition's condition (the order moved). Nothing reads a write alongside, so the NOTIFY
+ * of a job runnable now is made by the insert's RETURNING, which Postgres evaluates for every
+ * inserted row whether or not it is read; the notifications of one transaction that repeat a
+ * channel and payload are delivered once, so a queue still gets one wake-up per commit.
+ */
+export function jobsInsertAlongside(rowsPlaceholder: string, onlyIf: SQL): SQL {
+  const schema = sql.raw(BOSS_SCHEMA);
+  return jobsInsert(
+    sql`${sql.placeholder(rowsPlaceholder)}`,
+    onlyIf,
+    sql`(SELECT pg_notify(${NOTIFY_CHANNEL}, q.name) FROM ${schema}.queue q WHERE q.name = job.name AND q.notify AND job.start_after <= ${schema}.job_now())`,
+  );
 }

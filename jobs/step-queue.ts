@@ -1,11 +1,11 @@
 import "server-only";
 import type { Transaction } from "@/server/db/client";
 import { env } from "@/server/env";
-import { afterTheMove } from "@/server/orders/order-state-machine";
+import { afterTheMove, onlyWithTheMove } from "@/server/orders/order-state-machine";
 import type { FoldingStepQueue } from "@/server/pipeline/step-queue";
 import { nextSteps, stepRow, withdrawnSteps, type Outcome, type StepContext, type StepName, type StepSettings } from "@/server/pipeline/steps";
 import { jobTraceFields, joinTraceFields } from "@/server/telemetry/spans";
-import { enqueueInTx, jobInsertCtes, stepJobId, waitingJobsDelete, type JobSender, type PlannedJob } from "./boss";
+import { enqueueInTx, jobInsertCtes, jobRows, jobsInsertAlongside, stepJobId, waitingJobsDelete, type JobSender, type PlannedJob } from "./boss";
 
 /**
  * The pg-boss side of the step table: for an outcome, enqueue every next step whose
@@ -25,6 +25,12 @@ export function pgBossStepQueue(boss: JobSender, settings: StepSettings = stepSe
     foldAdvance(from, outcome, contexts, onlyIf) {
       const planned = contexts.flatMap((ctx) => planJobs(from, outcome, ctx, settings));
       return jobInsertCtes(planned.map((p) => p.job), onlyIf);
+    },
+    advanceAlongside(from, outcome, ctx) {
+      const planned = planJobs(from, outcome, ctx, settings);
+      if (planned.length === 0) return [];
+      const rows = `${from}Next`;
+      return [{ name: `advance:${from}`, write: (moved) => jobsInsertAlongside(rows, onlyWithTheMove(moved)), values: { [rows]: jobRows(planned.map((p) => p.job)) } }];
     },
     withdrawWaiting(from, ctx) {
       return withdrawnSteps(from).map((step) => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { EmailService } from "@/server/email/email-service";
 import { invoices, orderEvents, orders } from "@/server/db/schema";
 import { placeOrder } from "@/server/orders/place-order";
+import { countRoundTrips } from "@/tests/support/round-trips";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { createInvoice } from "./create-invoice";
 import type { InvoicingService } from "./invoicing-service";
@@ -79,6 +80,22 @@ describe("createInvoice: invoice and confirmation in one job (decision 037)", ()
     expect(fake.invoiceCalls).toEqual([`invoice_${orderId}`, `invoice_${orderId}`]);
     expect(await db.select().from(invoices).where(eq(invoices.orderId, orderId))).toHaveLength(1);
     expect(await shipmentJobs(orderId)).toBe(1);
+  });
+
+  it("holds the order's row for the lock, the email and one statement (decision 060): five round trips in all", async () => {
+    const { db, pool, queue } = svc();
+    const orderId = await readyOrder();
+    const fake = fakeServices();
+    let sentAfter: string[] = [];
+    const counted = await countRoundTrips(pool, async (sentSoFar) => {
+      const email: EmailService = { send: async (message) => ((sentAfter = [...sentSoFar]), fake.services.email.send(message)) };
+      expect(await createInvoice(db, queue, { invoicing: fake.services.invoicing, email }, orderId)).toBe("confirmed");
+    });
+    expect(counted.map((s) => s.split(" ")[0]!.toLowerCase()), counted.join("\n")).toEqual(["select", "begin", "select", "with", "commit"]);
+    expect(await shipmentJobs(orderId)).toBe(1);
+    expect(await db.select({ number: invoices.invoiceNumber }).from(invoices).where(eq(invoices.orderId, orderId))).toEqual([{ number: `INV-invoice_${orderId}` }]);
+    // The email goes out holding the lock, before the move (decision 010).
+    expect(sentAfter).toEqual(counted.slice(0, 3));
   });
 
   it("does nothing for an order that is no longer ready to fulfil (cancelled)", async () => {

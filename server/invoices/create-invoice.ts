@@ -6,7 +6,7 @@ import type { Database } from "@/server/db/client";
 import { invoices, orders, shoppers } from "@/server/db/schema";
 import type { EmailService } from "@/server/email/email-service";
 import { confirmationEmail } from "@/server/email/templates";
-import { transitionOrder } from "@/server/orders/order-state-machine";
+import { afterTheMove, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { InvoicingService } from "./invoicing-service";
 
@@ -21,6 +21,8 @@ import type { InvoicingService } from "./invoicing-service";
  * cancels a confirmed order, instead of a "confirmed" email going out for an order that was
  * cancelled while it was being sent (decision 010). The invoice row is written in the same
  * transaction, so an email that fails leaves no invoice row either; the retry writes both.
+ * Inside the lock the step makes two statements and the email (decision 060): the lock, then
+ * the move with everything that goes with it.
  */
 export async function createInvoice(
   db: Database,
@@ -40,7 +42,6 @@ export async function createInvoice(
     // The order (locked) and its shopper's address: one statement.
     const [row] = await lockedOrderWithEmail(tx, { orderId });
     if (!row || !readyToFulfil(row.order)) return "skipped";
-    await recordInvoice(tx, { orderId, invoiceNumber, amountCents: row.order.totalCents, currency: row.order.currency });
     await services.email.send({
       idempotencyKey: `confirmation_${orderId}`,
       to: row.email,
@@ -48,10 +49,15 @@ export async function createInvoice(
       orderId,
       ...confirmationEmail(row.order, invoiceNumber),
     });
-    const confirmed = await transitionOrder(tx, orderId, "confirmed", { detail: { invoice_number: invoiceNumber } });
-    if (!confirmed) return "skipped";
-    await queue.advance(tx, "createInvoice", "confirmed", { order: confirmed });
-    return "confirmed";
+    // The move, its event, the invoice row and the shipment's job: one statement (decision 060).
+    const confirmed = await transitionOrder(tx, orderId, "confirmed", {
+      detail: { invoice_number: invoiceNumber },
+      alongside: [
+        { name: "invoice", write: recordInvoice, values: { invoiceNumber, amountCents: row.order.totalCents, currency: row.order.currency } },
+        ...queue.advanceAlongside("createInvoice", "confirmed", { order: { ...row.order, status: "confirmed" } }),
+      ],
+    });
+    return confirmed ? "confirmed" : "skipped";
   });
 }
 
@@ -67,9 +73,12 @@ const lockedOrderWithEmail = builtOnce((db) =>
     .for("update", { of: orders }),
 );
 
-const recordInvoice = builtOnce((db) =>
-  db
-    .insert(invoices)
-    .values({ orderId: sql.placeholder("orderId"), invoiceNumber: sql.placeholder("invoiceNumber"), amountCents: sql.placeholder("amountCents"), currency: sql.placeholder("currency") })
-    .onConflictDoNothing(),
-);
+/**
+ * The invoice row, written under the order's row lock whether or not the order moved (a rerun
+ * finds it there: DO NOTHING), and rolled back with the rest when the email fails.
+ */
+const recordInvoice = (moved: AlongsideMoved) =>
+  sql`INSERT INTO ${invoices} (order_id, invoice_number, amount_cents, currency)
+      SELECT ${sql.placeholder("orderId")}, ${sql.placeholder("invoiceNumber")}, ${sql.placeholder("amountCents")}::int, ${sql.placeholder("currency")}
+      WHERE ${afterTheMove(moved)}
+      ON CONFLICT DO NOTHING`;

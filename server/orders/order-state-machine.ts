@@ -73,6 +73,9 @@ export type AlongsideMoved = SQLWrapper & { id: SQLWrapper };
  */
 export const afterTheMove = (moved: AlongsideMoved): SQL => sql`(SELECT count(*) FROM ${moved}) >= 0`;
 
+/** A condition that holds only when the order moved: a write alongside that belongs to the move alone. */
+export const onlyWithTheMove = (moved: AlongsideMoved): SQL => sql`EXISTS (SELECT 1 FROM ${moved})`;
+
 type TransitionShape = { columns: string[]; checksPaymentFact: boolean; alongside: AlongsideWrite[] };
 
 /** Which columns a transition sets, whether it checks the payment fact, what it writes alongside: one built statement each. */

@@ -5,6 +5,7 @@ import type { StepQueue } from "@/server/pipeline/step-queue";
 import { orderEvents, orderLines, orders } from "@/server/db/schema";
 import type pg from "pg";
 import { createDatabase } from "@/server/db/client";
+import { countRoundTrips } from "@/tests/support/round-trips";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { placeOrder } from "./place-order";
 
@@ -54,6 +55,7 @@ describe("placeOrder", () => {
         return enqueued;
       },
       withdrawWaiting: queue.withdrawWaiting,
+      advanceAlongside: queue.advanceAlongside,
     };
     const shopperId = await newShopperId();
     await expect(placeOrder(db, failingAfterEnqueue, { shopperId, body: BODY, idempotencyKey: "atomic-1" })).rejects.toThrow("boom after enqueue");
@@ -94,30 +96,6 @@ describe("placeOrder", () => {
     }
   });
 });
-
-/**
- * Counts every statement a pool's clients send (BEGIN and COMMIT included) while `run` runs:
- * each is one database round trip, the number intake's throughput is bound by.
- */
-async function countRoundTrips(pool: pg.Pool, run: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const onAcquire = (client: pg.PoolClient) => {
-    const query = client.query;
-    client.query = function (this: pg.PoolClient, ...args: unknown[]) {
-      const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
-      sent.push((text ?? "").trim().split(/\s+/).slice(0, 4).join(" "));
-      return (query as (...a: unknown[]) => unknown).apply(client, args);
-    } as typeof client.query;
-    client.once("release", () => (client.query = query));
-  };
-  pool.on("acquire", onAcquire);
-  try {
-    await run();
-  } finally {
-    pool.off("acquire", onAcquire);
-  }
-  return sent;
-}
 
 describe("placeOrder round trips", () => {
   it("a new order with an Idempotency-Key takes at most 4 statements, BEGIN and COMMIT included", async () => {
@@ -237,6 +215,7 @@ describe("placeOrder under concurrency: requests share transactions (group commi
         return queue.advance(tx, from, outcome, ctx);
       },
       withdrawWaiting: queue.withdrawWaiting,
+      advanceAlongside: queue.advanceAlongside,
     };
     // Last, so it waits for a slot and shares a group with the others that waited.
     const all = [...goodShoppers, badShopper!].map((shopperId) => placeOrder(db, failingForOne, { shopperId, body: BODY, idempotencyKey: "k" }));

@@ -26,6 +26,13 @@ export interface StepQueue {
    * already running is left to finish; it finds nothing to do.
    */
   withdrawWaiting(from: StepName, ctx: StepContext): AlongsideWrite[];
+  /**
+   * The jobs `advance` would enqueue for this outcome, as a write the caller's transition makes
+   * alongside (decision 060): inserted only when the order moves, in the statement that moves
+   * it, so a step whose outcome is the move itself spends no round trip on its next steps.
+   * `ctx.order` is the order as the move will leave it (the table's conditions read it).
+   */
+  advanceAlongside<S extends StepName>(from: S, outcome: Outcome<S>, ctx: StepContext): AlongsideWrite[];
 }
 
 /**
