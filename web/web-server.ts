@@ -18,6 +18,17 @@ const log = loggerFor("web");
 const ROOT = process.cwd();
 
 /**
+ * How long an idle kept-alive connection stays open. Node's 5 s default races clients that keep
+ * connections alive without retrying (Node's own agent, Playwright's request context): one that
+ * reuses a connection as the server closes it gets a reset instead of an answer. Node's agent
+ * stops reusing a connection a second before the `Keep-Alive: timeout` the server announces,
+ * so the race needs a second of event-loop lag on either side — which a loaded machine has (a
+ * suite run under a CPU hog lost a request to it). A minute, as servers behind load balancers
+ * keep them, makes that window a rare idle minute's end instead of every pause of 4–5 s.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
  * The web process (decisions 022 and 030): it builds its services once, serves the whole API
  * (REST, tRPC, auth, event streams, the payment webhook) on one node:http server with them,
  * and hands every other request — pages — to Next.js, inside `withPageServices` so a page's
@@ -30,7 +41,7 @@ export async function startWebServer(options: { dev: boolean; port: number; host
   const services = createWebServices(env(), databaseUrl());
   tracing.attachStore(services.pool);
   const serveApi = createApiRouter(services);
-  const server = http.createServer();
+  const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
   const handleWithNext = app.getRequestHandler();
   await app.prepare();

@@ -83,6 +83,18 @@ test("an answer given before the body was read reaches the client, and a kept-al
   }
 });
 
+test("a kept-alive connection is announced for 65 s, so clients that reuse connections stop well before the server closes one", async ({ stack }) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (const path of ["/api/orders", "/api/health", "/"]) {
+      const answer = await send(stack, path, { method: "GET", headers: shopper.headers, agent });
+      expect(answer.headers["keep-alive"], path).toBe("timeout=65");
+    }
+  } finally {
+    agent.destroy();
+  }
+});
+
 test("with Connection: close the early answer arrives whole, never a reset, while the client is still sending", async ({ stack }) => {
   for (const early of earlyAnswers()) {
     for (const chunked of [false, true]) {
