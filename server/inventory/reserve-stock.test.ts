@@ -2,7 +2,6 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { mailbox, orders, products } from "@/server/db/schema";
 import { placeOrder } from "@/server/orders/place-order";
-import { countRoundTrips } from "@/tests/support/round-trips";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { releaseOrderStock } from "./release-order-stock";
 import { reserveStock } from "./reserve-stock";
@@ -27,13 +26,6 @@ async function placeMany(n: number, sku: string): Promise<string[]> {
 }
 
 describe("stock reservation", () => {
-  it("holds the order's row for the lock with the lines, the units and the fact: five round trips for a one-line order (decision 060)", async () => {
-    const { db, pool, queue } = svc();
-    const [id] = await placeMany(1, "GADGET-7");
-    const sent = await countRoundTrips(pool, async () => expect(await reserveStock(db, queue, id!)).toBe("reserved"));
-    expect(sent.map((s) => s.split(" ")[0]!.toLowerCase()), sent.join("\n")).toEqual(["begin", "select", "update", "update", "commit"]);
-  });
-
   it("30 concurrent reservations of LIMITED-1 (stock 3): exactly 3 succeed, 27 back-order, stock ends at 0", async () => {
     const { db, queue } = svc();
     const ids = await placeMany(30, "LIMITED-1");

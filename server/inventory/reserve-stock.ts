@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { builtOnce } from "@/server/db/built-once";
 import type { Database, Transaction } from "@/server/db/client";
@@ -22,11 +22,10 @@ export type ReservationOutcome = "reserved" | "backordered" | "skipped";
  */
 export async function reserveStock(db: Database, queue: StepQueue, orderId: string): Promise<ReservationOutcome> {
   return db.transaction(async (tx) => {
-    // The order (locked) and its lines with their earlier waiters: one statement (decision 060).
-    const [locked] = await lockedOrderWithLines(tx, { orderId });
-    if (!locked || locked.order.stockState !== "none" || isFinalStatus(locked.order.status)) return "skipped";
-    const { order, lines } = locked;
+    const order = await lockOrder(tx, orderId);
+    if (!order || order.stockState !== "none" || isFinalStatus(order.status)) return "skipped";
 
+    const lines = await linesOf(tx, order, { withEarlierWaiters: true });
     const short = lines.find((line) => line.earlierWaiters)?.sku ?? (await takeStockOrFindShortage(tx, lines));
     if (short === undefined) {
       const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
@@ -47,7 +46,7 @@ export async function reserveStock(db: Database, queue: StepQueue, orderId: stri
 export async function retryBackorderedOrder(tx: Transaction, queue: StepQueue, orderId: string): Promise<{ reserved: boolean; shortSku?: string }> {
   const order = await lockOrder(tx, orderId);
   if (!order || order.status !== "backordered" || order.stockState !== "backordered") return { reserved: false };
-  const short = await takeStockOrFindShortage(tx, await linesOf(tx, order));
+  const short = await takeStockOrFindShortage(tx, await linesOf(tx, order, { withEarlierWaiters: false }));
   if (short) return { reserved: false, shortSku: short };
   const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
   await queue.advance(tx, "resumeBackorders", "reserved", { order: reserved });
@@ -56,47 +55,34 @@ export async function retryBackorderedOrder(tx: Transaction, queue: StepQueue, o
 
 type Line = { sku: string; quantity: number; earlierWaiters: boolean };
 
-/** The order's lines, one per SKU in SKU order (the order lines are taken in). */
-async function linesOf(tx: Transaction, order: Order): Promise<Line[]> {
-  return plainLines(tx, { orderId: order.id });
+/**
+ * The order's lines, one per SKU in SKU order (the order lines are taken in), and — in the
+ * same statement, when asked — whether an earlier, still back-ordered order waits for that SKU.
+ */
+async function linesOf(tx: Transaction, order: Order, options: { withEarlierWaiters: boolean }): Promise<Line[]> {
+  return (options.withEarlierWaiters ? linesWithEarlierWaiters : plainLines)(tx, { orderId: order.id, seq: order.seq });
 }
 
-// The step's statements, built once (decision 046).
-const plainLines = builtOnce((db) =>
-  db
-    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters: sql<boolean>`false` })
-    .from(orderLines)
-    .where(eq(orderLines.orderId, sql.placeholder("orderId")))
-    .groupBy(orderLines.sku)
-    .orderBy(asc(orderLines.sku)),
+// The step's statements, built once (decision 046): the lines alone, or with their earlier waiters.
+const waiting = alias(orderLines, "waiting");
+const linesStatement = (earlierWaiters: (db: Database) => SQL<boolean>) =>
+  builtOnce((db) =>
+    db
+      .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`, earlierWaiters: earlierWaiters(db) })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, sql.placeholder("orderId")))
+      .groupBy(orderLines.sku)
+      .orderBy(asc(orderLines.sku)),
+  );
+const linesWithEarlierWaiters = linesStatement(
+  (db) =>
+    sql<boolean>`EXISTS (${db
+      .select({ one: sql`1` })
+      .from(waiting)
+      .innerJoin(orders, eq(orders.id, waiting.orderId))
+      .where(and(eq(waiting.sku, orderLines.sku), eq(orders.status, "backordered"), eq(orders.stockState, "backordered"), lt(orders.seq, sql.placeholder("seq"))))})`,
 );
-
-/**
- * The order, its row locked for the rest of the transaction, with its lines (one per SKU, in
- * SKU order) and for each whether an earlier order, still back-ordered, waits for that SKU.
- * The lines are read by a subquery of the locking statement (not locked themselves), so the
- * step spends one round trip where it spent two, with the order's row held.
- */
-const waitingLine = alias(orderLines, "waiting_line");
-const waitingOrder = alias(orders, "waiting_order");
-const lockedOrderWithLines = builtOnce<{ orderId: string }, { order: Order; lines: Line[] }[]>((db) => {
-  const earlierWaiters = db
-    .select({ one: sql`1` })
-    .from(waitingLine)
-    .innerJoin(waitingOrder, eq(waitingOrder.id, waitingLine.orderId))
-    .where(and(eq(waitingLine.sku, orderLines.sku), eq(waitingOrder.status, "backordered"), eq(waitingOrder.stockState, "backordered"), lt(waitingOrder.seq, orders.seq)));
-  const lines = db
-    .select({ sku: orderLines.sku, quantity: sql<number>`sum(${orderLines.quantity})::int`.as("quantity"), earlierWaiters: sql<boolean>`EXISTS (${earlierWaiters})`.as("earlierWaiters") })
-    .from(orderLines)
-    .where(eq(orderLines.orderId, orders.id))
-    .groupBy(orderLines.sku)
-    .as("line");
-  return db
-    .select({ order: orders, lines: sql<Line[]>`(SELECT coalesce(json_agg(line ORDER BY line.sku), '[]'::json) FROM ${lines})` })
-    .from(orders)
-    .where(eq(orders.id, sql.placeholder("orderId")))
-    .for("update", { of: orders });
-});
+const plainLines = linesStatement(() => sql<boolean>`false`);
 
 /** All-or-nothing inside a savepoint: a short line undoes the lines already taken. */
 async function takeStockOrFindShortage(tx: Transaction, lines: Line[]): Promise<string | undefined> {
