@@ -91,10 +91,13 @@ export function jobRows(jobs: PlannedJob[]): string {
  * (id, data, startAfter), for the jobs in `rows` (JSON of jobRows()): every other column comes
  * from the queue's row exactly as send() takes it, and ON CONFLICT DO NOTHING keeps the
  * deterministic ids' dedupe. `onlyIf`, a condition on the caller's own CTEs, inserts the jobs
- * only where it holds. jobs/step-queue.test.ts holds the rows equal to send()'s, so a pg-boss
- * upgrade that changes them shows.
+ * only where it holds. A job runnable now wakes its notify-enabled queue as send() does: the
+ * insert's RETURNING notifies, which Postgres evaluates for every inserted row whether or not
+ * the caller reads it, and the notifications of one transaction that repeat a channel and
+ * payload are delivered once, so a queue gets one wake-up per commit. jobs/step-queue.test.ts
+ * holds the rows and the wake-ups equal to send()'s, so a pg-boss upgrade that changes them shows.
  */
-function jobsInsert(rows: SQL, onlyIf: SQL | undefined, returning: SQL): SQL {
+function jobsInsert(rows: SQL, onlyIf: SQL | undefined): SQL {
   const schema = sql.raw(BOSS_SCHEMA);
   return sql`INSERT INTO ${schema}.job (
       id, name, data, priority, start_after, created_on, expire_seconds, deletion_seconds, keep_until,
@@ -110,42 +113,23 @@ function jobsInsert(rows: SQL, onlyIf: SQL | undefined, returning: SQL): SQL {
     JOIN ${schema}.queue q ON q.name = j.name${onlyIf ? sql`
     WHERE ${onlyIf}` : sql``}
     ON CONFLICT DO NOTHING
-    RETURNING ${returning}`;
+    RETURNING (SELECT pg_notify(${NOTIFY_CHANNEL}, q.name) FROM ${schema}.queue q WHERE q.name = job.name AND q.notify AND job.start_after <= ${schema}.job_now())`;
 }
 
 /**
- * The rows pg-boss's `send` would insert for these jobs (jobsInsert), as two CTEs a caller puts
- * in front of its own statement so the jobs commit with it at no extra round trip (decision
- * 023), and each notify-enabled queue with a job runnable now gets one NOTIFY, as send() gives
- * it. `inserted` must appear in the caller's SELECT: it is what makes Postgres run the NOTIFY CTE.
+ * The rows pg-boss's `send` would insert for these jobs (jobsInsert), as a CTE a caller puts in
+ * front of its own statement so the jobs commit with it at no extra round trip (decision 023);
+ * `inserted` counts the rows that were new.
  */
 export function jobInsertCtes(jobs: PlannedJob[], onlyIf?: SQL): { ctes: SQL; inserted: SQL } {
-  const schema = sql.raw(BOSS_SCHEMA);
-  const ctes = sql`step_jobs AS (
-    ${jobsInsert(sql`${jobRows(jobs)}`, onlyIf, sql`name, start_after`)}
-  ),
-  step_jobs_notified AS (
-    SELECT pg_notify(${NOTIFY_CHANNEL}, q.name)
-    FROM ${schema}.queue q
-    WHERE q.notify AND q.name IN (SELECT name FROM step_jobs WHERE start_after <= ${schema}.job_now())
-  )`;
-  const inserted = sql`(SELECT count(*) FROM step_jobs WHERE (SELECT count(*) FROM step_jobs_notified) >= 0)::int`;
-  return { ctes, inserted };
+  return { ctes: sql`step_jobs AS (${jobsInsert(sql`${jobRows(jobs)}`, onlyIf)})`, inserted: sql`(SELECT count(*) FROM step_jobs)::int` };
 }
 
 /**
  * The same insert as a write alongside a transition (decision 060): the jobs' rows come from
  * the placeholder `rowsPlaceholder` (jobRows()), so the statement is built once; `onlyIf` is
- * the transition's condition (the order moved). Nothing reads a write alongside, so the NOTIFY
- * of a job runnable now is made by the insert's RETURNING, which Postgres evaluates for every
- * inserted row whether or not it is read; the notifications of one transaction that repeat a
- * channel and payload are delivered once, so a queue still gets one wake-up per commit.
+ * the transition's condition (the order moved).
  */
 export function jobsInsertAlongside(rowsPlaceholder: string, onlyIf: SQL): SQL {
-  const schema = sql.raw(BOSS_SCHEMA);
-  return jobsInsert(
-    sql`${sql.placeholder(rowsPlaceholder)}`,
-    onlyIf,
-    sql`(SELECT pg_notify(${NOTIFY_CHANNEL}, q.name) FROM ${schema}.queue q WHERE q.name = job.name AND q.notify AND job.start_after <= ${schema}.job_now())`,
-  );
+  return jobsInsert(sql`${sql.placeholder(rowsPlaceholder)}`, onlyIf);
 }
