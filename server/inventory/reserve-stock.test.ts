@@ -2,6 +2,7 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { mailbox, orders, products } from "@/server/db/schema";
 import { placeOrder } from "@/server/orders/place-order";
+import { countRoundTrips } from "@/tests/support/round-trips";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { releaseOrderStock } from "./release-order-stock";
 import { reserveStock } from "./reserve-stock";
@@ -40,6 +41,32 @@ describe("stock reservation", () => {
     // Running every reservation again (at-least-once delivery) changes nothing.
     expect(await Promise.all(ids.map((id) => reserveStock(db, queue, id)))).toEqual(Array(30).fill("skipped"));
     expect(await stockOf("LIMITED-1")).toBe(0);
+  });
+
+  it("a one-line order's units and its fact are one statement, the last before the commit (decision 061)", async () => {
+    const { db, pool, queue } = svc();
+    const before = await stockOf("GADGET-7");
+    const [id] = await placeMany(1, "GADGET-7");
+    const sent = await countRoundTrips(pool, async () => expect(await reserveStock(db, queue, id!)).toBe("reserved"));
+    // BEGIN, the order's lock, its lines, the units with the fact, COMMIT: the SKU's row is held for the last two.
+    expect(sent.map((s) => s.split(" ")[0]!.toLowerCase()), sent.join("\n")).toEqual(["begin", "select", "select", "with", "commit"]);
+    expect(await stockOf("GADGET-7")).toBe(before - 1);
+    const [row] = await db.select().from(orders).where(eq(orders.id, id!));
+    expect(row).toMatchObject({ stockState: "reserved", status: "pending" });
+  });
+
+  it("a two-line order short of one SKU takes neither (all or nothing)", async () => {
+    const { db, queue, newShopperId } = svc();
+    // SKUs of its own: the back-order it leaves would queue later orders of these SKUs behind it.
+    await db.update(products).set({ stock: 0 }).where(eq(products.sku, "THINGAMAJIG-1"));
+    const gizmos = await stockOf("GIZMO-3");
+    const shopperId = await newShopperId();
+    const body = { items: [{ sku: "GIZMO-3", quantity: 1 }, { sku: "THINGAMAJIG-1", quantity: 1 }], payment_method: "pm_visa_4242" };
+    const { orderId } = await placeOrder(db, queue, { shopperId, body });
+    expect(await reserveStock(db, queue, orderId)).toBe("backordered");
+    expect(await stockOf("GIZMO-3")).toBe(gizmos);
+    const [row] = await db.select().from(orders).where(eq(orders.id, orderId));
+    expect(row).toMatchObject({ stockState: "backordered", status: "backordered" });
   });
 
   it("stock can never go negative, even when written directly", async () => {

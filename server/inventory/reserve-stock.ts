@@ -5,7 +5,7 @@ import { builtOnce } from "@/server/db/built-once";
 import type { Database, Transaction } from "@/server/db/client";
 import { orderLines, orders, products, type Order } from "@/server/db/schema";
 import { isFinalStatus } from "@/lib/order-state";
-import { lockOrder, recordStockFact, transitionOrder } from "@/server/orders/order-state-machine";
+import { lockOrder, recordStockFact, stockFactUpdate, stockFactValues, transitionOrder } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 
 export type ReservationOutcome = "reserved" | "backordered" | "skipped";
@@ -26,17 +26,36 @@ export async function reserveStock(db: Database, queue: StepQueue, orderId: stri
     if (!order || order.stockState !== "none" || isFinalStatus(order.status)) return "skipped";
 
     const lines = await linesOf(tx, order, { withEarlierWaiters: true });
-    const short = lines.find((line) => line.earlierWaiters)?.sku ?? (await takeStockOrFindShortage(tx, lines));
-    if (short === undefined) {
-      const reserved = (await recordStockFact(tx, orderId, "reserved")) ?? order;
-      await queue.advance(tx, "reserveStock", "reserved", { order: reserved });
+    const taken = await takeLinesWithFact(tx, order, lines);
+    if ("reserved" in taken) {
+      await queue.advance(tx, "reserveStock", "reserved", { order: taken.reserved });
       return "reserved";
     }
     await recordStockFact(tx, orderId, "backordered");
     const backordered = (await transitionOrder(tx, orderId, "backordered")) ?? order;
-    await queue.advance(tx, "reserveStock", "backordered", { order: backordered, sku: short });
+    await queue.advance(tx, "reserveStock", "backordered", { order: backordered, sku: taken.short });
     return "backordered";
   });
+}
+
+/**
+ * Takes every line's units and records the stock fact `reserved` — or, taking nothing, names
+ * the line that is short or that an earlier back-order waits for. A one-line order (most of
+ * them) does both in one statement (decision 061): the take locks the SKU's row, which every
+ * reservation of that SKU waits for, so the row is held for that statement and the commit
+ * only, not for a separate write of the fact as well. Several lines take turns in a savepoint.
+ */
+async function takeLinesWithFact(tx: Transaction, order: Order, lines: Line[]): Promise<{ reserved: Order } | { short: string }> {
+  const waitedFor = lines.find((line) => line.earlierWaiters);
+  if (waitedFor) return { short: waitedFor.sku };
+  if (lines.length === 1) {
+    const [line] = lines;
+    const [reserved] = await unitsWithReservedFact(tx, { sku: line!.sku, quantity: line!.quantity, ...stockFactValues(order.id, "reserved") });
+    return reserved ? { reserved } : { short: line!.sku };
+  }
+  const short = await takeStockOrFindShortage(tx, lines);
+  if (short !== undefined) return { short };
+  return { reserved: (await recordStockFact(tx, order.id, "reserved")) ?? order };
 }
 
 /**
@@ -113,12 +132,25 @@ async function takeLine(tx: Transaction, line: { sku: string; quantity: number }
   return taken.length > 0;
 }
 
-const takeUnits = builtOnce((db) =>
+/** A line's conditional decrement: the SKU's row when it had the units, none when short. */
+const unitsUpdate = (db: Database) =>
   db
     .update(products)
     .set({ stock: sql`${products.stock} - ${sql.placeholder("quantity")}`, updatedAt: sql`now()` })
     .where(and(eq(products.sku, sql.placeholder("sku")), gte(products.stock, sql.placeholder("quantity"))))
-    .returning({ sku: products.sku }),
-);
+    .returning({ sku: products.sku });
+
+const takeUnits = builtOnce(unitsUpdate);
+
+/**
+ * The units and the fact in one statement: the fact is written only when the units were
+ * taken. The order's row is already locked by this transaction and its fact checked `none`,
+ * so a short SKU is the only reason the fact is not written — and then nothing is.
+ */
+const unitsWithReservedFact = builtOnce<Record<string, unknown>, Order[]>((db) => {
+  const taken = db.$with("taken").as(unitsUpdate(db));
+  const fact = db.$with("fact").as(stockFactUpdate(db, true, sql`EXISTS (SELECT 1 FROM ${taken})`));
+  return db.with(taken, fact).select().from(fact);
+});
 
 class ShortOfStock extends Error {}

@@ -6,7 +6,7 @@ import type { Database } from "@/server/db/client";
 import { invoices, orders, shoppers } from "@/server/db/schema";
 import type { EmailService } from "@/server/email/email-service";
 import { confirmationEmail } from "@/server/email/templates";
-import { afterTheMove, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
+import { afterTheMove, orderAfterMove, transitionOrder, type AlongsideMoved } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 import type { InvoicingService } from "./invoicing-service";
 
@@ -54,7 +54,7 @@ export async function createInvoice(
       detail: { invoice_number: invoiceNumber },
       alongside: [
         { name: "invoice", write: recordInvoice, values: { invoiceNumber, amountCents: row.order.totalCents, currency: row.order.currency } },
-        ...queue.advanceAlongside("createInvoice", "confirmed", { order: { ...row.order, status: "confirmed" } }),
+        ...queue.advanceAlongside("createInvoice", "confirmed", { order: orderAfterMove(row.order, "confirmed") }),
       ],
     });
     return confirmed ? "confirmed" : "skipped";

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { allowedPrevious, FINAL_STATUSES, PAYMENT_FACT_FROM, STOCK_FACT_FROM, type OrderStatus, type PaymentState, type StockState } from "@/lib/order-state";
 import { builtOnce, builtOncePerShape, placeholderValue } from "@/server/db/built-once";
-import type { DbOrTx, Transaction } from "@/server/db/client";
+import type { Database, DbOrTx, Transaction } from "@/server/db/client";
 import { orderEvents, orders, type Order } from "@/server/db/schema";
 import { newId } from "@/server/ids";
 import { traceparentOf } from "@/server/telemetry/spans";
@@ -152,13 +152,34 @@ export async function recordStockFact(tx: Transaction, orderId: string, to: Stoc
   return updated ?? null;
 }
 
-const stockFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) =>
-  db
+const stockFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>(String, (db, keepsSpan) => stockFactUpdate(db, keepsSpan));
+
+/**
+ * The stock fact's UPDATE … RETURNING, with `condition` added to its rule: on its own
+ * (recordStockFact), or as the CTE of a statement that writes more (reserveStock takes a
+ * one-line order's units in the same statement, decision 061). Its values: stockFactValues.
+ */
+export function stockFactUpdate(db: Database, keepsSpan: boolean, condition?: SQL) {
+  return db
     .update(orders)
     .set({ stockState: placeholderValue("to"), ...(keepsSpan ? { stockTraceParent: placeholderValue("stockTraceParent") } : {}), updatedAt: sql`now()` })
-    .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.stockState, "from")))
-    .returning(),
-);
+    .where(and(eq(orders.id, sql.placeholder("orderId")), isAnyOf(orders.stockState, "from"), condition))
+    .returning();
+}
+
+/** The values of stockFactUpdate for the fact `to` (its span kept with `reserved`, as recordStockFact keeps it). */
+export function stockFactValues(orderId: string, to: StockState): Record<string, unknown> {
+  return { orderId, to, from: [...STOCK_FACT_FROM[to]], ...stockSpan(to) };
+}
+
+/**
+ * The order as a transition to `to` setting `set` leaves it (`updated_at` aside), for a step
+ * that plans what follows the move inside the move's own statement (`advanceAlongside`): it
+ * holds the order's row lock, so nothing else changes the row between its read and the move.
+ */
+export function orderAfterMove(order: Order, to: OrderStatus, set: OrderColumns = {}): Order {
+  return { ...order, ...set, ...paymentSpan(set.paymentState), status: to };
+}
 
 /** Reads the order and locks its row for the rest of the transaction: every pipeline step serialises here. */
 export async function lockOrder(tx: Transaction, orderId: string): Promise<Order | undefined> {

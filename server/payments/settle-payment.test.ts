@@ -5,6 +5,7 @@ import { reserveStock } from "@/server/inventory/reserve-stock";
 import { cancelOrder } from "@/server/orders/cancel-order";
 import { lockOrder } from "@/server/orders/order-state-machine";
 import { placeOrder } from "@/server/orders/place-order";
+import { countRoundTrips } from "@/tests/support/round-trips";
 import { useServiceDatabase } from "@/tests/support/service-database";
 import { failPaymentAfterRetries } from "./fail-payment-after-retries";
 import type { PaymentProvider, ProviderCharge } from "./payment-provider";
@@ -96,6 +97,21 @@ describe("payment outcomes", () => {
     expect(await deliver(stockFirst, PAID)).toBe("ignored");
     expect(await jobs("createInvoice", stockFirst)).toHaveLength(1);
     expect(await order(stockFirst)).toMatchObject({ status: "payment_confirmed", paymentState: "completed", stockState: "reserved" });
+  });
+
+  it("a completion for a stocked order moves it and queues the invoice in one statement after the lock (decision 061)", async () => {
+    const { db, pool, queue } = svc();
+    const orderId = await newOrder();
+    await reserveStock(db, queue, orderId);
+    await db.update(orders).set({ status: "payment_processing", paymentState: "processing" }).where(eq(orders.id, orderId));
+    const sent = await countRoundTrips(pool, async () => expect(await deliver(orderId, PAID)).toBe("applied"));
+    // BEGIN, the lock, the move with its event, the verdict's row and the invoice's job, COMMIT.
+    expect(sent.map((s) => s.split(" ")[0]!.toLowerCase()), sent.join("\n")).toEqual(["begin", "select", "with", "commit"]);
+    expect(await jobs("createInvoice", orderId)).toMatchObject([{ state: "created", data: { orderId } }]);
+    expect(await order(orderId)).toMatchObject({ status: "payment_confirmed", paymentState: "completed", stockState: "reserved" });
+    // Delivered again: nothing moves, nothing more is queued.
+    expect(await deliver(orderId, PAID)).toBe("ignored");
+    expect(await jobs("createInvoice", orderId)).toHaveLength(1);
   });
 
   it("a decline fails the order, releases its stock and queues one notice; nothing was taken, so nothing is given back", async () => {

@@ -4,7 +4,7 @@ import type { Transaction } from "@/server/db/client";
 import { isFinalStatus } from "@/lib/order-state";
 import { payments, reviews, type Order, type PaymentState } from "@/server/db/schema";
 import { releaseOrderStock } from "@/server/inventory/release-order-stock";
-import { afterTheMove, recordPaymentFact, transitionOrder, type AlongsideMoved, type AlongsideWrite } from "@/server/orders/order-state-machine";
+import { afterTheMove, orderAfterMove, recordPaymentFact, transitionOrder, type AlongsideMoved, type AlongsideWrite } from "@/server/orders/order-state-machine";
 import type { StepQueue } from "@/server/pipeline/step-queue";
 
 /** The provider's verdict on a charge, as its webhook or its lookup endpoint tells it. */
@@ -61,8 +61,12 @@ export async function settlePayment(tx: Transaction, queue: StepQueue, order: Or
     return "applied";
   }
   if (captured && !mismatch) {
-    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed", { set: { paymentState: chargeStatus }, alongside });
-    await queue.advance(tx, "settlePayment", "paid", { order: confirmed ?? (await recordFactAlone()) });
+    // The next jobs (the invoice, once the stock is in too) ride on the move as well (decision
+    // 061): planned for the order as the move leaves it, written only if it moves.
+    const set = { paymentState: "completed" } as const;
+    const next = queue.advanceAlongside("settlePayment", "paid", { order: orderAfterMove(order, "payment_confirmed", set) });
+    const confirmed = await transitionOrder(tx, order.id, "payment_confirmed", { set, alongside: [...alongside, ...next] });
+    if (!confirmed) await queue.advance(tx, "settlePayment", "paid", { order: await recordFactAlone() });
     return "applied";
   }
   const to = verdict.event === "payment.flagged" ? "rejected" : "payment_failed";
