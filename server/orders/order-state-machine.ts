@@ -146,9 +146,9 @@ const paymentFact = builtOncePerShape<boolean, Record<string, unknown>, Order[]>
  * the caller needs to know which value it came from); null otherwise.
  */
 export async function recordStockFact(tx: Transaction, orderId: string, to: StockState, from?: readonly StockState[]): Promise<Order | null> {
+  const values = stockFactValues(orderId, to);
   const allowed = STOCK_FACT_FROM[to].filter((state) => !from || from.includes(state));
-  const span = stockSpan(to);
-  const [updated] = await stockFact(tx, "stockTraceParent" in span, { orderId, to, from: allowed, ...span });
+  const [updated] = await stockFact(tx, "stockTraceParent" in values, { ...values, from: allowed });
   return updated ?? null;
 }
 
